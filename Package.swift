@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module layout mirrors the architecture:
+//   FactGraph    — the store, the .facts format, the CSV importer (knows nothing of terminals)
+//   FactQuery    — the query language: lexer, parser, resolver, planner/evaluator
+//   FactShell    — the shell: line editor, renderers, dot-commands (wires input to FactQuery)
+//   CLibEdit     — system library target for libedit (+ fixed-argument shims)
+//   BuiltinGraph — the built-in graph, embedded in the binary
+//   factsh       — the command line
+//   factsh-bench — the benchmark against sqlite3
+let package = Package(
+    name: "factsh",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "factsh", targets: ["factsh"]),
+        .executable(name: "factsh-bench", targets: ["factsh-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "FactGraph"),
+        .target(name: "BuiltinGraph", dependencies: ["FactGraph"], resources: [.embedInCode("builtin.facts")]),
+        .target(name: "FactQuery", dependencies: ["FactGraph"]),
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit"]),
+        .executableTarget(
+            name: "factsh",
+            dependencies: [
+                "FactShell", "FactGraph", "FactQuery", "BuiltinGraph",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "factsh-bench",
+            dependencies: ["FactGraph", "FactQuery"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        .testTarget(name: "FactGraphTests", dependencies: ["FactGraph", "BuiltinGraph"]),
+        .testTarget(name: "FactQueryTests", dependencies: ["FactQuery", "FactGraph", "BuiltinGraph"]),
+        .testTarget(name: "FactShellTests", dependencies: ["FactShell", "FactQuery", "FactGraph", "BuiltinGraph"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

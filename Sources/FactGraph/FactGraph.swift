@@ -1,0 +1,278 @@
+/// An entity's identity: a dense index into the graph's entity arrays.
+public typealias EntityID = UInt32
+
+/// A typed cell value, decoded from columnar storage for display or comparison.
+public enum Value: Sendable, Hashable {
+    case null
+    case int(Int64)
+    case number(Double)
+    case text(UInt32)
+    /// `yyyymmdd`, with `00` for an unknown month or day.
+    case date(Int64)
+    case entity(EntityID)
+}
+
+/// The in-memory fact graph: kinds with columnar rows, interned strings, a name/alias index,
+/// an index per reference column, and the place hierarchy.
+///
+/// Built by `GraphBuilder`; immutable afterwards, so a query never sees a half-loaded graph.
+public final class FactGraph: @unchecked Sendable {
+    public internal(set) var strings = StringPool()
+    public internal(set) var kinds: [Kind] = []
+    /// Lookup by kind name or plural (lower-cased).
+    var kindByName: [String: Int] = [:]
+
+    // Entities (named rows of entity and place kinds).
+    public internal(set) var entityKind: [UInt16] = []
+    public internal(set) var entityRow: [UInt32] = []
+    public internal(set) var entityName: [UInt32] = []
+    /// Aliases per entity (not including the canonical name), as string ids.
+    var aliasStart: [UInt32] = [0]
+    var aliasIDs: [UInt32] = []
+
+    /// Normalized names and aliases (ASCII lower-cased); `keyEntity[k]` is the entity that key `k`
+    /// names.
+    var keys = StringPool()
+    var keyEntity: [EntityID] = []
+
+    /// The entity each entity is located in (its location column's value), or `Null.id`.
+    public internal(set) var parent: [EntityID] = []
+    var childStart: [UInt32] = []
+    var childList: [EntityID] = []
+
+    /// Per kind, per column: for reference columns, the rows referring to each entity (CSR).
+    var refIndex: [[RefIndex?]] = []
+
+    /// `source` kind index (predeclared in every graph).
+    public internal(set) var sourceKind: Int = 0
+
+    init() {}
+
+    public var entityCount: Int { entityKind.count }
+
+    // MARK: kinds
+
+    /// The kind with this singular or plural name, case-insensitively.
+    public func kind(named name: String) -> Int? { kindByName[name.lowercased()] }
+
+    // MARK: entities
+
+    public func name(of e: EntityID) -> String { strings.string(entityName[Int(e)]) }
+
+    public func kindOf(_ e: EntityID) -> Kind { kinds[Int(entityKind[Int(e)])] }
+
+    public func aliases(of e: EntityID) -> [String] {
+        (Int(aliasStart[Int(e)])..<Int(aliasStart[Int(e) + 1])).map { strings.string(aliasIDs[$0]) }
+    }
+
+    /// The entity that this name or alias names exactly (ASCII letters case-insensitively).
+    /// - Complexity: O(length of `name`).
+    public func entity(named name: String) -> EntityID? {
+        var key = Array(name.utf8)
+        Self.normalizeKey(&key)
+        return key.withUnsafeBytes { p in keys.lookup(p).map { keyEntity[Int($0)] } }
+    }
+
+    /// Entity lookup over raw bytes (no allocation for already-normal keys).
+    public func entity(namedBytes p: UnsafeRawBufferPointer) -> EntityID? {
+        if !p.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) {
+            return keys.lookup(p).map { keyEntity[Int($0)] }
+        }
+        var key = Array(p)
+        Self.normalizeKey(&key)
+        return key.withUnsafeBytes { q in keys.lookup(q).map { keyEntity[Int($0)] } }
+    }
+
+    /// Every (key, entity) pair of the name index, for suggestion and completion.
+    public func allNames() -> [(name: String, entity: EntityID)] {
+        var out: [(String, EntityID)] = []
+        out.reserveCapacity(entityCount * 2)
+        for e in 0..<entityCount {
+            out.append((strings.string(entityName[e]), EntityID(e)))
+            for a in Int(aliasStart[e])..<Int(aliasStart[e + 1]) { out.append((strings.string(aliasIDs[a]), EntityID(e))) }
+        }
+        return out
+    }
+
+    static func normalizeKey(_ b: inout [UInt8]) {
+        for i in b.indices where b[i] >= 0x41 && b[i] <= 0x5A { b[i] |= 0x20 }
+    }
+
+    // MARK: places
+
+    /// The location chain of an entity: itself, then each entity it is located in, upward.
+    public func chain(of e: EntityID) -> [EntityID] {
+        var out: [EntityID] = []
+        var cur = e
+        var guardCount = 0
+        while cur != Null.id && guardCount < 64 {
+            out.append(cur)
+            cur = parent[Int(cur)]
+            guardCount += 1
+        }
+        return out
+    }
+
+    /// Whether `ancestor` is `e` or on its location chain.
+    @inline(__always)
+    public func isWithin(_ e: EntityID, _ ancestor: EntityID) -> Bool {
+        var cur = e
+        var n = 0
+        while cur != Null.id && n < 64 {
+            if cur == ancestor { return true }
+            cur = parent[Int(cur)]
+            n += 1
+        }
+        return false
+    }
+
+    /// The first entity of kind `kind` on `e`'s location chain.
+    public func ancestor(of e: EntityID, kind: Int) -> EntityID? {
+        var cur = e
+        var n = 0
+        while cur != Null.id && n < 64 {
+            if Int(entityKind[Int(cur)]) == kind { return cur }
+            cur = parent[Int(cur)]
+            n += 1
+        }
+        return nil
+    }
+
+    /// The entities located directly in `e`.
+    public func children(of e: EntityID) -> ArraySlice<EntityID> {
+        childList[Int(childStart[Int(e)])..<Int(childStart[Int(e) + 1])]
+    }
+
+    /// `e` and everything located in it, transitively (breadth-first).
+    public func descendants(of e: EntityID) -> [EntityID] {
+        var out: [EntityID] = [e]
+        var i = 0
+        while i < out.count {
+            out.append(contentsOf: children(of: out[i]))
+            i += 1
+        }
+        return out
+    }
+
+    // MARK: rows
+
+    /// The location entity of a row: for a named row, the entity itself; for a relation row, the
+    /// value of its location column.
+    @inline(__always)
+    public func location(kind k: Int, row: Int) -> EntityID {
+        let kind = kinds[k]
+        if kind.role.isNamed { return kind.entityOfRow[row] }
+        guard let lc = kind.locationColumn else { return Null.id }
+        return kind.id(lc, row)
+    }
+
+    /// The decoded value of a cell.
+    public func value(kind k: Int, column c: Int, row: Int) -> Value {
+        let kind = kinds[k]
+        switch kind.columns[c].type {
+        case .text:
+            let v = kind.id(c, row)
+            return v == Null.id ? .null : .text(v)
+        case .ref:
+            let v = kind.id(c, row)
+            return v == Null.id ? .null : .entity(v)
+        case .int:
+            let v = kind.int(c, row)
+            return v == Null.int ? .null : .int(v)
+        case .date:
+            let v = kind.int(c, row)
+            return v == Null.int ? .null : .date(v)
+        case .number:
+            let v = kind.number(c, row)
+            return v.isNaN ? .null : .number(v)
+        }
+    }
+
+    /// The rows of kind `k` whose reference column `c` holds entity `e`.
+    /// - Complexity: O(1) to find, O(result) to read.
+    public func rows(kind k: Int, column c: Int, referring e: EntityID) -> ArraySlice<UInt32>? {
+        guard let idx = refIndex[k][c] else { return nil }
+        return idx.rows(for: e)
+    }
+
+    /// Text for display.
+    public func display(_ v: Value) -> String {
+        switch v {
+        case .null: return ""
+        case .int(let i): return String(i)
+        case .number(let d): return Self.formatNumber(d)
+        case .text(let s): return strings.string(s)
+        case .date(let d): return Self.formatDate(d)
+        case .entity(let e): return name(of: e)
+        }
+    }
+
+    public static func formatNumber(_ d: Double) -> String {
+        if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+        return String(d)
+    }
+
+    public static func formatDate(_ d: Int64) -> String {
+        let y = d / 10000, m = (d / 100) % 100, day = d % 100
+        func two(_ x: Int64) -> String { x < 10 ? "0\(x)" : "\(x)" }
+        if m == 0 { return String(y) }
+        if day == 0 { return "\(y)-\(two(m))" }
+        return "\(y)-\(two(m))-\(two(day))"
+    }
+
+    /// Parses `2024`, `2024-09` or `2024-09-10` into `yyyymmdd`.
+    public static func parseDate(_ b: UnsafeRawBufferPointer) -> Int64? {
+        func digits(_ r: Range<Int>) -> Int64? {
+            var v: Int64 = 0
+            for i in r {
+                let c = b[i]
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                v = v * 10 + Int64(c - 0x30)
+            }
+            return v
+        }
+        let n = b.count
+        guard n == 4 || n == 7 || n == 10, let y = digits(0..<4) else { return nil }
+        var m: Int64 = 0, d: Int64 = 0
+        if n >= 7 {
+            guard b[4] == 0x2D, let mm = digits(5..<7), mm >= 1, mm <= 12 else { return nil }
+            m = mm
+        }
+        if n == 10 {
+            guard b[7] == 0x2D, let dd = digits(8..<10), dd >= 1, dd <= 31 else { return nil }
+            d = dd
+        }
+        return y * 10000 + m * 100 + d
+    }
+
+    public static func parseDate(_ s: String) -> Int64? {
+        var s = s
+        return s.withUTF8 { parseDate(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Rows referring to each entity, as compressed sparse rows.
+struct RefIndex: Sendable {
+    var start: [UInt32]
+    var rows: [UInt32]
+
+    @inline(__always)
+    func rows(for e: EntityID) -> ArraySlice<UInt32> {
+        if Int(e) + 1 >= start.count { return [] }
+        return rows[Int(start[Int(e)])..<Int(start[Int(e) + 1])]
+    }
+
+    /// Counting-sort build over one reference column.
+    static func build(column: [UInt32], entityCount: Int) -> RefIndex {
+        var start = [UInt32](repeating: 0, count: entityCount + 1)
+        for v in column where v != Null.id { start[Int(v) + 1] += 1 }
+        for i in 0..<entityCount { start[i + 1] += start[i] }
+        var fill = start
+        var rows = [UInt32](repeating: 0, count: Int(start[entityCount]))
+        for (r, v) in column.enumerated() where v != Null.id {
+            rows[Int(fill[Int(v)])] = UInt32(r)
+            fill[Int(v)] += 1
+        }
+        return RefIndex(start: start, rows: rows)
+    }
+}
