@@ -10,6 +10,8 @@ public enum Value: Sendable, Hashable {
     /// `yyyymmdd`, with `00` for an unknown month or day.
     case date(Int64)
     case entity(EntityID)
+    /// A computed text (a count label, joined aliases …) that is not in the string pool.
+    case string(String)
 }
 
 /// The in-memory fact graph: kinds with columnar rows, interned strings, a name/alias index,
@@ -195,6 +197,13 @@ public final class FactGraph: @unchecked Sendable {
         return idx.rows(for: e)
     }
 
+    /// The column by which the rows returned by `rows(kind:column:referring:)` are sorted
+    /// (ascending, ties in row order), if any.
+    public func indexSortColumn(kind k: Int, column c: Int) -> Int? { refIndex[k][c]?.sortedBy }
+
+    /// Whether column `c` of kind `k` has an index.
+    public func hasIndex(kind k: Int, column c: Int) -> Bool { refIndex[k][c] != nil }
+
     /// Text for display.
     public func display(_ v: Value) -> String {
         switch v {
@@ -204,6 +213,7 @@ public final class FactGraph: @unchecked Sendable {
         case .text(let s): return strings.string(s)
         case .date(let d): return Self.formatDate(d)
         case .entity(let e): return name(of: e)
+        case .string(let s): return s
         }
     }
 
@@ -255,11 +265,58 @@ public final class FactGraph: @unchecked Sendable {
 struct RefIndex: Sendable {
     var start: [UInt32]
     var rows: [UInt32]
+    /// The column (of the same kind) by which each bucket's rows are sorted ascending, if any;
+    /// ties keep row order.
+    var sortedBy: Int? = nil
 
     @inline(__always)
     func rows(for e: EntityID) -> ArraySlice<UInt32> {
         if Int(e) + 1 >= start.count { return [] }
         return rows[Int(start[Int(e)])..<Int(start[Int(e) + 1])]
+    }
+
+    /// Counting-sort build over one reference column, visiting rows in `order` (so buckets come
+    /// out sorted the same way) or in row order.
+    static func build(column: [UInt32], entityCount: Int, order: [UInt32]?, sortedBy: Int?) -> RefIndex {
+        guard let order else { return build(column: column, entityCount: entityCount) }
+        var start = [UInt32](repeating: 0, count: entityCount + 1)
+        for v in column where v != Null.id { start[Int(v) + 1] += 1 }
+        for i in 0..<entityCount { start[i + 1] += start[i] }
+        var fill = start
+        var rows = [UInt32](repeating: 0, count: Int(start[entityCount]))
+        for r in order {
+            let v = column[Int(r)]
+            if v == Null.id { continue }
+            rows[Int(fill[Int(v)])] = r
+            fill[Int(v)] += 1
+        }
+        return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
+    }
+
+    /// Row order sorted by an integer column (stable; nulls first), by counting sort when the
+    /// value range is small, else by a comparison sort.
+    static func order(by values: [Int64]) -> [UInt32] {
+        var lo = Int64.max, hi = Int64.min
+        for v in values where v != Null.int { lo = min(lo, v); hi = max(hi, v) }
+        let n = values.count
+        if lo > hi { return (0..<n).map { UInt32($0) } }
+        if hi - lo < 4_000_000 {
+            let range = Int(hi - lo) + 2   // slot 0 for nulls
+            var count = [UInt32](repeating: 0, count: range + 1)
+            for v in values { count[(v == Null.int ? 0 : Int(v - lo) + 1) + 1] += 1 }
+            for i in 0..<range { count[i + 1] += count[i] }
+            var out = [UInt32](repeating: 0, count: n)
+            for (r, v) in values.enumerated() {
+                let b = v == Null.int ? 0 : Int(v - lo) + 1
+                out[Int(count[b])] = UInt32(r)
+                count[b] += 1
+            }
+            return out
+        }
+        return (0..<n).map { UInt32($0) }.sorted { a, b in
+            let x = values[Int(a)], y = values[Int(b)]
+            return x != y ? (x == Null.int ? true : (y == Null.int ? false : x < y)) : a < b
+        }
     }
 
     /// Counting-sort build over one reference column.

@@ -281,9 +281,20 @@ public final class GraphBuilder {
         g.childList = ci.rows
 
         // One index per reference column.
+        // Buckets of a relation's indexes are sorted by its first int/date column (the year of an
+        // award), so "honor=X order by year desc limit 20" reads 20 rows, not the whole bucket.
         g.refIndex = g.kinds.map { kind in
-            kind.columns.enumerated().map { (c, col) in
-                col.type.isRef ? RefIndex.build(column: kind.idColumn(c), entityCount: n) : nil
+            let refCols = kind.columns.indices.filter { kind.columns[$0].type.isRef }
+            if refCols.isEmpty { return [RefIndex?](repeating: nil, count: kind.columns.count) }
+            var order: [UInt32]? = nil
+            var sortCol: Int? = nil
+            if kind.role == .relation,
+               let yc = kind.columns.firstIndex(where: { $0.type == .int || $0.type == .date }) {
+                order = RefIndex.order(by: kind.intColumn(yc))
+                sortCol = yc
+            }
+            return kind.columns.enumerated().map { (c, col) in
+                col.type.isRef ? RefIndex.build(column: kind.idColumn(c), entityCount: n, order: order, sortedBy: sortCol) : nil
             }
         }
     }

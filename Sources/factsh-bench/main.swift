@@ -1,1 +1,160 @@
-print("bench")
+import Foundation
+import FactGraph
+
+// factsh-bench: factsh against the sqlite3 CLI on the same generated CSV folder, in one run.
+//
+//     swift run -c release factsh-bench --scale 100000 [--seed S] [--runs 5] [--data DIR]
+//
+// See bench/README.md.
+
+struct Options {
+    var scale = 100_000
+    var seed = 20_240_601
+    var runs = 5
+    var data: String? = nil
+    var q5Runs: Int? = nil
+    var timeout = 600.0
+    var generator = "swift"
+    var sqlite = true
+    var child: String? = nil
+    var childOut: String? = nil
+
+    static let usage = """
+        usage: factsh-bench [--scale N] [--seed S] [--runs R] [--data DIR] [--generator swift|python]
+                            [--q5-runs R] [--timeout SECONDS] [--no-sqlite]
+          --scale N        enterprises (awards are 5·N); default 100000
+          --seed S         generator seed; default 20240601
+          --runs R         runs per question, the median is shown; default 5
+          --data DIR       the CSV folder (generated there unless it holds params.json);
+                           default bench-data/gen-N-S
+          --generator G    swift (built in, default) or python (../shared/bench/gen.py)
+          --q5-runs R      runs of Q5; default R up to scale 10000, else 1
+          --timeout T      seconds for the whole sqlite3 run before its statement is interrupted; default 600
+          --no-sqlite      factsh only
+        """
+
+    static func parse(_ args: [String]) throws -> Options {
+        var o = Options()
+        var i = 0
+        func value() throws -> String {
+            i += 1
+            guard i < args.count else { throw BenchError("\(args[i - 1]) needs a value\n\(usage)") }
+            return args[i]
+        }
+        func int() throws -> Int {
+            let v = try value()
+            guard let n = Int(v.replacingOccurrences(of: "_", with: "")), n > 0 else { throw BenchError("\(args[i - 1]): not a positive number: \(v)") }
+            return n
+        }
+        while i < args.count {
+            switch args[i] {
+            case "--scale": o.scale = try int()
+            case "--seed": o.seed = try int()
+            case "--runs": o.runs = try int()
+            case "--data": o.data = try value()
+            case "--q5-runs": o.q5Runs = try int()
+            case "--timeout": o.timeout = Double(try int())
+            case "--generator": o.generator = try value()
+            case "--no-sqlite": o.sqlite = false
+            case "--child": o.child = try value()
+            case "--child-out": o.childOut = try value()
+            case "-h", "--help": print(usage); exit(0)
+            default: throw BenchError("unknown option \(args[i])\n\(usage)")
+            }
+            i += 1
+        }
+        return o
+    }
+}
+
+func log(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
+
+func fmtSeconds(_ s: Double?) -> String { s.map { String(format: "%.2f s", $0) } ?? "—" }
+func fmtMs(_ s: Double?) -> String {
+    guard let s else { return "—" }
+    let ms = s * 1000
+    return ms < 1 ? String(format: "%.3f ms", ms) : ms < 100 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
+}
+func fmtMB(_ b: Int?) -> String { b.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "—" }
+
+func main() throws {
+    let o = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+    if let data = o.child {
+        try FactshSide.child(data: data, runs: o.runs, q5Runs: o.q5Runs ?? o.runs, out: o.childOut!)
+        return
+    }
+    let data = o.data ?? "bench-data/gen-\(o.scale)-\(o.seed)"
+    let fm = FileManager.default
+    let params: Generator.Params
+    if fm.fileExists(atPath: data + "/params.json") && fm.fileExists(atPath: data + "/awards.csv") {
+        params = try JSONDecoder().decode(Generator.Params.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/params.json")))
+        log("using \(data) (scale \(params.scale), seed \(params.seed))")
+    } else if o.generator == "python" {
+        log("generating scale \(o.scale) with gen.py into \(data) …")
+        let gen = ["../shared/bench/gen.py", "../../shared/bench/gen.py"].first { fm.fileExists(atPath: $0) }
+        guard let gen, Spawn.which("python3") != nil else { throw BenchError("python3 or gen.py not found; use --generator swift") }
+        try fm.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let r = try Spawn.run(["python3", gen, "--scale", String(o.scale), "--seed", String(o.seed), "--out", data], stdout: data + "/gen.log")
+        if r.status != 0 { throw BenchError("gen.py failed; see \(data)/gen.log") }
+        params = try JSONDecoder().decode(Generator.Params.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/params.json")))
+    } else {
+        log("generating scale \(o.scale), seed \(o.seed) into \(data) …")
+        params = try Generator.generate(scale: o.scale, seed: o.seed, out: data)
+        log("generated in \(params.gen_seconds ?? 0) s")
+    }
+    let absData = data.hasPrefix("/") ? data : fm.currentDirectoryPath + "/" + data
+    let work = NSTemporaryDirectory() + "factsh-bench-\(getpid())"
+    try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(atPath: work) }
+    let runs = o.runs
+    let q5Runs = o.q5Runs ?? (params.scale <= 10_000 ? runs : 1)
+
+    // factsh first: its reference BFS gives the true Q5 length, which bounds SQLite's search.
+    log("factsh: import + \(runs) runs of each question …")
+    let outPath = work + "/factsh.json"
+    let child = try Spawn.run([Spawn.selfPath, "--child", absData, "--child-out", outPath, "--runs", String(runs), "--q5-runs", String(q5Runs)],
+                              stdout: work + "/factsh-log.txt")
+    var fs = (try? JSONDecoder().decode(SideResult.self, from: Data(contentsOf: URL(fileURLWithPath: outPath)))) ?? SideResult()
+    if child.status != 0 {
+        fs.errors["process"] = "exit \(child.status): " + ((try? String(contentsOfFile: work + "/factsh-log.txt", encoding: .utf8)) ?? "")
+    }
+    fs.peakBytes = child.peakBytes
+    for (k, v) in fs.errors { log("factsh \(k): \(v.prefix(500))") }
+
+    var sq = SideResult()
+    let q5Depth = Int(fs.reference["Q5.length"] ?? "") ?? 6
+    if o.sqlite {
+        log("sqlite3: import + index + \(runs) runs of each question (Q5 depth ≤ \(q5Depth), time-out \(Int(o.timeout)) s) …")
+        sq = try SQLiteSide.run(data: absData, questions: Questions(p: params), runs: runs, q5Depth: q5Depth, q5Runs: q5Runs,
+                                timeout: o.timeout, work: work)
+        for (k, v) in sq.errors { log("sqlite3 \(k): \(v.prefix(500))") }
+    }
+    let startup = measureStartup(runs: max(runs, 5))
+    print(Report(scale: params.scale, seed: params.seed, runs: runs, q5Runs: q5Runs, timeout: o.timeout,
+                 sqlite: sq, factsh: fs, startup: startup, questions: Questions(p: params)).markdown())
+}
+
+/// `factsh -c 'count awards by city'` on the built-in graph against `sqlite3 :memory: 'select 1'`,
+/// whole processes, median wall time.
+func measureStartup(runs: Int) -> (sqlite: Double?, factsh: Double?) {
+    let exe = URL(fileURLWithPath: Spawn.selfPath).deletingLastPathComponent().appendingPathComponent("factsh").path
+    func median(_ argv: [String]) -> Double? {
+        var t: [Double] = []
+        for _ in 0..<runs {
+            guard let r = try? Spawn.run(argv, stdout: "/dev/null"), r.status == 0 else { return nil }
+            t.append(r.seconds)
+        }
+        t.sort()
+        return t[t.count / 2]
+    }
+    let s = Spawn.which("sqlite3").flatMap { median([$0, ":memory:", "select 1"]) }
+    let f = FileManager.default.isExecutableFile(atPath: exe) ? median([exe, "-c", "count awards by city"]) : nil
+    return (s, f)
+}
+
+do {
+    try main()
+} catch {
+    log("factsh-bench: \(error)")
+    exit(1)
+}

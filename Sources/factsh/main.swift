@@ -1,6 +1,181 @@
-import FactGraph
+import ArgumentParser
 import BuiltinGraph
+import CLibEdit
+import FactGraph
+import FactQuery
+import FactShell
+
+extension OutputMode: ExpressibleByArgument {}
+
+/// The `factsh` command line (docs in README.md; exit status 0 success, 1 a statement or load
+/// failed, 2 bad usage).
+struct Factsh: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "factsh",
+        abstract: "An interactive query shell over a fact graph of Chinese regional quality work.",
+        discussion: """
+        Without a script or -c, factsh reads statements from standard input: interactively on a \
+        terminal (line editing, history, completion), plainly otherwise. The built-in graph holds \
+        the facts of the Weifang (2021-09-17) and Jining (2024-09-11) press releases.
+
+        Examples:
+          factsh -c 'awards where city=济宁'
+          factsh report.fq --param city=潍坊
+          echo 'count awards by city' | factsh --format csv
+          factsh --graph my.facts
+
+        Exit status: 0 success, 1 a statement or a load failed, 2 bad command-line usage.
+        """,
+        version: "factsh \(version)"
+    )
+
+    @Argument(help: "A script of statements to run (then exit).")
+    var script: String?
+
+    @Option(name: [.customShort("c"), .customLong("command")], help: ArgumentHelp("Run a statement and exit (repeatable).", valueName: "statement"))
+    var commands: [String] = []
+
+    @Option(name: .customLong("graph"), help: ArgumentHelp("Load this .facts file instead of the built-in graph (repeatable: merged).", valueName: "file"))
+    var graphs: [String] = []
+
+    @Option(name: .customLong("import-csv"), help: ArgumentHelp("Load a folder of CSV files as the graph.", valueName: "dir"))
+    var importCSV: String?
+
+    @Option(help: ArgumentHelp("Output format: \(OutputMode.allCases.map(\.rawValue).joined(separator: "|")).", valueName: "mode"))
+    var format: OutputMode?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Set a query parameter $NAME (repeatable).", valueName: "name=value"))
+    var params: [String] = []
+
+    @Flag(help: "Run every statement of a script even after an error (still exits 1).")
+    var keepGoing = false
+
+    @Flag(help: "Refuse every command that writes a file (for running others' scripts).")
+    var safe = false
+
+    @Flag(name: .customLong("no-rc"), help: "Do not run ~/.factshrc (or $XDG_CONFIG_HOME/factsh/rc) at interactive start.")
+    var noRC = false
+
+    @Flag(name: .customLong("no-headers"), help: "Leave out column headers.")
+    var noHeaders = false
+
+    func validate() throws {
+        for p in params where !p.contains("=") || p.hasPrefix("=") {
+            throw ValidationError("--param expects NAME=VALUE, found '\(p)'")
+        }
+    }
+
+    func loadGraph() -> (FactGraph, String?)? {
+        do {
+            var g: FactGraph? = nil
+            var label: String? = nil
+            if let dir = importCSV {
+                g = try CSVImporter.load(directory: dir)
+                label = FileIO.baseName(dir)
+            }
+            if !graphs.isEmpty {
+                var files: [(String, [UInt8])] = []
+                for path in graphs {
+                    do { files.append((path, try FileIO.read(path))) } catch {
+                        stderr("factsh: cannot read \(error)")
+                        return nil
+                    }
+                }
+                g = try FactsReader.load(files, extending: g)
+                let names = graphs.map(FileIO.baseName)
+                label = ([label].compactMap { $0 } + names).joined(separator: "+")
+            }
+            if let g { return (g, label) }
+            return (try BuiltinGraph.load(), nil)
+        } catch let failure as LoadFailure {
+            stderr(failure.description)
+            stderr("factsh: nothing was loaded")
+            return nil
+        } catch {
+            stderr("factsh: \(error)")
+            return nil
+        }
+    }
+
+    func run() throws {
+        guard let (graph, label) = loadGraph() else { throw ExitCode(1) }
+        let session = ShellSession(graph: graph, graphLabel: label, safe: safe)
+        if let f = format { session.mode = f }
+        if noHeaders { session.headers = false }
+        session.bail = !keepGoing
+        for p in params {
+            let i = p.firstIndex(of: "=")!
+            var name = String(p[..<i])
+            if name.hasPrefix("$") { name.removeFirst() }
+            session.parameters[name] = String(p[p.index(after: i)...])
+        }
+        Interrupt.install()
+        var ok = true
+        if !commands.isEmpty || script != nil {
+            for c in commands {
+                let r = session.runScript(c, name: "-c")
+                if !r.ok { ok = false; if session.bail { break } }
+                if r.quit { break }
+            }
+            if let path = script, ok || !session.bail {
+                let text: String
+                do {
+                    let bytes = try FileIO.read(path, limit: 64 << 20)
+                    guard let t = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
+                        stderr("factsh: \(path) is not a UTF-8 text file")
+                        throw ExitCode(1)
+                    }
+                    text = t
+                } catch let e as ExitCode { throw e } catch {
+                    stderr("factsh: cannot read \(error)")
+                    throw ExitCode(1)
+                }
+                if !session.runScript(text, name: path).ok { ok = false }
+            }
+        } else if factsh_stdin_isatty() != 0 {
+            _ = factsh_setup_locale()
+            let history = History.openDefault()
+            session.history = history
+            if !noRC { session.runStartupFile() }
+            if label == nil {
+                factsh_write_stdout("factsh \(Factsh.version) — built-in graph: \(graph.entityCount) entities. Enter .help for help.\n")
+            } else {
+                factsh_write_stdout("factsh \(Factsh.version) — graph \(label!): \(graph.entityCount) entities. Enter .help for help.\n")
+            }
+            let status = REPL.run(engine: session, history: history)
+            session.close()
+            throw ExitCode(status != 0 ? status : 0)
+        } else {
+            ok = session.runStandardInput()
+        }
+        session.close()
+        factsh_flush_output()
+        if !ok || session.errorCount > 0 { throw ExitCode(1) }
+    }
+}
+
+func stderr(_ s: String) { factsh_write_stderr(s.hasSuffix("\n") ? s : s + "\n") }
+
+// Usage errors exit 2 (ArgumentParser's default is 64).
 do {
-    let g = try BuiltinGraph.load()
-    print(g.entityCount)
-} catch { print(error) }
+    var command = try Factsh.parse(Array(CommandLine.arguments.dropFirst()))
+    do {
+        try command.run()
+        factsh_flush_output()
+    } catch let e as ExitCode {
+        factsh_flush_output()
+        exit(e.rawValue)
+    }
+} catch {
+    let code = Factsh.exitCode(for: error)
+    if code == .success {
+        factsh_write_stdout(Factsh.fullMessage(for: error) + "\n")
+        factsh_flush_output()
+        exit(0)
+    }
+    stderr("factsh: " + Factsh.fullMessage(for: error))
+    stderr(Factsh.usageString())
+    exit(2)
+}

@@ -1,0 +1,581 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Loads a folder of CSV files (docs/CSV.md) as a graph, all or nothing.
+///
+///     let g = try CSVImporter.load(directory: "data")        // cities.csv, awards.csv …
+///
+/// Each `NAME.csv` is a kind: an entity (or place) kind if its header has a `name` column, else a
+/// relation. A column named after another file's kind (singular: `city` for `cities.csv`) refers
+/// to it by name or alias; `aliases` adds `|`-separated aliases; a column whose values are all
+/// canonical integers is an int column; any other column is text, or a reference if every value
+/// names an entity of one kind (so `issuer` and `recommended_by` become department references).
+///
+/// How: every named file is scanned first (in dependency order), claiming names and aliases; then
+/// a hash index over all names resolves references straight from the scan buffers; big relation
+/// files are split on record boundaries and scanned on all cores. Errors are
+/// `file:line: message` and fail the whole load.
+public enum CSVImporter {
+    /// Loads every `*.csv` file of `directory` into a new graph, or into a copy of `base`.
+    public static func load(directory: String, extending base: FactGraph? = nil) throws(LoadFailure) -> FactGraph {
+        var importer = Importer(directory: directory, base: base)
+        return try importer.run()
+    }
+
+    /// The singular of a file stem: `cities` → `city`, `people` → `person`, `classes` → `class`,
+    /// `awards` → `award`.
+    public static func singular(_ plural: String) -> String {
+        let irregular = ["people": "person", "children": "child", "men": "man", "women": "woman", "data": "datum"]
+        if let s = irregular[plural.lowercased()] { return s }
+        if plural.hasSuffix("ies") && plural.count > 3 { return String(plural.dropLast(3)) + "y" }
+        if plural.hasSuffix("ses") && plural.count > 3 { return String(plural.dropLast(2)) }
+        if plural.hasSuffix("s") && !plural.hasSuffix("ss") && plural.count > 1 { return String(plural.dropLast()) }
+        return plural
+    }
+
+    /// File stems whose named rows are places (they nest: district → city → province).
+    public static let placeKinds: Set<String> = ["provinces", "cities", "districts", "counties", "regions", "towns"]
+}
+
+/// One file's header and what its columns become.
+struct CSVFilePlan {
+    var path: String
+    var stem: String
+    var singular: String
+    var role: KindRole
+    var columnNames: [String]
+    var ops: [CSVCellOp]
+    /// For `.text` columns of named files that are declared references: the target kind.
+    var declaredTarget: [Int?]
+    var dataStart: Int
+    var dataLine: Int
+    var fileSize: Int
+    var kindIndex = -1
+}
+
+/// A finished column, ready to install into a kind.
+enum CSVFinalColumn {
+    case ids([UInt32], ColumnType)
+    case ints([Int64])
+}
+
+struct Importer {
+    let directory: String
+    let builder: GraphBuilder
+    var errors: [LoadError] = []
+    var plans: [CSVFilePlan] = []
+    var kindNames: [String] = []
+    var kindRoles: [KindRole] = []
+    var tooMany = false
+
+    init(directory: String, base: FactGraph?) {
+        self.directory = directory
+        builder = base.map { GraphBuilder(extending: $0) } ?? GraphBuilder()
+        kindNames = builder.kinds.map(\.name)
+        kindRoles = builder.kinds.map(\.role)
+    }
+
+    mutating func report(_ file: String, _ line: Int, _ p: LoadProblem) {
+        if errors.count >= GraphBuilder.maxErrors { tooMany = true; return }
+        errors.append(LoadError(SourcePosition(file: file, line: line, column: 0), p))
+    }
+
+    var failed: LoadFailure {
+        var all = errors
+        let order = Dictionary(plans.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
+        all.sort { a, b in
+            let fa = order[a.position.file] ?? -1, fb = order[b.position.file] ?? -1
+            return fa != fb ? fa < fb : a.position.line < b.position.line
+        }
+        if tooMany, let last = all.last { all.append(LoadError(last.position, .tooManyErrors)) }
+        return LoadFailure(all)
+    }
+
+    // MARK: run
+
+    mutating func run() throws(LoadFailure) -> FactGraph {
+        let files = listCSVFiles()
+        if !errors.isEmpty { throw failed }
+        for f in files { readHeader(f) }
+        planKinds()
+        if !errors.isEmpty { throw failed }
+
+        // 1. Named files, referenced kinds first: entities, names, aliases, raw columns.
+        var namedJobs: [Int: CSVTableJob] = [:]
+        for i in plans.indices where plans[i].role.isNamed {
+            namedJobs[i] = scanNamed(plans[i])
+        }
+        // 2. Every name is known: index them, resolve and type the named files' columns.
+        let index = CSVNameIndex(keys: builder.g.keys, keyEntity: builder.g.keyEntity)
+        for i in plans.indices where plans[i].role.isNamed {
+            guard var job = namedJobs.removeValue(forKey: i) else { continue }
+            let cols = index.withLookup(builder.g) { finishNamedColumns(plans[i], &job, $0) }
+            install(plans[i], cols, rows: job.rows, entityOfRow: job.entityOfRow)
+        }
+        // 3. Relation files, split across cores, references resolved while scanning.
+        for i in plans.indices where !plans[i].role.isNamed {
+            let (cols, rows) = index.withLookup(builder.g) { scanRelation(plans[i], $0) }
+            install(plans[i], cols, rows: rows, entityOfRow: [])
+        }
+        if !errors.isEmpty { throw failed }
+        guard let g = builder.finish() else { throw LoadFailure(builder.errors) }
+        return g
+    }
+
+    // MARK: files and headers
+
+    func filePath(_ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    mutating func listCSVFiles() -> [String] {
+        guard let dir = opendir(directory) else {
+            report(directory, 0, .io("cannot read directory '\(directory)': \(String(cString: strerror(errno)))"))
+            return []
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafePointer(to: &ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }
+            if name.lowercased().hasSuffix(".csv") && name.count > 4 { names.append(name) }
+        }
+        names.sort()
+        if names.isEmpty { report(directory, 0, .io("no .csv files in '\(directory)'")) }
+        return names
+    }
+
+    /// Captures the header record.
+    struct HeaderSink: CSVRecordSink {
+        var names: [String]? = nil
+        var invalid = false
+        var problem: LoadProblem? = nil
+        mutating func record(_ f: UnsafeMutableBufferPointer<CSVField>, count: Int, line: Int) -> Bool {
+            var out: [String] = []
+            for i in 0..<min(count, f.count) {
+                var p = f[i].raw
+                if !CSVBytes.isValidUTF8(p) { invalid = true }
+                if i == 0 && p.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { p = UnsafeRawBufferPointer(rebasing: p[3...]) }
+                var s = String(decoding: p, as: UTF8.self)
+                while s.first == " " || s.first == "\t" { s.removeFirst() }
+                while s.last == " " || s.last == "\t" { s.removeLast() }
+                out.append(s)
+            }
+            if count > f.count { problem = .badDeclaration("more than \(f.count) columns") }
+            names = out
+            return false
+        }
+        mutating func malformed(_ p: LoadProblem, line: Int) -> Bool { problem = p; return false }
+    }
+
+    mutating func readHeader(_ name: String) {
+        let path = filePath(name)
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { report(path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { report(path, 0, .io("cannot stat: \(String(cString: strerror(errno)))")); return }
+        let size = Int(st.st_size)
+        var scanner = CSVScanner(fd: fd, fileSize: size, maxFields: 4096, chunk: 1 << 16)
+        defer { scanner.release() }
+        var sink = HeaderSink()
+        let (end, line, _) = scanner.scan(from: 0, stopAt: size, line: 1, into: &sink)
+        if let p = sink.problem { report(path, 1, p); return }
+        if sink.invalid { report(path, 1, .invalidUTF8); return }
+        guard let header = sink.names, !(header.count == 1 && header[0].isEmpty) else {
+            report(path, 1, .missingHeader("the first line must name the columns")); return
+        }
+        for (i, h) in header.enumerated() where h.isEmpty {
+            report(path, 1, .missingHeader("column \(i + 1) has no name")); return
+        }
+        var seen = Set<String>()
+        for h in header {
+            if !seen.insert(h.lowercased()).inserted { report(path, 1, .duplicateColumn(h)); return }
+        }
+        let stem = String(name.dropLast(4))
+        let lower = header.map { $0.lowercased() }
+        let role: KindRole = lower.contains("name") ? (CSVImporter.placeKinds.contains(stem.lowercased()) ? .place : .entity) : .relation
+        if lower.contains("source") {
+            report(path, 1, .badDeclaration("the column name 'source' is reserved for provenance")); return
+        }
+        if role == .relation && (lower.contains("aliases") || lower.contains("aka")) {
+            report(path, 1, .missingHeader("'aliases' needs a 'name' column")); return
+        }
+        plans.append(CSVFilePlan(path: path, stem: stem, singular: CSVImporter.singular(stem), role: role,
+                                 columnNames: header, ops: [], declaredTarget: [], dataStart: end, dataLine: line,
+                                 fileSize: size))
+    }
+
+    // MARK: kinds
+
+    /// Numbers the kinds (named files in dependency order, then relations), and decides what each
+    /// column is.
+    mutating func planKinds() {
+        // Kind names must be new and distinct.
+        var byName: [String: Int] = [:]
+        var keep: [CSVFilePlan] = []
+        for p in plans {
+            let a = p.singular.lowercased(), b = p.stem.lowercased()
+            if builder.kind(named: a) != nil || builder.kind(named: b) != nil || byName[a] != nil || byName[b] != nil {
+                report(p.path, 1, .kindRedeclared(p.singular))
+                continue
+            }
+            byName[a] = keep.count
+            byName[b] = keep.count
+            keep.append(p)
+        }
+        plans = keep
+        // Targets: this import's named kinds by singular, then the base graph's named kinds.
+        var namedBySingular: [String: Int] = [:]     // → plan index
+        for (i, p) in plans.enumerated() where p.role.isNamed { namedBySingular[p.singular.lowercased()] = i }
+        func baseTarget(_ col: String) -> Int? {
+            guard let k = builder.kind(named: col), builder.kinds[k].role.isNamed, builder.kinds[k].name.lowercased() == col else { return nil }
+            return k
+        }
+        // Dependency order of named files (stable; cycles keep file order).
+        var order: [Int] = []
+        var state = [Int](repeating: 0, count: plans.count)   // 0 new, 1 visiting, 2 done
+        func visit(_ i: Int) {
+            if state[i] != 0 { return }
+            state[i] = 1
+            for c in plans[i].columnNames {
+                if let t = namedBySingular[c.lowercased()], t != i, state[t] == 0 { visit(t) }
+            }
+            state[i] = 2
+            order.append(i)
+        }
+        for i in plans.indices where plans[i].role.isNamed { visit(i) }
+        for i in plans.indices where !plans[i].role.isNamed { order.append(i) }
+        plans = order.map { plans[$0] }
+        namedBySingular = [:]
+        for (i, p) in plans.enumerated() where p.role.isNamed { namedBySingular[p.singular.lowercased()] = i }
+
+        let firstKind = builder.kinds.count
+        for i in plans.indices {
+            plans[i].kindIndex = firstKind + i
+            kindNames.append(plans[i].singular)
+            kindRoles.append(plans[i].role)
+        }
+        for i in plans.indices {
+            var ops: [CSVCellOp] = []
+            var targets: [Int?] = []
+            let named = plans[i].role.isNamed
+            for c in plans[i].columnNames {
+                let lc = c.lowercased()
+                var target: Int? = namedBySingular[lc].map { plans[$0].kindIndex }
+                if target == nil { target = baseTarget(lc) }
+                if named && lc == "name" { ops.append(.name); targets.append(nil) }
+                else if named && (lc == "aliases" || lc == "aka") { ops.append(.aliases); targets.append(nil) }
+                else if let t = target { ops.append(named ? .text : .ref(t)); targets.append(t) }
+                else { ops.append(.value); targets.append(nil) }
+            }
+            plans[i].ops = ops
+            plans[i].declaredTarget = targets
+        }
+    }
+
+    // MARK: scanning
+
+    func openFile(_ plan: CSVFilePlan) -> Int32 { open(plan.path, O_RDONLY) }
+
+    /// Rows to reserve for `bytes` of a file whose first rows average `avg` bytes.
+    func estimateRows(_ plan: CSVFilePlan, bytes: Int) -> Int {
+        let fd = openFile(plan)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        let sample = min(1 << 16, plan.fileSize - plan.dataStart)
+        if sample <= 0 { return 0 }
+        var buf = [UInt8](repeating: 0, count: sample)
+        let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, sample, off_t(plan.dataStart)) }
+        guard n > 0 else { return 0 }
+        var lines = 0
+        for i in 0..<n where buf[i] == 0x0A { lines += 1 }
+        let avg = max(1, n / max(1, lines))
+        return bytes / avg + 16
+    }
+
+    mutating func scanNamed(_ plan: CSVFilePlan) -> CSVTableJob? {
+        let fd = openFile(plan)
+        guard fd >= 0 else { report(plan.path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return nil }
+        defer { close(fd) }
+        let estimate = estimateRows(plan, bytes: plan.fileSize - plan.dataStart)
+        builder.reserveStrings(estimate, bytesEach: max(8, (plan.fileSize - plan.dataStart) / max(1, estimate) / 2))
+        builder.g.keys.reserve(strings: estimate, bytesEach: max(8, (plan.fileSize - plan.dataStart) / max(1, estimate) / 2))
+        builder.g.keyEntity.reserveCapacity(builder.g.keyEntity.count + estimate)
+        builder.g.entityKind.reserveCapacity(builder.g.entityCount + estimate)
+        builder.g.entityRow.reserveCapacity(builder.g.entityCount + estimate)
+        builder.g.entityName.reserveCapacity(builder.g.entityCount + estimate)
+        var job = CSVTableJob(file: plan.path, ops: plan.ops, columnNames: plan.columnNames, kindNames: kindNames,
+                              lookup: nil, builder: builder, kindIndex: plan.kindIndex, reserve: estimate)
+        var scanner = CSVScanner(fd: fd, fileSize: plan.fileSize, maxFields: plan.ops.count + 1)
+        let r = scanner.scan(from: plan.dataStart, stopAt: plan.fileSize, line: plan.dataLine, into: &job)
+        scanner.release()
+        job.end = r.end
+        job.endLine = r.line
+        for e in job.errors { report(plan.path, e.line, e.problem) }
+        job.errors = []
+        return job
+    }
+
+    /// Scans a relation file, in parts on all cores when it is big; returns its final columns.
+    mutating func scanRelation(_ plan: CSVFilePlan, _ lookup: CSVNameIndex.Lookup) -> ([CSVFinalColumn], Int) {
+        let fd = openFile(plan)
+        guard fd >= 0 else { report(plan.path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return ([], 0) }
+        defer { close(fd) }
+        let dataBytes = plan.fileSize - plan.dataStart
+        let parts = dataBytes >= (8 << 20) ? min(CSVParallel.cores, 8) : 1
+        // Split points: just after a line feed near each 1/parts mark.
+        var starts = [plan.dataStart]
+        for p in 1..<max(1, parts) {
+            let mark = plan.dataStart + dataBytes * p / parts
+            var b = [UInt8](repeating: 0, count: 1 << 16)
+            let n = b.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 1 << 16, off_t(mark)) }
+            if n <= 0 { break }
+            guard let nl = b[0..<n].firstIndex(of: 0x0A) else { break }
+            let s = mark + nl + 1
+            if s > starts.last! && s < plan.fileSize { starts.append(s) }
+        }
+        let estimate = estimateRows(plan, bytes: dataBytes)
+        let kindNames = self.kindNames
+        final class Box: @unchecked Sendable { var job: CSVTableJob?; init() {} }
+        func makeJob(_ reserve: Int) -> CSVTableJob {
+            CSVTableJob(file: plan.path, ops: plan.ops, columnNames: plan.columnNames, kindNames: kindNames,
+                        lookup: lookup, builder: nil, kindIndex: plan.kindIndex, reserve: reserve)
+        }
+        func runPart(_ box: Box, from: Int, stopAt: Int, line: Int, reserve: Int) {
+            var job = makeJob(reserve)
+            var scanner = CSVScanner(fd: fd, fileSize: plan.fileSize, maxFields: plan.ops.count + 1)
+            let r = scanner.scan(from: from, stopAt: stopAt, line: line, into: &job)
+            scanner.release()
+            job.end = r.end
+            job.endLine = r.line
+            job.stoppedEarly = r.stopped
+            box.job = job
+        }
+        let boxes = starts.indices.map { _ in Box() }
+        let perPart = estimate / starts.count + 1024
+        CSVParallel.run(starts.indices.map { i in
+            { runPart(boxes[i], from: starts[i], stopAt: i + 1 < starts.count ? starts[i + 1] : plan.fileSize,
+                      line: i == 0 ? plan.dataLine : 0, reserve: perPart * 21 / 20) }
+        })
+        // Keep parts while each ended exactly where the next began; rescan the rest otherwise
+        // (a split point fell inside a quoted line break).
+        var jobs: [CSVTableJob] = []
+        var lineBase = 0
+        for i in starts.indices {
+            let job = boxes[i].job!
+            boxes[i].job = nil
+            jobs.append(job)
+            let base = i == 0 ? 0 : lineBase
+            for e in job.errors { report(plan.path, base + e.line, e.problem) }
+            jobs[jobs.count - 1].errors = []
+            lineBase = base + job.endLine
+            if job.stoppedEarly { break }
+            if i + 1 < starts.count && job.end != starts[i + 1] {
+                let rest = Box()
+                runPart(rest, from: job.end, stopAt: plan.fileSize, line: lineBase, reserve: 1024)
+                for e in rest.job!.errors { report(plan.path, e.line, e.problem) }
+                rest.job!.errors = []
+                jobs.append(rest.job!)
+                break
+            }
+        }
+        return (mergeRelation(plan, &jobs, lookup), jobs.reduce(0) { $0 + $1.rows })
+    }
+
+    // MARK: columns
+
+    /// Resolves and types the columns of a named file, whose job scanned references as text.
+    mutating func finishNamedColumns(_ plan: CSVFilePlan, _ job: inout CSVTableJob, _ lookup: CSVNameIndex.Lookup) -> [CSVFinalColumn] {
+        var out: [CSVFinalColumn] = []
+        var resolvers = [Resolver(count: job.pool.count)]
+        var global: [UInt32]? = nil
+        for c in plan.ops.indices {
+            switch plan.ops[c] {
+            case .name, .aliases, .ref: continue
+            case .text, .value:
+                var col = job.columns[c]
+                job.columns[c] = CSVColumnValues(isInt: false)
+                if col.isInt { out.append(.ints(col.ints)); continue }
+                if let target = plan.declaredTarget[c] {
+                    for r in col.ids.indices where col.ids[r] != Null.id {
+                        let v = col.ids[r]
+                        let e = resolvers[0].resolve(v, job.pool, lookup)
+                        if e == Null.id || lookup.kind(e) != target {
+                            let name = job.pool.string(v)
+                            let line = Int(job.rowLine[r])
+                            if e == Null.id {
+                                report(plan.path, line, .danglingReference(name, column: plan.columnNames[c], suggestions: suggest(name)))
+                            } else {
+                                report(plan.path, line, .wrongKindReference(name, column: plan.columnNames[c], expected: kindNames[target],
+                                                                             found: kindNames[lookup.kind(e)]))
+                            }
+                            col.ids[r] = Null.id
+                        } else {
+                            col.ids[r] = e
+                        }
+                    }
+                    out.append(.ids(col.ids, .ref(.kind(target))))
+                } else if let target = inferTarget([(col.ids, job.pool)], &resolvers, lookup) {
+                    for r in col.ids.indices where col.ids[r] != Null.id { col.ids[r] = resolvers[0].resolve(col.ids[r], job.pool, lookup) }
+                    out.append(.ids(col.ids, .ref(.kind(target))))
+                } else {
+                    if global == nil { global = internAll(job.pool) }
+                    let map = global!
+                    for r in col.ids.indices where col.ids[r] != Null.id { col.ids[r] = map[Int(col.ids[r])] }
+                    out.append(.ids(col.ids, .text))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Merges the parts of a relation file column by column.
+    mutating func mergeRelation(_ plan: CSVFilePlan, _ jobs: inout [CSVTableJob], _ lookup: CSVNameIndex.Lookup) -> [CSVFinalColumn] {
+        var out: [CSVFinalColumn] = []
+        let total = jobs.reduce(0) { $0 + $1.rows }
+        var resolvers = jobs.map { Resolver(count: $0.pool.count) }
+        var globals: [[UInt32]?] = jobs.map { _ in nil }
+        for c in plan.ops.indices {
+            switch plan.ops[c] {
+            case .name, .aliases: continue
+            case .ref(let target):
+                var ids: [UInt32] = []
+                ids.reserveCapacity(total)
+                for j in jobs.indices { ids.append(contentsOf: jobs[j].columns[c].ids); jobs[j].columns[c].ids = [] }
+                out.append(.ids(ids, .ref(.kind(target))))
+            case .text, .value:
+                if jobs.allSatisfy({ $0.columns[c].isInt }) {
+                    var ints: [Int64] = []
+                    ints.reserveCapacity(total)
+                    for j in jobs.indices { ints.append(contentsOf: jobs[j].columns[c].ints); jobs[j].columns[c].ints = [] }
+                    out.append(.ints(ints))
+                    continue
+                }
+                // Parts that stayed int become text like the rest.
+                for j in jobs.indices where jobs[j].columns[c].isInt { jobs[j].demote(c); globals[j] = nil; resolvers[j] = Resolver(count: jobs[j].pool.count) }
+                let sources = jobs.map { ($0.columns[c].ids, $0.pool) }
+                var ids: [UInt32] = []
+                ids.reserveCapacity(total)
+                if let target = inferTarget(sources, &resolvers, lookup) {
+                    for j in jobs.indices {
+                        for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : resolvers[j].resolve(v, jobs[j].pool, lookup)) }
+                        jobs[j].columns[c].ids = []
+                    }
+                    out.append(.ids(ids, .ref(.kind(target))))
+                } else {
+                    for j in jobs.indices {
+                        if globals[j] == nil { globals[j] = internAll(jobs[j].pool) }
+                        let map = globals[j]!
+                        for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : map[Int(v)]) }
+                        jobs[j].columns[c].ids = []
+                    }
+                    out.append(.ids(ids, .text))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The kind every non-null value of a text column names, if there is one.
+    func inferTarget(_ sources: [([UInt32], StringPool)], _ resolvers: inout [Resolver], _ lookup: CSVNameIndex.Lookup) -> Int? {
+        var kind: Int? = nil
+        for (j, (ids, pool)) in sources.enumerated() {
+            for v in ids where v != Null.id {
+                let e = resolvers[j].resolve(v, pool, lookup)
+                if e == Null.id { return nil }
+                let k = lookup.kind(e)
+                if kind == nil { kind = k } else if kind != k { return nil }
+            }
+        }
+        return kind
+    }
+
+    /// Interns every string of a job's pool into the graph's pool; returns the id map.
+    func internAll(_ pool: StringPool) -> [UInt32] {
+        var map = [UInt32](repeating: 0, count: pool.count)
+        for i in 0..<pool.count {
+            map[i] = pool.withBytes(UInt32(i)) { builder.intern($0) }
+        }
+        return map
+    }
+
+    func suggest(_ name: String) -> [String] {
+        errors.count < 10 ? builder.suggestNames(name) : []
+    }
+
+    // MARK: install
+
+    mutating func install(_ plan: CSVFilePlan, _ finals: [CSVFinalColumn], rows: Int, entityOfRow: [EntityID]) {
+        var columns: [Column] = []
+        var fi = 0
+        var values: [CSVFinalColumn] = []
+        for c in plan.ops.indices {
+            switch plan.ops[c] {
+            case .name, .aliases: continue
+            default: break
+            }
+            guard fi < finals.count else { return }   // the scan failed; errors are reported
+            let f = finals[fi]
+            fi += 1
+            switch f {
+            case .ids(_, let t): columns.append(Column(name: plan.columnNames[c], type: t))
+            case .ints: columns.append(Column(name: plan.columnNames[c], type: .int))
+            }
+            values.append(f)
+        }
+        // The location link: the first reference to a place kind, else the first reference.
+        var location: Int? = nil
+        for (i, col) in columns.enumerated() {
+            if case .ref(.kind(let k)) = col.type, kindRoles[k] == .place { location = i; break }
+        }
+        if location == nil { location = columns.firstIndex { $0.type.isRef } }
+        if let l = location { columns[l].isLocation = true }
+        let k: Int
+        do {
+            k = try builder.declareKind(name: plan.singular, plural: plan.stem, role: plan.role, columns: columns)
+        } catch {
+            report(plan.path, 1, .kindRedeclared(plan.singular))
+            return
+        }
+        guard k == plan.kindIndex else { return }   // an earlier kind failed; errors are reported
+        builder.g.kinds[k].csvInstall(values, rows: rows, entityOfRow: entityOfRow)
+    }
+}
+
+/// Resolves a job's pooled strings to entities, each distinct string once.
+struct Resolver {
+    static let unknown: UInt32 = .max - 1
+    var cache: [UInt32]
+    init(count: Int) { cache = [UInt32](repeating: Resolver.unknown, count: count) }
+
+    /// The entity string `v` names, or `Null.id`.
+    @inline(__always)
+    mutating func resolve(_ v: UInt32, _ pool: StringPool, _ lookup: CSVNameIndex.Lookup) -> UInt32 {
+        let c = cache[Int(v)]
+        if c != Resolver.unknown { return c }
+        let e = pool.withBytes(v) { lookup.entity($0) } ?? Null.id
+        cache[Int(v)] = e
+        return e
+    }
+}
+
+extension Kind {
+    /// Installs a CSV file's columns (in declaration order) into this freshly declared kind.
+    mutating func csvInstall(_ values: [CSVFinalColumn], rows: Int, entityOfRow: [EntityID]) {
+        for (i, v) in values.enumerated() {
+            let slot = columns[i].slot
+            switch v {
+            case .ids(let a, _): ids[slot] = a
+            case .ints(let a): ints[slot] = a
+            }
+        }
+        self.entityOfRow = entityOfRow
+        rowCount = rows
+    }
+}

@@ -1,0 +1,262 @@
+/// What one CSV column becomes while it is scanned.
+enum CSVCellOp: Equatable {
+    /// The `name` column of a named kind.
+    case name
+    /// The `aliases` (or `aka`) column: `|`-separated extra names.
+    case aliases
+    /// A reference resolved on the spot through the name index (relation files, whose targets are
+    /// all loaded by then). The payload is the target kind.
+    case ref(Int)
+    /// Text interned into the job's own pool (references of named files, resolved once every name
+    /// is known, and columns that may turn out to be references).
+    case text
+    /// An int while every value is a canonical integer; text from the first value that is not.
+    case value
+}
+
+/// One column's values as scanned by one job.
+struct CSVColumnValues {
+    /// True while every non-empty value was a canonical integer (only for `.value` columns).
+    var isInt: Bool
+    var ints: [Int64] = []
+    /// Entity ids (`.ref`) or ids in the job's pool (`.text`, demoted `.value`).
+    var ids: [UInt32] = []
+}
+
+/// Scans one file (or one part of a big relation file) into columns.
+///
+/// A relation file is split into parts that are scanned on separate cores; each part has its
+/// own job, string pool and errors (with lines relative to the part's start), merged afterwards.
+/// A named file is scanned by one job that adds each row's entity, name and aliases to the
+/// builder as it goes (names must be claimed in file order to report duplicates).
+struct CSVTableJob: CSVRecordSink {
+    let file: String
+    let ops: [CSVCellOp]
+    let columnNames: [String]
+    /// Names of all kinds by index, including those this import has numbered but not declared.
+    let kindNames: [String]
+    let expected: Int
+    var columns: [CSVColumnValues]
+    var pool = StringPool()
+    var rows = 0
+    /// Problems with their line (absolute for the first part, relative for later ones).
+    var errors: [(problem: LoadProblem, line: Int)] = []
+    var stoppedEarly = false
+    var end = 0
+    var endLine = 0
+
+    // Relation parts.
+    let lookup: CSVNameIndex.Lookup?
+
+    // Named files.
+    let builder: GraphBuilder?
+    let kindIndex: Int
+    var entityOfRow: [EntityID] = []
+    /// The line of each row (named files only: for "already names X (line N)" and for errors
+    /// found when references are resolved after the scan).
+    var rowLine: [UInt32] = []
+    /// Entity → line, for this file's entities.
+    let firstEntity: Int
+
+    static let maxErrors = 100
+
+    init(file: String, ops: [CSVCellOp], columnNames: [String], kindNames: [String], lookup: CSVNameIndex.Lookup?, builder: GraphBuilder?, kindIndex: Int, reserve: Int) {
+        self.file = file
+        self.ops = ops
+        self.columnNames = columnNames
+        self.kindNames = kindNames
+        self.expected = ops.count
+        self.lookup = lookup
+        self.builder = builder
+        self.kindIndex = kindIndex
+        self.firstEntity = builder?.g.entityCount ?? 0
+        columns = ops.map { CSVColumnValues(isInt: $0 == .value) }
+        for c in columns.indices {
+            switch ops[c] {
+            case .ref, .text: columns[c].ids.reserveCapacity(reserve)
+            case .value: columns[c].ints.reserveCapacity(reserve)
+            case .name, .aliases: break
+            }
+        }
+        if builder != nil {
+            entityOfRow.reserveCapacity(reserve)
+            rowLine.reserveCapacity(reserve)
+        }
+    }
+
+    @inline(__always)
+    mutating func fail(_ p: LoadProblem, _ line: Int) -> Bool {
+        errors.append((p, line))
+        return errors.count < Self.maxErrors
+    }
+
+    mutating func malformed(_ problem: LoadProblem, line: Int) -> Bool { fail(problem, line) }
+
+    mutating func record(_ f: UnsafeMutableBufferPointer<CSVField>, count: Int, line: Int) -> Bool {
+        if count != expected { return fail(.raggedRow(expected: expected, found: count), line) }
+        if let b = builder {
+            guard addEntity(b, f, line) else { return errors.count < Self.maxErrors }
+        }
+        var ok = true
+        for c in 0..<expected {
+            let field = f[c]
+            switch ops[c] {
+            case .name, .aliases:
+                break
+            case .ref(let target):
+                if field.isEmpty { columns[c].ids.append(Null.id); continue }
+                if let e = lookup!.entity(field.raw), lookup!.kind(e) == target {
+                    columns[c].ids.append(e)
+                } else {
+                    columns[c].ids.append(Null.id)
+                    ok = referenceError(field, target: target, column: c, line: line) && ok
+                }
+            case .value where columns[c].isInt:
+                if field.isEmpty { columns[c].ints.append(Null.int); continue }
+                if let v = CSVBytes.canonicalInt(field.base, field.count) {
+                    columns[c].ints.append(v)
+                } else {
+                    demote(c)
+                    ok = appendText(c, field, line) && ok
+                }
+            case .value, .text:
+                ok = appendText(c, field, line) && ok
+            }
+        }
+        if builder != nil { rowLine.append(UInt32(truncatingIfNeeded: line)) }
+        rows += 1
+        return ok
+    }
+
+    /// Interns a text cell into the job's pool, checking UTF-8 the first time a string is seen.
+    @inline(__always)
+    mutating func appendText(_ c: Int, _ field: CSVField, _ line: Int) -> Bool {
+        if field.isEmpty { columns[c].ids.append(Null.id); return true }
+        let before = pool.count
+        let id = pool.intern(field.raw)
+        columns[c].ids.append(id)
+        if pool.count != before && !CSVBytes.isValidUTF8(field.raw) { return fail(.invalidUTF8, line) }
+        return true
+    }
+
+    /// An int column meets its first non-integer: its earlier values become their own text.
+    mutating func demote(_ c: Int) {
+        var ids: [UInt32] = []
+        ids.reserveCapacity(columns[c].ints.capacity)
+        for v in columns[c].ints {
+            if v == Null.int { ids.append(Null.id); continue }
+            var s = String(v)
+            ids.append(s.withUTF8 { pool.intern(UnsafeRawBufferPointer($0)) })
+        }
+        columns[c].ids = ids
+        columns[c].ints = []
+        columns[c].isInt = false
+    }
+
+    mutating func referenceError(_ field: CSVField, target: Int, column c: Int, line: Int) -> Bool {
+        if !CSVBytes.isValidUTF8(field.raw) { return fail(.invalidUTF8, line) }
+        if let e = lookup!.entity(field.raw) {
+            return fail(.wrongKindReference(field.text, column: columnNames[c], expected: kindNames[target],
+                                            found: kindNames[lookup!.kind(e)]), line)
+        }
+        return fail(.danglingReference(field.text, column: columnNames[c], suggestions: []), line)
+    }
+
+    /// Adds the row's entity with its name and aliases; false if the row is rejected.
+    mutating func addEntity(_ b: GraphBuilder, _ f: UnsafeMutableBufferPointer<CSVField>, _ line: Int) -> Bool {
+        var nameField: CSVField? = nil
+        var aliasField: CSVField? = nil
+        for c in 0..<expected {
+            if ops[c] == .name { nameField = f[c] } else if ops[c] == .aliases { aliasField = f[c] }
+        }
+        guard let name = nameField, !name.isEmpty else {
+            _ = fail(.badValue(column: "name", expected: "a name", found: ""), line)
+            return false
+        }
+        guard CSVBytes.isValidUTF8(name.raw) else { _ = fail(.invalidUTF8, line); return false }
+        let e: EntityID
+        switch b.csvAddEntity(kind: kindIndex, row: rows, name: name.raw) {
+        case .success(let id): e = id
+        case .failure(let holder):
+            _ = fail(duplicate(b, name.text, holder: holder.entity), line)
+            return false
+        }
+        entityOfRow.append(e)
+        if let al = aliasField, !al.isEmpty {
+            guard CSVBytes.isValidUTF8(al.raw) else { _ = fail(.invalidUTF8, line); return true }
+            var s = 0
+            let p = al.raw
+            while s <= p.count {
+                var t = s
+                while t < p.count && p[t] != 0x7C { t += 1 }   // '|'
+                var a = s, z = t
+                while a < z && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
+                while z > a && (p[z - 1] == 0x20 || p[z - 1] == 0x09) { z -= 1 }
+                if z > a {
+                    let alias = UnsafeRawBufferPointer(rebasing: p[a..<z])
+                    if let holder = b.csvAddAlias(e, alias) {
+                        _ = fail(duplicate(b, String(decoding: alias, as: UTF8.self), holder: holder), line)
+                    }
+                }
+                s = t + 1
+            }
+        }
+        return true
+    }
+
+    func duplicate(_ b: GraphBuilder, _ name: String, holder: EntityID) -> LoadProblem {
+        let holderName = b.name(of: holder)
+        if Int(holder) >= firstEntity && b.kindOf(holder) == kindIndex {
+            let row = Int(b.g.entityRow[Int(holder)])
+            if row < rowLine.count { return .duplicateName(name, existing: holderName, line: Int(rowLine[row])) }
+        }
+        return .duplicateName(name, existing: "\(kindNames[b.kindOf(holder)]) \(holderName)", line: nil)
+    }
+}
+
+extension GraphBuilder {
+    enum CSVAddFailure: Error { case taken(entity: EntityID) }
+
+    /// Claims a normalized key for `e`. Returns nil if `e` now holds it (or already did) and
+    /// whether it is new; otherwise the entity that holds it.
+    @inline(__always)
+    func csvClaimKey(_ p: UnsafeRawBufferPointer, for e: EntityID) -> (holder: EntityID?, isNew: Bool) {
+        let k: UInt32
+        if CSVBytes.hasUpper(p) {
+            var b = Array(p)
+            FactGraph.normalizeKey(&b)
+            k = b.withUnsafeBytes { g.keys.intern($0) }
+        } else {
+            k = g.keys.intern(p)
+        }
+        if Int(k) < g.keyEntity.count {
+            let holder = g.keyEntity[Int(k)]
+            return holder == e ? (nil, false) : (holder, false)
+        }
+        g.keyEntity.append(e)
+        return (nil, true)
+    }
+
+    /// Adds an entity of kind `k` at `row` (the kind's columns are installed later).
+    func csvAddEntity(kind k: Int, row: Int, name p: UnsafeRawBufferPointer) -> Result<EntityID, CSVAddFailure> {
+        let e = EntityID(g.entityCount)
+        if let holder = csvClaimKey(p, for: e).holder { return .failure(.taken(entity: holder)) }
+        g.entityKind.append(UInt16(k))
+        g.entityRow.append(UInt32(row))
+        g.entityName.append(g.strings.intern(p))
+        return .success(e)
+    }
+
+    /// Adds an alias of `e`; returns the entity that already has this name, if another does.
+    func csvAddAlias(_ e: EntityID, _ p: UnsafeRawBufferPointer) -> EntityID? {
+        let (holder, isNew) = csvClaimKey(p, for: e)
+        if let h = holder { return h }
+        if isNew { pendingAliases.append((e, g.strings.intern(p))) }
+        return nil
+    }
+
+}
+
+extension GraphBuilder.CSVAddFailure {
+    var entity: EntityID { switch self { case .taken(let e): return e } }
+}

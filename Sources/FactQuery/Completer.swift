@@ -1,0 +1,181 @@
+import FactGraph
+
+/// Context-aware completion for the shell's Tab key: what may stand where the cursor is.
+///
+/// Relations and commands at the start; columns after `where`, `show`, `by`, `order by`, `and`,
+/// `or`, `(`; entity names after `=` on an entity-valued column and after `describe`,
+/// `neighbors`, `path … to`, `find` — matched by prefix, or from pinyin (`ji` offers 济宁);
+/// known values after `=` on a text column; clause keywords after a complete condition.
+public struct Completer {
+    public let graph: FactGraph
+
+    public init(graph: FactGraph) { self.graph = graph }
+
+    /// The candidates for the word that ends at `cursor` (a Character offset into `line`), and
+    /// where that word starts.
+    public func complete(line: String, cursor: Int) -> (wordStart: Int, candidates: [String]) {
+        let chars = Array(line)
+        let cur = min(cursor, chars.count)
+        // The word being completed: back to the last space or punctuation.
+        var ws = cur
+        let stops: Set<Character> = [" ", "\t", "=", "＝", "(", "（", ",", "，", "<", ">", "!", "~", "～", ":", "：", ".", "\"", "“", "'", "‘", "「"]
+        while ws > 0 && !stops.contains(chars[ws - 1]) { ws -= 1 }
+        let word = String(chars[ws..<cur])
+        let before = String(chars[..<ws])
+        let toks: [Token] = {
+            var lx = Lexer(before)
+            var out: [Token] = []
+            while let t = try? lx.next(), t.kind != .eof { out.append(t) }
+            return out
+        }()
+        let cands = candidates(after: toks, word: word)
+        return (ws, cands)
+    }
+
+    func candidates(after toks: [Token], word: String) -> [String] {
+        let g = graph
+        let lw = word.lowercased()
+        func prefixed(_ xs: [String]) -> [String] {
+            var seen = Set<String>()
+            return xs.filter { $0.lowercased().hasPrefix(lw) && seen.insert($0).inserted }
+        }
+        let relations = g.kinds.map(\.plural)
+        guard let last = toks.last else {
+            return prefixed(relations + ["count", "describe", "neighbors", "path", "find"]).map { $0 + " " }
+        }
+        // The relation, if the statement names one.
+        var relKind: Int? = nil
+        if let first = toks.first {
+            if first.isWord("count"), toks.count >= 2 { relKind = g.kind(named: toks[1].text) }
+            else if first.kind == .word { relKind = g.kind(named: first.text) }
+        }
+        let lastWord = last.kind == .word ? last.text.lowercased() : ""
+        if toks.count == 1 && lastWord == "count" { return prefixed(relations).map { $0 + " " } }
+        if ["describe", "neighbors", "find", "to"].contains(lastWord) || (toks.count == 1 && lastWord == "path") {
+            return entityNames(word, target: nil)
+        }
+        if toks.first?.isWord("path") == true && toks.count == 2 { return prefixed(["to"]).map { $0 + " " } }
+        if let k = relKind {
+            let kind = g.kinds[k]
+            let columns = Resolver.columnNames(of: kind, g)
+            if ["where", "and", "or", "not", "show", "by"].contains(lastWord) || last.kind == .lparen
+                || (last.kind == .comma && !inList(toks)) {
+                return prefixed(columns)
+            }
+            if lastWord == "order" { return prefixed(["by"]).map { $0 + " " } }
+            if last.kind.isComparison || (last.kind == .comma && inList(toks)) || (last.kind == .lparen) {
+                // The column before the operator (or before 'in (').
+                guard let col = columnBefore(toks) else { return [] }
+                let r = Resolver(g: g, parameters: [:])
+                guard let acc = try? r.path(col, in: k) else { return [] }
+                switch acc.type(in: kind, g) {
+                case .entity(let t): return entityNames(word, target: t)
+                case .text: return textValues(acc, k, word)
+                default: return []
+                }
+            }
+            if last.kind == .rparen || [.word, .string, .int, .number, .date].contains(last.kind) {
+                let isCount = toks.first?.isWord("count") == true
+                let kw = isCount ? ["where", "by", "order by", "limit", "and", "or"] : ["where", "show", "order by", "limit", "and", "or", "desc", "asc", "offset"]
+                return prefixed(kw).map { $0 + " " }
+            }
+        }
+        return []
+    }
+
+    func inList(_ toks: [Token]) -> Bool {
+        var depth = 0
+        for t in toks.reversed() {
+            if t.kind == .rparen { depth += 1 }
+            if t.kind == .lparen {
+                if depth == 0 { return true }
+                depth -= 1
+            }
+        }
+        return false
+    }
+
+    /// The column path that the current value belongs to: before the operator, or before `in (`.
+    func columnBefore(_ toks: [Token]) -> ColumnPath? {
+        var i = toks.count - 1
+        if toks[i].kind == .comma || toks[i].kind == .lparen {
+            // walk back to the '(' of the in-list, then past 'in' (and 'not')
+            var depth = 0
+            while i >= 0 {
+                if toks[i].kind == .rparen { depth += 1 }
+                if toks[i].kind == .lparen { if depth == 0 { break }; depth -= 1 }
+                i -= 1
+            }
+            i -= 1
+            if i >= 0 && toks[i].isWord("in") { i -= 1 }
+            if i >= 0 && toks[i].isWord("not") { i -= 1 }
+        } else {
+            i -= 1
+        }
+        guard i >= 0, toks[i].kind == .word else { return nil }
+        var parts = [Name(text: toks[i].text, range: toks[i].range)]
+        while i >= 2 && toks[i - 1].kind == .dot && toks[i - 2].kind == .word {
+            parts.insert(Name(text: toks[i - 2].text, range: toks[i - 2].range), at: 0)
+            i -= 2
+        }
+        return ColumnPath(parts: parts)
+    }
+
+    /// Entity names and aliases by prefix, then by pinyin; quoted when they need it.
+    func entityNames(_ word: String, target: RefTarget?) -> [String] {
+        let g = graph
+        let lw = word.lowercased()
+        var prefix: [String] = []
+        var pinyin: [String] = []
+        let asciiWord = !lw.isEmpty && lw.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
+        let usePinyin = asciiWord && g.entityCount <= 50_000
+        for (name, e) in g.allNames() {
+            let k = Int(g.entityKind[Int(e)])
+            switch target {
+            case .kind(let tk)?: if k != tk && !(g.kinds[tk].role == .place && g.kinds[k].role == .place) { continue }
+            case .anyPlace?: if g.kinds[k].role != .place { continue }
+            default: break
+            }
+            if name.lowercased().hasPrefix(lw) { prefix.append(name) }
+            else if usePinyin && !Pinyin.isASCII(name) && (Pinyin.full(name).hasPrefix(lw) || Pinyin.initials(name).hasPrefix(lw)) {
+                pinyin.append(name)
+            }
+            if prefix.count > 200 { break }
+        }
+        var seen = Set<String>()
+        let all = (prefix.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 } + pinyin.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 })
+        return all.filter { seen.insert($0).inserted }.prefix(100).map { quoteIfNeeded($0) + " " }
+    }
+
+    /// Distinct values of a text column starting with the word.
+    func textValues(_ acc: Accessor, _ k: Int, _ word: String) -> [String] {
+        guard case .stored(let c) = acc, graph.kinds[k].rowCount <= 100_000 else { return [] }
+        var seen = Set<UInt32>()
+        var out: [String] = []
+        for id in graph.kinds[k].idColumn(c) where id != Null.id && seen.insert(id).inserted {
+            let s = graph.strings.string(id)
+            if s.lowercased().hasPrefix(word.lowercased()) { out.append(quoteIfNeeded(s) + " ") }
+        }
+        return out.sorted()
+    }
+
+    func quoteIfNeeded(_ s: String) -> String {
+        var lx = Lexer(s)
+        if let t = try? lx.next(), t.kind != .string, t.text == s, let e = try? lx.next(), e.kind == .eof,
+           !Parser.keywords.contains(s.lowercased()) {
+            return s
+        }
+        return "\"" + s.replacingBackslashQuotes() + "\""
+    }
+}
+
+extension String {
+    func replacingBackslashQuotes() -> String {
+        var out = ""
+        for ch in unicodeScalars {
+            if ch == "\\" || ch == "\"" { out.append("\\") }
+            out.unicodeScalars.append(ch)
+        }
+        return out
+    }
+}

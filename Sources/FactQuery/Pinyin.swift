@@ -1,0 +1,87 @@
+import FactGraph
+
+/// Toneless pinyin of Chinese text, from a generated per-character table (PinyinTable.swift),
+/// for `find jining`, `find jn`, completion from pinyin and "did you mean" on values.
+///
+///     Pinyin.full("济宁市")      // "jiningshi"
+///     Pinyin.initials("济宁市")  // "jns"
+///
+/// Each character takes its most common reading, so some polyphones in words come out wrong
+/// (银行 → yin xing); ASCII letters and digits pass through lower-cased.
+public enum Pinyin {
+    /// The decoded table: one syllable index per code point from `PinyinTable.first`.
+    /// Decoded on first use, never at start-up.
+    static let codes: [UInt16] = {
+        var out: [UInt16] = []
+        out.reserveCapacity(Int(PinyinTable.last - PinyinTable.first + 1))
+        var digit = [UInt8](repeating: 0, count: 128)
+        for (i, c) in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/".utf8.enumerated() { digit[Int(c)] = UInt8(i) }
+        var hi: UInt8? = nil
+        for c in PinyinTable.codes.utf8 where c != 0x0A {
+            if let h = hi {
+                out.append(UInt16(digit[Int(h)]) * 64 + UInt16(digit[Int(c)]))
+                hi = nil
+            } else {
+                hi = c
+            }
+        }
+        return out
+    }()
+
+    /// The syllables of each character (nil for characters with no reading).
+    public static func syllables(_ s: String) -> [String] {
+        var out: [String] = []
+        var ascii = ""
+        for u in s.unicodeScalars {
+            if u.isASCII {
+                let c = Character(u)
+                if c.isLetter || c.isNumber { ascii.append(Character(String(c).lowercased())) } else if !ascii.isEmpty { out.append(ascii); ascii = "" }
+                continue
+            }
+            if !ascii.isEmpty { out.append(ascii); ascii = "" }
+            if u.value >= PinyinTable.first && u.value <= PinyinTable.last {
+                let code = codes[Int(u.value - PinyinTable.first)]
+                let syl = PinyinTable.syllables[Int(code)]
+                if !syl.isEmpty { out.append(syl) }
+            }
+        }
+        if !ascii.isEmpty { out.append(ascii) }
+        return out
+    }
+
+    public static func full(_ s: String) -> String { syllables(s).joined() }
+
+    public static func initials(_ s: String) -> String { String(syllables(s).compactMap(\.first)) }
+
+    /// Whether a lower-case ASCII query matches a name's pinyin: as a prefix or substring of the
+    /// full reading, or as a prefix of the initials.
+    public static func matches(_ query: String, _ name: String) -> Bool {
+        let f = full(name)
+        if f.contains(query) { return true }
+        return initials(name).hasPrefix(query)
+    }
+
+    static func isASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// Candidates whose pinyin is nearest to `text`'s (or to `text` itself, if it is ASCII).
+    /// Only for graphs small enough to read every name's pinyin (a few thousand names).
+    public static func nearest(to text: String, among candidates: [String], graphSize: Int, limit: Int = 3) -> [String] {
+        guard candidates.count <= 20_000 else { return [] }
+        let q = isASCII(text) ? text.lowercased() : full(text)
+        guard !q.isEmpty else { return [] }
+        var scored: [(Int, String)] = []
+        for c in candidates where !isASCII(c) {
+            let p = full(c)
+            if p.isEmpty { continue }
+            if p.hasPrefix(q) || initials(c) == q {
+                scored.append((0, c))
+                continue
+            }
+            let d = Suggest.distance(q, p)
+            if d <= max(1, q.count / 4) { scored.append((d, c)) }
+        }
+        scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.count < $1.1.count }
+        var seen = Set<String>()
+        return scored.map(\.1).filter { seen.insert($0).inserted }.prefix(limit).map { $0 }
+    }
+}

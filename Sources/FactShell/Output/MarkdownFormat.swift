@@ -1,0 +1,65 @@
+import FactGraph
+import FactQuery
+
+/// A GitHub-flavoured Markdown table, for pasting into issues, reports and notes.
+///
+///     | city   | year | honor    |
+///     |--------|-----:|----------|
+///     | 济宁市 | 2024 | 质量标杆 |
+///     | 潍坊市 |      |          |
+///
+/// Columns are padded by display width so the source reads as a table too. Numeric columns
+/// are marked right-aligned (`---:`). In cells, `|` is escaped as `\|`, line breaks become
+/// `<br>`, and control characters are shown in caret notation. Nulls are empty. A GFM table
+/// needs a header row, so with headers off the header row is left blank.
+///
+/// After the table, separated by a blank line (a plain line right below would be read as a
+/// table row): the `.maxrows` line when rows were hidden, then `table.note`.
+public struct MarkdownFormat: OutputFormat {
+    public init() {}
+
+    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+        let n = table.columns.count
+        let total = table.rows.count
+        let shown = o.visibleRowCount(total)
+        var out = ""
+        if n > 0 {
+            let numeric = (0..<n).map { table.isNumeric($0) }
+            let header = table.columns.map { o.headers ? Self.cell($0) : "" }
+            var cells: [[String]] = []
+            cells.reserveCapacity(shown)
+            for r in 0..<shown { cells.append((0..<n).map { Self.cell(table.text(r, $0)) }) }
+            var widths = header.map { max(3, CellText.width($0)) }
+            for row in cells { for c in 0..<n { widths[c] = max(widths[c], CellText.width(row[c])) } }
+
+            func line(_ row: [String]) -> String {
+                var s = "|"
+                for c in 0..<n { s += " " + CellText.pad(row[c], widths[c], right: numeric[c]) + " |" }
+                return s + "\n"
+            }
+            out += line(header)
+            out += "|" + (0..<n).map { c in
+                numeric[c] ? String(repeating: "-", count: widths[c] + 1) + ":" : String(repeating: "-", count: widths[c] + 2)
+            }.joined(separator: "|") + "|\n"
+            for row in cells { out += line(row) }
+        }
+        var trailer: [String] = []
+        if let hidden = o.hiddenRowsLine(total: total) { trailer.append(hidden) }
+        if let note = table.note { trailer.append(CellText.printable(note)) }
+        if !trailer.isEmpty {
+            if !out.isEmpty { out += "\n" }
+            out += trailer.joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+
+    /// Cell text made safe inside a table row.
+    static func cell(_ s: String) -> String {
+        var t = CellText.printable(s)
+        if t.contains("|") { t = t.replacing("|", with: "\\|") }
+        if CellText.hasNewline(t) {
+            t = CellText.lines(t).joined(separator: "<br>")
+        }
+        return t
+    }
+}

@@ -1,0 +1,183 @@
+import FactGraph
+import FactQuery
+
+/// The shell's output modes, as named by `.mode` and `--format`.
+///
+///     OutputMode(rawValue: "markdown")   // .markdown
+///     Renderers.format(for: .csv).render(table, RenderOptions())
+///
+/// Each mode has one `OutputFormat` type; `Renderers.format(for:)` maps one to the other.
+public enum OutputMode: String, CaseIterable, Sendable {
+    case table, csv, tsv, json, jsonl, markdown, line, dot
+}
+
+/// Settings a renderer honours; the shell owns them (`.headers`, `.maxrows`, `.width`) and
+/// passes them to every render.
+///
+///     var o = RenderOptions()
+///     o.maxRows = 10; o.terminalWidth = 80
+///
+/// Not every mode uses every setting: `widths`, `terminalWidth` and `footer` are for `table`
+/// only; `headers` is ignored by `json`, `jsonl`, `line` and `dot` (their keys are the names);
+/// `color` is used by `table` only. `maxRows` applies to every mode.
+public struct RenderOptions: Sendable {
+    /// Whether to print a header row (table, csv, tsv, markdown).
+    public var headers = true
+    /// Show the first N rows, then (in human modes) a line saying how many more were not shown.
+    /// nil, zero or a negative number: no limit.
+    public var maxRows: Int? = nil
+    /// `.width`: per-column maximum display width in table mode; 0 = automatic. A negative
+    /// width caps at its magnitude and right-aligns the column, as sqlite3's `.width` does.
+    /// A cap below 2 counts as 2, so that a Chinese character fits.
+    public var widths: [Int] = []
+    /// Table mode wraps long cells so that the table fits this many columns; nil = no limit.
+    public var terminalWidth: Int? = nil
+    /// ANSI colour (bold headers, dim nulls) in table mode; the shell passes true only on a
+    /// terminal without `NO_COLOR`.
+    public var color = false
+    /// Table mode: the `(N rows)` footer.
+    public var footer = true
+    public init() {}
+}
+
+/// One output format (sqlite3's `.mode`): turns a result table into text.
+///
+///     let text = TableFormat().render(table, RenderOptions())
+///
+/// The text is complete: every line, the last included, ends with `"\n"`; an empty string
+/// means nothing to print. Renderers never fail and never look at the terminal themselves.
+public protocol OutputFormat {
+    func render(_ table: ResultTable, _ options: RenderOptions) -> String
+}
+
+/// The registry of output formats, one per `OutputMode`.
+///
+///     Renderers.format(for: .json).render(table, options)
+public enum Renderers {
+    public static func format(for mode: OutputMode) -> any OutputFormat {
+        switch mode {
+        case .table: return TableFormat()
+        case .csv: return CSVFormat()
+        case .tsv: return TSVFormat()
+        case .json: return JSONFormat()
+        case .jsonl: return JSONLinesFormat()
+        case .markdown: return MarkdownFormat()
+        case .line: return LineFormat()
+        case .dot: return DotFormat()
+        }
+    }
+}
+
+// MARK: - Shared by the formats
+
+extension RenderOptions {
+    /// How many of `total` rows to show.
+    func visibleRowCount(_ total: Int) -> Int {
+        guard let m = maxRows, m > 0 else { return total }
+        return min(m, total)
+    }
+
+    /// The closing line of a human mode when `.maxrows` hid rows, or nil.
+    func hiddenRowsLine(total: Int, noun: String = "row") -> String? {
+        let shown = visibleRowCount(total)
+        guard shown < total, let m = maxRows else { return nil }
+        let hidden = total - shown
+        return "… \(hidden) more \(noun)\(hidden == 1 ? "" : "s") not shown (.maxrows \(m))"
+    }
+}
+
+/// Text helpers shared by the human-readable formats (table, markdown, line).
+enum CellText {
+    /// Display width, measured the same way everywhere in the renderers: the sum of the
+    /// `DisplayWidth` of each scalar, as `DisplayWidth.of(String)` does (with a fast path for
+    /// ASCII).
+    @inline(__always)
+    static func width(_ s: String) -> Int {
+        var w = 0
+        for b in s.utf8 {
+            if b >= 0x80 { return DisplayWidth.of(s) }
+            if b >= 0x20 && b != 0x7F { w += 1 }
+        }
+        return w
+    }
+
+    /// Display width of a substring, as `width(_: String)`.
+    static func width(_ s: Substring) -> Int {
+        var w = 0
+        for u in s.unicodeScalars { w += DisplayWidth.of(u) }
+        return w
+    }
+
+    /// Whether `s` holds a line break (`Character.isNewline`: LF, VT, FF, CR, NEL, U+2028,
+    /// U+2029), by a scan of its UTF-8.
+    static func hasNewline(_ s: String) -> Bool {
+        var prev: UInt8 = 0, prev2: UInt8 = 0
+        for b in s.utf8 {
+            if b >= 0x0A && b <= 0x0D { return true }
+            if prev == 0xC2 && b == 0x85 { return true }
+            if prev2 == 0xE2 && prev == 0x80 && (b == 0xA8 || b == 0xA9) { return true }
+            prev2 = prev
+            prev = b
+        }
+        return false
+    }
+
+    /// The width of one grapheme cluster, consistent with `width(_:)` on strings.
+    @inline(__always)
+    static func width(_ c: Character) -> Int {
+        var w = 0
+        for u in c.unicodeScalars { w += DisplayWidth.of(u) }
+        return w
+    }
+
+    /// Makes text safe to print on a terminal: a tab becomes a space; other control
+    /// characters (C0 but newlines, DEL, C1) become caret notation (`^[`) or U+FFFD, so a cell
+    /// can neither move the cursor nor inject escape sequences. Newlines are kept (callers
+    /// split lines on them).
+    static func printable(_ s: String) -> String {
+        var needs = false
+        var prev: UInt8 = 0
+        for b in s.utf8 {
+            // C0 but LF and CR, DEL, and C1 (U+0080–U+009F is C2 80 – C2 9F in UTF-8).
+            if (b < 0x20 && b != 0x0A && b != 0x0D) || b == 0x7F || (prev == 0xC2 && b >= 0x80 && b < 0xA0) {
+                needs = true
+                break
+            }
+            prev = b
+        }
+        if !needs { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if !isUnsafeControl(u) { out.append(u); continue }
+            switch u.value {
+            case 0x09: out.append(" ")
+            case 0x7F: out.append("^"); out.append("?")
+            case 0..<0x20:
+                out.append("^")
+                out.append(Unicode.Scalar(UInt8(u.value + 0x40)))
+            default: out.append("\u{FFFD}")
+            }
+        }
+        return String(out)
+    }
+
+    @inline(__always)
+    static func isUnsafeControl(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        if v == 0x0A || v == 0x0D { return false }
+        return v < 0x20 || (v >= 0x7F && v < 0xA0)
+    }
+
+    /// Splits on line breaks (`\n`, `\r\n`, `\r`, U+2028 …), keeping empty lines.
+    static func lines(_ s: String) -> [Substring] {
+        s.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
+    }
+
+    /// `s` padded with spaces to display width `w` (left- or right-aligned).
+    static func pad(_ s: String, _ w: Int, right: Bool = false) -> String {
+        let n = w - width(s)
+        if n <= 0 { return s }
+        let spaces = String(repeating: " ", count: n)
+        return right ? spaces + s : s + spaces
+    }
+}

@@ -1,0 +1,399 @@
+import FactGraph
+import FactQuery
+
+/// A dot-command's failure: what went wrong, and which argument (0-based) it is about.
+struct DotError: Error {
+    var message: String
+    var argument: Int?
+    init(_ message: String, argument: Int? = nil) {
+        self.message = message
+        self.argument = argument
+    }
+}
+
+/// One dot-command. The registry below is the single table that dispatch, `.help`, completion
+/// and `--safe` all read.
+struct DotCommand: Sendable {
+    let name: String
+    /// Arguments, as shown by `.help`.
+    let arguments: String
+    let summary: String
+    /// Writes a file (refused under `--safe`).
+    let writesFiles: Bool
+    /// Goes into the script that `.save` writes (it changes what later statements print).
+    let replayable: Bool
+    /// What completes after the command: nothing, file names, or fixed words.
+    let completes: ArgumentCompletion
+    let run: @Sendable (ShellSession, [String]) throws -> ShellSession.Outcome
+
+    enum ArgumentCompletion: Sendable { case none, files, words([String]), relations }
+}
+
+enum DotCommands {
+    static let modes = OutputMode.allCases.map(\.rawValue)
+    static let commandNames = ["help", "schema", "mode", "headers", "maxrows", "width", "timer", "output", "once", "read",
+                               "save", "param", "load", "import", "export", "bail", "history", "show", "quit", "exit"]
+
+    static let all: [DotCommand] = [
+        // USAGE: .help [COMMAND] — every command, or one command's usage.
+        DotCommand(name: "help", arguments: "[COMMAND]", summary: "list dot-commands, or show one command's usage",
+                   writesFiles: false, replayable: false, completes: .words(commandNames)) { s, a in
+            s.emit(help(a.first)); return .ok
+        },
+        // USAGE: .schema [RELATION] — relations with their columns and row counts.
+        DotCommand(name: "schema", arguments: "[RELATION]", summary: "relations and their columns",
+                   writesFiles: false, replayable: false, completes: .relations) { s, a in
+            s.render(try schema(s, a.first)); return .ok
+        },
+        DotCommand(name: "mode", arguments: "[" + modes.joined(separator: "|") + "]", summary: "output mode (no argument: show it)",
+                   writesFiles: false, replayable: true, completes: .words(modes)) { s, a in
+            guard let m = a.first else { s.emit("\(s.mode.rawValue)\n"); return .ok }
+            guard let mode = OutputMode(rawValue: m.lowercased()) ?? uniquePrefix(m, modes).flatMap(OutputMode.init(rawValue:)) else {
+                throw DotError("unknown mode '\(m)'" + didYouMean(m, modes) + " (modes: \(modes.joined(separator: ", ")))", argument: 0)
+            }
+            s.mode = mode
+            return .ok
+        },
+        DotCommand(name: "headers", arguments: "on|off", summary: "column headers in output",
+                   writesFiles: false, replayable: true, completes: .words(["on", "off"])) { s, a in
+            s.headers = try onOff(a, 0); return .ok
+        },
+        DotCommand(name: "maxrows", arguments: "N|off", summary: "show at most N rows, and say how many more there are",
+                   writesFiles: false, replayable: true, completes: .words(["off"])) { s, a in
+            guard let v = a.first else { s.emit(s.maxRows.map { "\($0)\n" } ?? "off\n"); return .ok }
+            if ["off", "0", "none"].contains(v.lowercased()) { s.maxRows = nil; return .ok }
+            guard let n = Int(v), n > 0 else { throw DotError("expected a positive whole number or 'off', found '\(v)'", argument: 0) }
+            s.maxRows = n
+            return .ok
+        },
+        DotCommand(name: "width", arguments: "[N …]", summary: "maximum display width of each column (0 = automatic; no argument: reset)",
+                   writesFiles: false, replayable: true, completes: .none) { s, a in
+            var w: [Int] = []
+            for (i, x) in a.enumerated() {
+                guard let n = Int(x), n >= 0 else { throw DotError("expected a width (a whole number ≥ 0), found '\(x)'", argument: i) }
+                w.append(n)
+            }
+            s.widths = w
+            return .ok
+        },
+        DotCommand(name: "timer", arguments: "on|off", summary: "print 'Run Time: real … user … sys …' after each statement",
+                   writesFiles: false, replayable: false, completes: .words(["on", "off"])) { s, a in
+            s.timer = try onOff(a, 0); return .ok
+        },
+        DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE (written atomically when closed); no argument: back to the screen",
+                   writesFiles: true, replayable: false, completes: .files) { s, a in
+            s.closeOutputFile()
+            if let f = a.first { s.outputFile = (FileIO.expandTilde(f), [], false) }
+            return .ok
+        },
+        DotCommand(name: "once", arguments: "FILE", summary: "send the next statement's results to FILE",
+                   writesFiles: true, replayable: false, completes: .files) { s, a in
+            guard let f = a.first else { throw DotError("expected a file name") }
+            s.closeOutputFile()
+            s.outputFile = (FileIO.expandTilde(f), [], true)
+            return .ok
+        },
+        DotCommand(name: "read", arguments: "FILE", summary: "run the statements in FILE",
+                   writesFiles: false, replayable: true, completes: .files) { s, a in
+            guard let f = a.first else { throw DotError("expected a file name") }
+            return try read(s, FileIO.expandTilde(f))
+        },
+        DotCommand(name: "save", arguments: "FILE", summary: "write this session's successful statements as a script",
+                   writesFiles: true, replayable: false, completes: .files) { s, a in
+            guard let f = a.first else { throw DotError("expected a file name") }
+            let script = "# factsh script saved from a session\n" + s.log.map { $0 + "\n" }.joined()
+            do { try FileIO.writeAtomically(FileIO.expandTilde(f), Array(script.utf8)) } catch { throw DotError("cannot write \(error)", argument: 0) }
+            s.emit("saved \(s.log.count) statement\(s.log.count == 1 ? "" : "s") to \(f)\n")
+            return .ok
+        },
+        DotCommand(name: "param", arguments: "set NAME VALUE | unset NAME | list | clear", summary: "query parameters, used as $NAME",
+                   writesFiles: false, replayable: true, completes: .words(["set", "unset", "list", "clear"])) { s, a in
+            return try param(s, a)
+        },
+        DotCommand(name: "load", arguments: "FILE", summary: "add the facts in FILE to the graph (all or nothing)",
+                   writesFiles: false, replayable: true, completes: .files) { s, a in
+            guard let f = a.first else { throw DotError("expected a .facts file") }
+            let path = FileIO.expandTilde(f)
+            let bytes: [UInt8]
+            do { bytes = try FileIO.read(path) } catch { throw DotError("cannot read \(error)", argument: 0) }
+            do {
+                let g = try FactsReader.load([(f, bytes)], extending: s.graph)
+                s.replaceGraph(g, label: s.graphLabel.map { "\($0)+\(FileIO.baseName(f))" } ?? FileIO.baseName(f))
+            } catch {
+                throw DotError("nothing loaded:\n\(error)")
+            }
+            return .ok
+        },
+        DotCommand(name: "import", arguments: "DIR", summary: "replace the graph with a folder of CSV files (docs/CSV.md)",
+                   writesFiles: false, replayable: true, completes: .files) { s, a in
+            guard let d = a.first else { throw DotError("expected a folder of CSV files") }
+            let path = FileIO.expandTilde(d)
+            guard FileIO.isDirectory(path) else { throw DotError("'\(d)' is not a folder", argument: 0) }
+            do {
+                let g = try CSVImporter.load(directory: path)
+                s.replaceGraph(g, label: FileIO.baseName(d))
+            } catch {
+                throw DotError("nothing imported:\n\(error)")
+            }
+            return .ok
+        },
+        DotCommand(name: "export", arguments: "FILE", summary: "write the graph in canonical .facts form",
+                   writesFiles: true, replayable: false, completes: .files) { s, a in
+            guard let f = a.first else { throw DotError("expected a file name") }
+            do { try FileIO.writeAtomically(FileIO.expandTilde(f), Array(FactsWriter.write(s.graph).utf8)) } catch {
+                throw DotError("cannot write \(error)", argument: 0)
+            }
+            return .ok
+        },
+        DotCommand(name: "bail", arguments: "on|off", summary: "stop a script at its first error (on by default)",
+                   writesFiles: false, replayable: false, completes: .words(["on", "off"])) { s, a in
+            s.bail = try onOff(a, 0); return .ok
+        },
+        DotCommand(name: "history", arguments: "", summary: "list the statements in the history",
+                   writesFiles: false, replayable: false, completes: .none) { s, _ in
+            let entries = s.history?.entries ?? []
+            var out = ""
+            for (i, e) in entries.enumerated() {
+                let n = String(i + 1)
+                out += String(repeating: " ", count: max(0, 5 - n.count)) + n + "  " + e.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n       ") + "\n"
+            }
+            s.emit(out)
+            return .ok
+        },
+        DotCommand(name: "show", arguments: "", summary: "current settings",
+                   writesFiles: false, replayable: false, completes: .none) { s, _ in
+            var out = ""
+            out += "   graph: \(s.graphLabel ?? "built-in") (\(s.graph.entityCount) entities)\n"
+            out += "    mode: \(s.mode.rawValue)\n"
+            out += " headers: \(s.headers ? "on" : "off")\n"
+            out += " maxrows: \(s.maxRows.map(String.init) ?? "off")\n"
+            out += "   width: \(s.widths.isEmpty ? "automatic" : s.widths.map(String.init).joined(separator: " "))\n"
+            out += "   timer: \(s.timer ? "on" : "off")\n"
+            out += "    bail: \(s.bail ? "on" : "off")\n"
+            out += "  output: \(s.outputFile?.path ?? "stdout")\n"
+            out += "    safe: \(s.safe ? "on" : "off")\n"
+            s.emit(out)
+            return .ok
+        },
+        DotCommand(name: "quit", arguments: "", summary: "leave the shell", writesFiles: false, replayable: false, completes: .none) { _, _ in .quit },
+        DotCommand(name: "exit", arguments: "", summary: "leave the shell", writesFiles: false, replayable: false, completes: .none) { _, _ in .quit },
+    ]
+
+    // MARK: dispatch
+
+    /// The command a typed name means: an exact name, or the one command it is a prefix of.
+    static func lookup(_ typed: String) -> Result<DotCommand, DotError> {
+        let t = typed.lowercased()
+        if let c = all.first(where: { $0.name == t }) { return .success(c) }
+        let m = all.filter { $0.name.hasPrefix(t) }
+        if m.count == 1 { return .success(m[0]) }
+        if m.count > 1 {
+            return .failure(DotError("'.\(typed)' is ambiguous: " + m.map { "." + $0.name }.joined(separator: ", ")))
+        }
+        return .failure(DotError("unknown command '.\(typed)'" + didYouMean(typed, all.map(\.name), prefix: ".") + " (.help lists them)"))
+    }
+
+    static func uniquePrefix(_ typed: String, _ words: [String]) -> String? {
+        let m = words.filter { $0.hasPrefix(typed.lowercased()) }
+        return m.count == 1 ? m[0] : nil
+    }
+
+    static func didYouMean(_ w: String, _ among: [String], prefix: String = "") -> String {
+        let s = Suggest.nearest(to: w, among: among)
+        return s.isEmpty ? "" : " — did you mean " + s.map { "'\(prefix)\($0)'" }.joined(separator: ", ") + "?"
+    }
+
+    /// Splits a command line into words; "double" or 'single' quotes keep spaces.
+    static func words(_ line: String) -> [String] {
+        var out: [String] = []
+        var cur = ""
+        var quote: Character? = nil
+        var inWord = false
+        for ch in line {
+            if let q = quote {
+                if ch == q { quote = nil } else { cur.append(ch) }
+                continue
+            }
+            if ch == "\"" || ch == "'" { quote = ch; inWord = true; continue }
+            if ch == " " || ch == "\t" || ch == "\u{3000}" {
+                if inWord { out.append(cur); cur = ""; inWord = false }
+                continue
+            }
+            cur.append(ch)
+            inWord = true
+        }
+        if inWord { out.append(cur) }
+        return out
+    }
+
+    static func onOff(_ a: [String], _ i: Int) throws -> Bool {
+        guard i < a.count else { throw DotError("expected 'on' or 'off'") }
+        switch a[i].lowercased() {
+        case "on", "yes", "true", "1": return true
+        case "off", "no", "false", "0": return false
+        default: throw DotError("expected 'on' or 'off', found '\(a[i])'", argument: i)
+        }
+    }
+
+    static func help(_ name: String?) -> String {
+        func line(_ c: DotCommand) -> String {
+            let head = ".\(c.name)" + (c.arguments.isEmpty ? "" : " \(c.arguments)")
+            let pad = max(1, 30 - DisplayWidth.of(head))
+            return head + String(repeating: " ", count: pad) + c.summary + (c.writesFiles ? " (writes a file)" : "") + "\n"
+        }
+        if let n = name {
+            switch lookup(n.hasPrefix(".") ? String(n.dropFirst()) : n) {
+            case .success(let c): return line(c)
+            case .failure(let e): return e.message + "\n"
+            }
+        }
+        var out = "Statements: RELATION [where …] [show …] [order by …] [limit N], count RELATION [where …] [by …],\n"
+        out += "describe X, neighbors X [depth N], path X to Y, find TEXT  (docs/LANGUAGE.md)\n\n"
+        for c in all { out += line(c) }
+        out += "\nAny unique prefix of a command works (.he is ambiguous, .hel is .help).\n"
+        return out
+    }
+
+    static func schema(_ s: ShellSession, _ name: String?) throws -> ResultTable {
+        let g = s.graph
+        if let n = name {
+            guard let k = g.kind(named: n) ?? g.kind(named: n + "s") else {
+                throw DotError("unknown relation '\(n)'" + didYouMean(n, g.kinds.map(\.plural)), argument: 0)
+            }
+            let kind = g.kinds[k]
+            var rows: [[Value]] = []
+            if kind.role.isNamed {
+                rows.append([.string("name"), .string("text"), .string("canonical name")])
+                rows.append([.string("aliases"), .string("text"), .string("other names, matched exactly")])
+            }
+            for c in kind.columns {
+                let t: String
+                switch c.type {
+                case .text: t = "text"
+                case .int: t = "int"
+                case .number: t = "number"
+                case .date: t = "date"
+                case .ref(.anyEntity): t = "→ any entity"
+                case .ref(.anyPlace): t = "→ place"
+                case .ref(.kind(let tk)): t = "→ \(g.kinds[tk].name)"
+                }
+                rows.append([.string(c.name), .string(t), c.isLocation ? .string("location: place filters roll up through it") : .null])
+            }
+            if kind.role == .place || kind.locationColumn != nil {
+                for p in g.kinds where p.role == .place && kind.columns.first(where: { $0.name == p.name }) == nil {
+                    rows.append([.string(p.name), .string("→ \(p.name)"), .string("derived: the \(p.name) it lies in")])
+                }
+            }
+            rows.append([.string("source"), .string("text"), .string("document:paragraph where it was reported")])
+            return ResultTable(graph: g, columns: ["column", "type", "note"], rows: rows)
+        }
+        let rows: [[Value]] = g.kinds.map { k in
+            let cols = (k.role.isNamed ? ["name", "aliases"] : []) + k.columns.map(\.name)
+            return [.string(k.plural), .string(k.role.rawValue), .int(Int64(k.rowCount)), .string(cols.joined(separator: ", "))]
+        }
+        return ResultTable(graph: g, columns: ["relation", "role", "rows", "columns"], rows: rows)
+    }
+
+    static func read(_ s: ShellSession, _ path: String) throws -> ShellSession.Outcome {
+        guard s.readDepth < 16 else { throw DotError(".read nested more than 16 deep (does a file read itself?)") }
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path, limit: 64 << 20) } catch { throw DotError("cannot read \(error)", argument: 0) }
+        if bytes.contains(0) { throw DotError("'\(path)' is not a text file (it contains NUL bytes)", argument: 0) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DotError("'\(path)' is not valid UTF-8", argument: 0)
+        }
+        s.readDepth += 1
+        defer { s.readDepth -= 1 }
+        let r = s.runScript(text, name: path)
+        if r.quit { return .quit }
+        return r.ok ? .ok : .failed
+    }
+
+    static func param(_ s: ShellSession, _ a: [String]) throws -> ShellSession.Outcome {
+        guard let sub = a.first?.lowercased() else { throw DotError("expected set, unset, list or clear") }
+        switch sub {
+        case "set":
+            guard a.count >= 3 else { throw DotError("usage: .param set NAME VALUE") }
+            var name = a[1]
+            if name.hasPrefix("$") { name.removeFirst() }
+            s.parameters[name] = a[2...].joined(separator: " ")
+        case "unset":
+            guard a.count >= 2 else { throw DotError("usage: .param unset NAME") }
+            var name = a[1]
+            if name.hasPrefix("$") { name.removeFirst() }
+            guard s.parameters.removeValue(forKey: name) != nil else { throw DotError("no parameter '\(name)'", argument: 1) }
+        case "list":
+            let rows: [[Value]] = s.parameters.sorted { $0.key < $1.key }.map { [.string("$" + $0.key), .string($0.value)] }
+            s.render(ResultTable(graph: s.graph, columns: ["name", "value"], rows: rows))
+        case "clear":
+            s.parameters = [:]
+        default:
+            throw DotError("expected set, unset, list or clear, found '\(a[0])'", argument: 0)
+        }
+        return .ok
+    }
+
+    // MARK: completion
+
+    static func complete(_ s: ShellSession, line: String, cursor: Int) -> Completion {
+        let chars = Array(line)
+        let cur = min(cursor, chars.count)
+        var ws = cur
+        while ws > 0 && chars[ws - 1] != " " { ws -= 1 }
+        let word = String(chars[ws..<cur])
+        let before = String(chars[..<ws]).trimmingSpaces()
+        if before.isEmpty {
+            // The command itself.
+            let typed = word.hasPrefix(".") ? String(word.dropFirst()) : word
+            return Completion(wordStart: ws, candidates: all.filter { $0.name.hasPrefix(typed.lowercased()) }.map { "." + $0.name + " " })
+        }
+        let name = String(before.split(separator: " ").first ?? "").dropFirst()
+        guard case .success(let cmd) = lookup(String(name)) else { return Completion(wordStart: ws, candidates: []) }
+        switch cmd.completes {
+        case .none: return Completion(wordStart: ws, candidates: [])
+        case .words(let w): return Completion(wordStart: ws, candidates: w.filter { $0.hasPrefix(word.lowercased()) }.map { $0 + " " })
+        case .relations: return Completion(wordStart: ws, candidates: s.graph.kinds.map(\.plural).filter { $0.hasPrefix(word) }.map { $0 + " " })
+        case .files: return Completion(wordStart: ws, candidates: FileNames.complete(word))
+        }
+    }
+}
+
+extension ShellSession {
+    func runDotCommand(_ text: String, origin: Origin) -> Outcome {
+        var words = DotCommands.words(String(text.dropFirst()))
+        guard !words.isEmpty else {
+            complain(where_(origin) + "error: expected a command after '.' (.help lists them)")
+            return .failed
+        }
+        let typed = words.removeFirst()
+        let cmd: DotCommand
+        switch DotCommands.lookup(typed) {
+        case .success(let c): cmd = c
+        case .failure(let e):
+            complain(where_(origin) + "error: " + e.message)
+            return .failed
+        }
+        if safe && cmd.writesFiles {
+            complain(where_(origin) + "error: .\(cmd.name) writes files, which --safe does not allow")
+            return .failed
+        }
+        do {
+            let o = try cmd.run(self, words)
+            if o == .ok && cmd.replayable { log.append(text) }
+            return o
+        } catch let e as DotError {
+            var msg = where_(origin) + "error: .\(cmd.name): " + e.message
+            if let i = e.argument, i < words.count { msg += " (argument \(i + 1): '\(words[i])')" }
+            complain(msg)
+            return .failed
+        } catch {
+            complain(where_(origin) + "error: .\(cmd.name): \(error)")
+            return .failed
+        }
+    }
+
+    func where_(_ o: Origin) -> String {
+        guard let f = o.file else { return "" }
+        return "\(f):\(o.line): "
+    }
+}
