@@ -26,13 +26,16 @@ public enum CSVImporter {
     }
 
     /// The singular of a file stem: `cities` → `city`, `people` → `person`, `classes` → `class`,
-    /// `awards` → `award`.
+    /// `boxes` → `box`, `statuses` → `status`, `enterprises` → `enterprise`, `awards` → `award`.
     public static func singular(_ plural: String) -> String {
-        let irregular = ["people": "person", "children": "child", "men": "man", "women": "woman", "data": "datum"]
+        let irregular = ["people": "person", "children": "child", "men": "man", "women": "woman", "data": "datum",
+                         "houses": "house", "indices": "index", "analyses": "analysis", "theses": "thesis"]
         if let s = irregular[plural.lowercased()] { return s }
-        if plural.hasSuffix("ies") && plural.count > 3 { return String(plural.dropLast(3)) + "y" }
-        if plural.hasSuffix("ses") && plural.count > 3 { return String(plural.dropLast(2)) }
-        if plural.hasSuffix("s") && !plural.hasSuffix("ss") && plural.count > 1 { return String(plural.dropLast()) }
+        let lower = plural.lowercased()
+        func drop(_ n: Int) -> String { String(plural.dropLast(n)) }
+        if lower.hasSuffix("ies") && plural.count > 3 { return drop(3) + "y" }
+        for suffix in ["sses", "xes", "ches", "shes", "uses", "zzes"] where lower.hasSuffix(suffix) && plural.count > suffix.count { return drop(2) }
+        if lower.hasSuffix("s") && !lower.hasSuffix("ss") && plural.count > 1 { return drop(1) }
         return plural
     }
 
@@ -103,25 +106,31 @@ struct Importer {
         planKinds()
         if !errors.isEmpty { throw failed }
 
+        var clock = CSVClock()
         // 1. Named files, referenced kinds first: entities, names, aliases, raw columns.
         var namedJobs: [Int: CSVTableJob] = [:]
         for i in plans.indices where plans[i].role.isNamed {
             namedJobs[i] = scanNamed(plans[i])
         }
+        clock.lap("named scan")
         // 2. Every name is known: index them, resolve and type the named files' columns.
         let index = CSVNameIndex(keys: builder.g.keys, keyEntity: builder.g.keyEntity)
+        clock.lap("name index")
         for i in plans.indices where plans[i].role.isNamed {
             guard var job = namedJobs.removeValue(forKey: i) else { continue }
             let cols = index.withLookup(builder.g) { finishNamedColumns(plans[i], &job, $0) }
             install(plans[i], cols, rows: job.rows, entityOfRow: job.entityOfRow)
         }
+        clock.lap("named columns")
         // 3. Relation files, split across cores, references resolved while scanning.
         for i in plans.indices where !plans[i].role.isNamed {
             let (cols, rows) = index.withLookup(builder.g) { scanRelation(plans[i], $0) }
             install(plans[i], cols, rows: rows, entityOfRow: [])
         }
+        clock.lap("relations")
         if !errors.isEmpty { throw failed }
         guard let g = builder.finish() else { throw LoadFailure(builder.errors) }
+        clock.lap("finish (indexes)")
         return g
     }
 
@@ -232,7 +241,7 @@ struct Importer {
         plans = keep
         // Targets: this import's named kinds by singular, then the base graph's named kinds.
         var namedBySingular: [String: Int] = [:]     // → plan index
-        for (i, p) in plans.enumerated() where p.role.isNamed { namedBySingular[p.singular.lowercased()] = i }
+        registerTargets(&namedBySingular)
         func baseTarget(_ col: String) -> Int? {
             guard let k = builder.kind(named: col), builder.kinds[k].role.isNamed, builder.kinds[k].name.lowercased() == col else { return nil }
             return k
@@ -253,7 +262,7 @@ struct Importer {
         for i in plans.indices where !plans[i].role.isNamed { order.append(i) }
         plans = order.map { plans[$0] }
         namedBySingular = [:]
-        for (i, p) in plans.enumerated() where p.role.isNamed { namedBySingular[p.singular.lowercased()] = i }
+        registerTargets(&namedBySingular)
 
         let firstKind = builder.kinds.count
         for i in plans.indices {
@@ -276,6 +285,20 @@ struct Importer {
             }
             plans[i].ops = ops
             plans[i].declaredTarget = targets
+        }
+    }
+
+    /// Column names that refer to each named file: its singular, and its stem less `s` or `es`
+    /// (so a column `enterprise` finds `enterprises.csv` whatever the singular rule says).
+    func registerTargets(_ map: inout [String: Int]) {
+        map = [:]
+        for (i, p) in plans.enumerated() where p.role.isNamed { map[p.singular.lowercased()] = i }
+        for (i, p) in plans.enumerated() where p.role.isNamed {
+            let stem = p.stem.lowercased()
+            for n in [1, 2] where stem.count > n {
+                let s = String(stem.dropLast(n))
+                if stem.hasSuffix(n == 1 ? "s" : "es") && map[s] == nil { map[s] = i }
+            }
         }
     }
 
@@ -384,6 +407,9 @@ struct Importer {
                 jobs.append(rest.job!)
                 break
             }
+        }
+        if getenv("FACTSH_CSV_TIMING") != nil {
+            for j in jobs { var l = "csv: part rows \(j.rows) pool \(j.pool.count) ops \(plan.ops)\n"; l.withUTF8 { _ = write(2, $0.baseAddress, $0.count) } }
         }
         return (mergeRelation(plan, &jobs, lookup), jobs.reduce(0) { $0 + $1.rows })
     }
@@ -577,5 +603,23 @@ extension Kind {
         }
         self.entityOfRow = entityOfRow
         rowCount = rows
+    }
+}
+
+/// Phase times on standard error when `FACTSH_CSV_TIMING` is set (for profiling the importer).
+struct CSVClock {
+    let enabled = getenv("FACTSH_CSV_TIMING") != nil
+    var last = CSVClock.now()
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+    mutating func lap(_ what: String) {
+        guard enabled else { return }
+        let t = CSVClock.now()
+        var line = "csv: \(what) \(Int((t - last) * 1000)) ms\n"
+        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        last = t
     }
 }

@@ -15,7 +15,7 @@ public struct FactsReader {
         let builder = base.map { GraphBuilder(extending: $0) } ?? GraphBuilder()
         var reader = FactsReader(builder: builder)
         for f in files { reader.read(f.bytes, file: f.name) }
-        if builder.hasErrors { throw LoadFailure(builder.errors) }
+        // finish() also reports dangling references, so the user sees every error at once.
         guard let g = builder.finish() else { throw LoadFailure(builder.errors) }
         return g
     }

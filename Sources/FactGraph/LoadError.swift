@@ -52,7 +52,7 @@ public enum LoadProblem: Sendable, Hashable {
         case .unknownType(let t): return "unknown column type '\(t)' (expected text, int, number, date, entity, place or a kind name)"
         case .badDeclaration(let why): return "bad kind declaration: \(why)"
         case .kindRedeclared(let k): return "kind '\(k)' is declared again with different columns"
-        case .missingName(let k): return "a \(k) needs a name before its columns"
+        case .missingName(let k): return "missing name: a '\(k)' fact starts with its name, then COLUMN=VALUE pairs"
         case .unexpectedName(let n, let k): return "'\(k)' rows have no name, found '\(n)' (write COLUMN=VALUE)"
         case .missingValue(let c): return "missing value after '\(c)='"
         case .badValue(let c, let e, let f): return "'\(c)' expects \(e), found '\(f)'"
@@ -60,7 +60,7 @@ public enum LoadProblem: Sendable, Hashable {
             return "duplicate name '\(n)': already names \(ex)" + (line.map { " (line \($0))" } ?? "")
         case .duplicateColumn(let c): return "column '\(c)' given twice"
         case .danglingReference(let n, let c, let s): return "no entity named '\(n)' (for column '\(c)')" + dym(s)
-        case .wrongKindReference(let n, let c, let e, let f): return "'\(n)' is a \(f), but '\(c)' needs a \(e)"
+        case .wrongKindReference(let n, let c, let e, let f): return "'\(n)' is of kind '\(f)', but '\(c)' must name a '\(e)'"
         case .badProvenance(let t): return "bad provenance '\(t)' (expected @SOURCE:PARAGRAPH)"
         case .unknownSource(let s): return "no source named '\(s)'"
         case .unexpectedToken(let t): return "unexpected '\(t)'"

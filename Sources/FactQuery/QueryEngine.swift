@@ -63,6 +63,8 @@ public final class QueryEngine: @unchecked Sendable {
             let p = kind.provenance(row)
             if p.isEmpty { return .null }
             return .string(p.map { "\(graph.name(of: $0.source)):\($0.paragraph)" }.joined(separator: "; "))
+        case .kindName:
+            return .string(kind.name)
         case .hop(let first, let second):
             guard case .entity(let e) = value(first, k, row) else { return .null }
             let k2 = Int(graph.entityKind[Int(e)])

@@ -12,6 +12,8 @@ public indirect enum Accessor: Sendable, Hashable {
     case place(Int)
     /// Where the fact was reported: "document:paragraph; …".
     case source
+    /// A named row's kind ("enterprise", "city" …).
+    case kindName
     /// A column of the entity that `first` holds; `second` is resolved per kind.
     case hop(Accessor, String)
 
@@ -19,7 +21,7 @@ public indirect enum Accessor: Sendable, Hashable {
     func type(in kind: Kind, _ g: FactGraph) -> ValueType {
         switch self {
         case .name: return .entity(.kind(kind.index))
-        case .aliases, .source: return .text
+        case .aliases, .source, .kindName: return .text
         case .stored(let c):
             switch kind.columns[c].type {
             case .text: return .text
@@ -87,6 +89,7 @@ struct Resolver {
         var out: [String] = []
         if kind.role.isNamed { out += ["name", "aliases"] }
         out += kind.columns.map(\.name)
+        if kind.role.isNamed && !out.contains("kind") { out.append("kind") }
         if isLocatable(kind) {
             for p in g.kinds where p.role == .place && !out.contains(p.name) { out.append(p.name) }
         }
@@ -107,6 +110,7 @@ struct Resolver {
         if kind.role.isNamed && low == "name" { return .name }
         if kind.role.isNamed && (low == "aliases" || low == "alias" || low == "aka") { return .aliases }
         if low == "source" || low == "sources" { return .source }
+        if kind.role.isNamed && low == "kind" && kind.columnIndex(named: "kind") == nil { return .kindName }
         if let c = kind.columns.firstIndex(where: { $0.name.lowercased() == low }) {
             // The location column named after a place kind reads as that place (rolled up), so an
             // enterprise located in a district still shows and matches its city.
