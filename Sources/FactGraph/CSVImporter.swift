@@ -351,7 +351,7 @@ struct Importer {
         guard fd >= 0 else { report(plan.path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return ([], 0) }
         defer { close(fd) }
         let dataBytes = plan.fileSize - plan.dataStart
-        let parts = dataBytes >= (8 << 20) ? min(CSVParallel.cores, 8) : 1
+        let parts = dataBytes >= (8 << 20) ? (getenv("FACTSH_CSV_PARTS").flatMap { Int(String(cString: $0)) } ?? min(CSVParallel.cores, 8)) : 1
         // Split points: just after a line feed near each 1/parts mark.
         var starts = [plan.dataStart]
         for p in 1..<max(1, parts) {
@@ -380,12 +380,14 @@ struct Importer {
             job.stoppedEarly = r.stopped
             box.job = job
         }
+        var clock = CSVClock()
         let boxes = starts.indices.map { _ in Box() }
         let perPart = estimate / starts.count + 1024
         CSVParallel.run(starts.indices.map { i in
             { runPart(boxes[i], from: starts[i], stopAt: i + 1 < starts.count ? starts[i + 1] : plan.fileSize,
                       line: i == 0 ? plan.dataLine : 0, reserve: perPart * 21 / 20) }
         })
+        clock.lap("  parallel scan of \(starts.count) parts")
         // Keep parts while each ended exactly where the next began; rescan the rest otherwise
         // (a split point fell inside a quoted line break).
         var jobs: [CSVTableJob] = []
@@ -411,7 +413,9 @@ struct Importer {
         if getenv("FACTSH_CSV_TIMING") != nil {
             for j in jobs { var l = "csv: part rows \(j.rows) pool \(j.pool.count) ops \(plan.ops)\n"; l.withUTF8 { _ = write(2, $0.baseAddress, $0.count) } }
         }
-        return (mergeRelation(plan, &jobs, lookup), jobs.reduce(0) { $0 + $1.rows })
+        let merged = mergeRelation(plan, &jobs, lookup)
+        clock.lap("  merge")
+        return (merged, jobs.reduce(0) { $0 + $1.rows })
     }
 
     // MARK: columns
@@ -489,16 +493,21 @@ struct Importer {
                 var ids: [UInt32] = []
                 ids.reserveCapacity(total)
                 if let target = inferTarget(sources, &resolvers, lookup) {
+                    // Every value was resolved by inferTarget: the caches are complete.
                     for j in jobs.indices {
-                        for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : resolvers[j].resolve(v, jobs[j].pool, lookup)) }
+                        let cache = resolvers[j].cache
+                        cache.withUnsafeBufferPointer { m in
+                            for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : m[Int(v)]) }
+                        }
                         jobs[j].columns[c].ids = []
                     }
                     out.append(.ids(ids, .ref(.kind(target))))
                 } else {
                     for j in jobs.indices {
                         if globals[j] == nil { globals[j] = internAll(jobs[j].pool) }
-                        let map = globals[j]!
-                        for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : map[Int(v)]) }
+                        globals[j]!.withUnsafeBufferPointer { m in
+                            for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : m[Int(v)]) }
+                        }
                         jobs[j].columns[c].ids = []
                     }
                     out.append(.ids(ids, .text))
@@ -510,16 +519,24 @@ struct Importer {
 
     /// The kind every non-null value of a text column names, if there is one.
     func inferTarget(_ sources: [([UInt32], StringPool)], _ resolvers: inout [Resolver], _ lookup: CSVNameIndex.Lookup) -> Int? {
-        var kind: Int? = nil
+        var kind = -1
         for (j, (ids, pool)) in sources.enumerated() {
-            for v in ids where v != Null.id {
-                let e = resolvers[j].resolve(v, pool, lookup)
-                if e == Null.id { return nil }
-                let k = lookup.kind(e)
-                if kind == nil { kind = k } else if kind != k { return nil }
+            var resolver = resolvers[j]
+            resolvers[j] = Resolver(count: 0)
+            defer { resolvers[j] = resolver }
+            let failed: Bool = ids.withUnsafeBufferPointer { col in
+                for v in col where v != Null.id {
+                    var e = resolver.cache[Int(v)]
+                    if e == Resolver.unknown { e = resolver.resolve(v, pool, lookup) }
+                    if e == Null.id { return true }
+                    let k = lookup.kind(e)
+                    if kind < 0 { kind = k } else if kind != k { return true }
+                }
+                return false
             }
+            if failed { return nil }
         }
-        return kind
+        return kind < 0 ? nil : kind
     }
 
     /// Interns every string of a job's pool into the graph's pool; returns the id map.

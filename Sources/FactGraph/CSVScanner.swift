@@ -9,6 +9,9 @@ import Darwin
 struct CSVField {
     var base: UnsafePointer<UInt8>
     var count: Int
+    /// In the unescape scratch, which the next record overwrites (else in the chunk buffer, which
+    /// stays put until `bufferWillChange`).
+    var inScratch = false
 
     @inline(__always) var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
     @inline(__always) var isEmpty: Bool { count == 0 }
@@ -22,6 +25,13 @@ protocol CSVRecordSink {
     mutating func record(_ fields: UnsafeMutableBufferPointer<CSVField>, count: Int, line: Int) -> Bool
     /// A record that is not RFC 4180 (reading resumes at the next line). Returns false to stop.
     mutating func malformed(_ problem: LoadProblem, line: Int) -> Bool
+    /// The chunk buffer is about to be moved or refilled (or the scan ends): fields kept from
+    /// earlier records become invalid.
+    mutating func bufferWillChange()
+}
+
+extension CSVRecordSink {
+    mutating func bufferWillChange() {}
 }
 
 /// An RFC 4180 record scanner over a file descriptor, reading big chunks with `pread` into one
@@ -83,11 +93,15 @@ struct CSVScanner {
         var pos = 0                // next record's index in buffer
         var line = startLine
         while true {
-            if bufOffset + pos >= stopAt || bufOffset + pos >= fileSize { return (bufOffset + pos, line, false) }
+            if bufOffset + pos >= stopAt || bufOffset + pos >= fileSize {
+                sink.bufferWillChange()
+                return (bufOffset + pos, line, false)
+            }
             let atEOF = bufOffset + have >= fileSize
             let outcome: Outcome = pos < have ? parseRecord(at: pos, end: have, atEOF: atEOF) : .needMore
             switch outcome {
             case .needMore:
+                sink.bufferWillChange()
                 // Move the partial record to the front, grow if it fills the buffer, read more.
                 if pos > 0 {
                     if have > pos { memmove(buffer, buffer + pos, have - pos) }
@@ -110,11 +124,17 @@ struct CSVScanner {
                 pos = next
                 line += 1
             case .complete(let next, let n, let extra):
-                if !sink.record(fields, count: n, line: line) { return (bufOffset + next, line + 1 + extra, true) }
+                if !sink.record(fields, count: n, line: line) {
+                    sink.bufferWillChange()
+                    return (bufOffset + next, line + 1 + extra, true)
+                }
                 pos = next
                 line += 1 + extra
             case .malformed(let problem, let next, let extra):
-                if !sink.malformed(problem, line: line) { return (bufOffset + next, line + 1 + extra, true) }
+                if !sink.malformed(problem, line: line) {
+                    sink.bufferWillChange()
+                    return (bufOffset + next, line + 1 + extra, true)
+                }
                 pos = next
                 line += 1 + extra
             }
@@ -142,8 +162,8 @@ struct CSVScanner {
         var extraLines = 0
         var scratchUsed = 0
 
-        @inline(__always) func add(_ p: UnsafePointer<UInt8>, _ n: Int) {
-            if nf < maxFields { fields[nf] = CSVField(base: p, count: n) }
+        @inline(__always) func add(_ p: UnsafePointer<UInt8>, _ n: Int, inScratch: Bool = false) {
+            if nf < maxFields { fields[nf] = CSVField(base: p, count: n, inScratch: inScratch) }
             nf += 1
         }
 
@@ -205,7 +225,7 @@ struct CSVScanner {
                     let n = closedAt - j
                     (scratch + scratchUsed).update(from: b + j, count: n)
                     scratchUsed += n
-                    add(UnsafePointer(scratch + escaped), scratchUsed - escaped)
+                    add(UnsafePointer(scratch + escaped), scratchUsed - escaped, inScratch: true)
                 } else {
                     add(UnsafePointer(b + fieldStart), closedAt - fieldStart)
                 }
@@ -272,6 +292,25 @@ enum CSVBytes {
             k += 1
         }
         return neg ? -v : v
+    }
+
+    /// Whether `n = p.count` bytes at `a` equal `p` (inline: names are short, a libc call costs more).
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ p: UnsafeRawBufferPointer) -> Bool {
+        let n = p.count
+        guard n > 0 else { return true }
+        let b = p.baseAddress!
+        let ra = UnsafeRawPointer(a)
+        var i = 0
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Whether the bytes hold an ASCII upper-case letter (names match case-insensitively).

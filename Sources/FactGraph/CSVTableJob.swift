@@ -78,10 +78,51 @@ struct CSVTableJob: CSVRecordSink {
             case .name, .aliases: break
             }
         }
+        pending.reserveCapacity(Self.batch)
         if builder != nil {
             entityOfRow.reserveCapacity(reserve)
             rowLine.reserveCapacity(reserve)
         }
+    }
+
+    /// A reference cell waiting for its batch.
+    struct PendingRef {
+        var hash: UInt32
+        var column: Int32
+        var target: Int32
+        var row: Int32
+        var line: Int32
+        var base: UnsafePointer<UInt8>
+        var count: Int
+    }
+    var pending: [PendingRef] = []
+    var touched: UInt32 = 0
+    static let batch = 64
+
+    mutating func bufferWillChange() { _ = resolvePending() }
+
+    /// Resolves the waiting reference cells: first every cell's hash slot, key bytes and kind are
+    /// read in one sweep (independent loads the CPU overlaps), then each is looked up for real,
+    /// from cache. A lookup per cell would wait for memory two or three times in a row, and the
+    /// name index of a million enterprises does not fit in any cache.
+    mutating func resolvePending() -> Bool {
+        guard let lookup, !pending.isEmpty else { return true }
+        var ok = true
+        var t: UInt32 = 0
+        for p in pending { t = t &+ lookup.touch(p.hash) }
+        touched = touched &+ t
+        for p in pending {
+            let raw = UnsafeRawBufferPointer(start: p.base, count: p.count)
+            var e = lookup.exact(raw, hash: p.hash)
+            if e == nil && CSVBytes.hasUpper(raw) { e = lookup.entity(raw) }
+            if let e, lookup.kind(e) == Int(p.target) {
+                columns[Int(p.column)].ids[Int(p.row)] = e
+            } else {
+                ok = referenceError(CSVField(base: p.base, count: p.count), target: Int(p.target), column: Int(p.column), line: Int(p.line)) && ok
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+        return ok
     }
 
     @inline(__always)
@@ -105,6 +146,15 @@ struct CSVTableJob: CSVRecordSink {
                 break
             case .ref(let target):
                 if field.isEmpty { columns[c].ids.append(Null.id); continue }
+                if !field.inScratch {
+                    // Resolved in batches (see `resolvePending`).
+                    pending.append(PendingRef(hash: StringPool.hash(field.raw), column: Int32(c), target: Int32(target),
+                                              row: Int32(truncatingIfNeeded: columns[c].ids.count), line: Int32(truncatingIfNeeded: line),
+                                              base: field.base, count: field.count))
+                    columns[c].ids.append(Null.id)
+                    if pending.count == Self.batch { ok = resolvePending() && ok }
+                    continue
+                }
                 if let e = lookup!.entity(field.raw), lookup!.kind(e) == target {
                     columns[c].ids.append(e)
                 } else {

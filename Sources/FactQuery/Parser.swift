@@ -31,13 +31,35 @@ public struct Parser {
     var tokens: [Token]
     var i = 0
     var depth = 0
+    /// The statement's bytes, to give positions in messages as line:column.
+    let source: [UInt8]
 
-    public init(tokens: [Token]) { self.tokens = tokens }
+    public init(tokens: [Token], source: String = "") {
+        self.tokens = tokens
+        self.source = Array(source.utf8)
+    }
 
     /// Parses one statement from text.
     public static func parse(_ text: String) throws(QueryError) -> Statement {
-        var p = Parser(tokens: try Lexer.tokenize(text))
+        var p = Parser(tokens: try Lexer.tokenize(text), source: text)
         return try p.statement()
+    }
+
+    /// Line and column (in characters) of a byte offset in the statement.
+    func position(_ offset: Int) -> (line: Int, column: Int) {
+        var line = 1, col = 1
+        for b in source.prefix(offset) {
+            if b == 0x0A { line += 1; col = 1 } else if b & 0xC0 != 0x80 { col += 1 }
+        }
+        return (line, col)
+    }
+
+    /// "at column 14" (same line as `here`), or "opened 2 lines above, at column 14".
+    func whereOpened(_ offset: Int, _ here: Int) -> String {
+        let a = position(offset), b = position(here)
+        if a.line == b.line { return "at column \(a.column)" }
+        let d = b.line - a.line
+        return "opened \(d) line\(d == 1 ? "" : "s") above, at column \(a.column)"
     }
 
     var tok: Token { tokens[i] }
@@ -223,7 +245,7 @@ public struct Parser {
             let open = advance()
             let c = try condition()
             guard tok.kind == .rparen else {
-                throw QueryError(.expected("')' to close the '(' at byte \(open.range.lowerBound + 1)", found: tok.kind == .eof ? "end of input" : tok.quoted), tok.range)
+                throw QueryError(.expected("')' to close the '(' \(whereOpened(open.range.lowerBound, tok.range.lowerBound))", found: tok.kind == .eof ? "end of input" : tok.quoted), tok.range)
             }
             _ = advance()
             return c

@@ -396,7 +396,8 @@ public final class QueryEngine: @unchecked Sendable {
         return out
     }
 
-    /// Orders values: nulls last; numbers numerically; text and names by their UTF-8 bytes.
+    /// Orders values: nulls last; numbers numerically; text and names in natural order (numbers
+    /// inside text, Chinese numerals too, compare by value: 第二届 < 第十届).
     static func less(_ a: Value, _ b: Value, _ g: FactGraph) -> Bool? {
         switch (a, b) {
         case (.null, .null): return nil
@@ -410,9 +411,7 @@ public final class QueryEngine: @unchecked Sendable {
         case (.text(let x), .text(let y)) where x == y: return nil
         case (.entity(let x), .entity(let y)) where x == y: return nil
         default:
-            let s = g.display(a), t = g.display(b)
-            if s == t { return nil }
-            return Array(s.utf8).lexicographicallyPrecedes(Array(t.utf8))
+            return NaturalOrder.less(g.display(a), g.display(b))
         }
     }
 

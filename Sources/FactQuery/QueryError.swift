@@ -18,6 +18,7 @@ public enum QueryProblem: Sendable, Hashable {
     case notAReference(String, relation: String)
     case unknownEntity(String, kind: String?, suggestions: [String])
     case wrongKind(String, isA: String, expected: String)
+    case ambiguousEntity(String, candidates: [String], more: Int)
     case unknownParameter(String)
     case badValue(String, column: String, expected: String)
     case badOperator(String, column: String, type: String)
@@ -43,7 +44,9 @@ public enum QueryProblem: Sendable, Hashable {
         case .notAReference(let c, let r): return "column '\(c)' of \(r) does not name an entity, so it has no '.' path"
         case .unknownEntity(let v, let kind, let s):
             return "no \(kind ?? "entity") named '\(v)'" + dym(s)
-        case .wrongKind(let v, let isA, let expected): return "'\(v)' is a \(isA), not a \(expected)"
+        case .wrongKind(let v, let isA, let expected): return "'\(v)' is of kind \(isA), not \(expected)"
+        case .ambiguousEntity(let v, let c, let more):
+            return "'\(v)' could name " + c.map { "'\($0)'" }.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "") + "; write more of the name"
         case .unknownParameter(let p): return "no parameter $\(p) (set it with .param set \(p) VALUE or --param \(p)=VALUE)"
         case .badValue(let v, let c, let e): return "'\(c)' holds \(e); '\(v)' is not one"
         case .badOperator(let op, let c, let t): return "'\(op)' does not apply to \(c) (\(t))"

@@ -188,9 +188,37 @@ struct Resolver {
     }
 
     /// The entity a value names, or an error naming the nearest names (of the expected kind first).
+    ///
+    /// Matching is by name or alias, exact first; failing that, a text that is the start of
+    /// exactly one entity's name or alias (of the expected kind), then one contained in exactly one,
+    /// names that entity (山东天意机械 → 山东天意机械股份有限公司). Several matches are an error that
+    /// lists them.
     func entity(_ l: Literal, expecting target: RefTarget?, column: String) throws(QueryError) -> EntityID {
         if let e = g.entity(named: l.text) ?? g.entity(named: l.text.trimmingASCIISpaces()) { return e }
+        let text = l.text.trimmingASCIISpaces()
+        if text.unicodeScalars.count >= 2 && g.entityCount <= 2_000_000 {
+            let low = text.lowercased()
+            var prefix = Set<EntityID>(), contains = Set<EntityID>()
+            for (name, e) in g.allNames() where fits(e, target) {
+                let n = name.lowercased()
+                if n.hasPrefix(low) { prefix.insert(e) } else if n.contains(low) { contains.insert(e) }
+            }
+            for set in [prefix, prefix.union(contains)] where !set.isEmpty {
+                if set.count == 1 { return set.first! }
+                let names = set.map { g.name(of: $0) }.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }
+                throw QueryError(.ambiguousEntity(l.text, candidates: Array(names.prefix(5)), more: max(0, names.count - 5)), l.range)
+            }
+        }
         throw QueryError(.unknownEntity(l.text, kind: target.map(describe), suggestions: suggestEntities(l.text, target)), l.range)
+    }
+
+    func fits(_ e: EntityID, _ target: RefTarget?) -> Bool {
+        let k = Int(g.entityKind[Int(e)])
+        switch target {
+        case .none, .anyEntity?: return true
+        case .anyPlace?: return g.kinds[k].role == .place
+        case .kind(let tk)?: return k == tk || (g.kinds[tk].role == .place && g.kinds[k].role == .place)
+        }
     }
 
     func describe(_ t: RefTarget) -> String {
