@@ -19,12 +19,13 @@ public enum Suggest {
         return prev[y.count]
     }
 
-    /// The candidates nearest to `word`, best first: those within a third of its length (at
-    /// least 1, at most 3 edits), plus those that contain it or that it contains.
+    /// The candidates nearest to `word`, best first: those within a third of its length in edits
+    /// (1 for words of one or two characters, else 2 to 3), plus those that contain it or that it
+    /// contains.
     public static func nearest(to word: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
         let w = word.lowercased()
         let n = w.unicodeScalars.count
-        let maxD = max(1, min(3, n / 3))
+        let maxD = n <= 2 ? 1 : max(2, min(3, n / 3))
         var scored: [(Int, String)] = []
         var seen = Set<String>()
         for c in candidates where !seen.contains(c) {

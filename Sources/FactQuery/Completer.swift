@@ -70,7 +70,7 @@ public struct Completer {
                 guard let acc = try? r.path(col, in: k) else { return [] }
                 switch acc.type(in: kind, g) {
                 case .entity(let t): return entityNames(word, target: t)
-                case .text: return textValues(acc, k, word)
+                case .text, .dynamic: return textValues(acc, k, word)
                 default: return []
                 }
             }
@@ -149,6 +149,12 @@ public struct Completer {
 
     /// Distinct values of a text column starting with the word.
     func textValues(_ acc: Accessor, _ k: Int, _ word: String) -> [String] {
+        // One hop (honor.level): the values of the column in the target kind.
+        if case .hop(let first, let second) = acc, case .stored(let c0) = first,
+           case .ref(.kind(let k2)) = graph.kinds[k].columns[c0].type,
+           let inner = try? Resolver(g: graph, parameters: [:]).column(Name(text: second, range: 0..<0), in: k2) {
+            return textValues(inner, k2, word)
+        }
         guard case .stored(let c) = acc, graph.kinds[k].rowCount <= 100_000 else { return [] }
         var seen = Set<UInt32>()
         var out: [String] = []

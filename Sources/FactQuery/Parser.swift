@@ -130,35 +130,40 @@ public struct Parser {
         return Query(relation: Name(text: t.text, range: t.range))
     }
 
+    /// The clauses after the relation: `where`, `show` (or `by` for a count), `order by`,
+    /// `limit`/`offset`, each at most once, in any order.
     mutating func tail(of q: Query, isCount: Bool) throws(QueryError) -> Query {
         var q = q
-        if accept("where") { q.condition = try condition() }
-        if isCount {
-            if accept("by") { q.groupBy = try columns() }
-        } else if accept("show") {
-            if tok.kind == .star { _ = advance(); q.showAll = true } else { q.show = try columns() }
-        }
-        if accept("order") {
-            try expectWord("by")
-            repeat {
-                let c = try column()
-                var desc = false
-                if accept("desc") { desc = true } else { _ = accept("asc") }
-                q.order.append(OrderKey(column: c, descending: desc))
-            } while acceptComma()
-        }
-        if accept("limit") {
-            q.limit = try integer("limit")
-            if accept("offset") { q.offset = try integer("offset") }
-        }
-        if tok.kind == .word && tok.kind != .eof {
+        var seen = Set<String>()
+        while tok.kind == .word {
             let w = tok.text.lowercased()
             let clauses = isCount ? ["where", "by", "order", "limit"] : ["where", "show", "order", "limit"]
-            if !clauses.contains(w) {
-                let s = FactGraphSuggest.nearest(w, Parser.keywords)
+            guard clauses.contains(w) else {
+                let s = FactGraphSuggest.nearest(w, clauses)
                 throw QueryError(.expected(clauseList(q, isCount), found: tok.quoted + (s.isEmpty ? "" : " (did you mean '\(s[0])'?)")), tok.range)
             }
-            throw QueryError(.expected(clauseList(q, isCount), found: "'\(w)' out of order (clauses go: where, \(isCount ? "by" : "show"), order by, limit)"), tok.range)
+            if seen.contains(w) {
+                throw QueryError(.expected(clauseList(q, isCount), found: "a second '\(w)'"), tok.range)
+            }
+            seen.insert(w)
+            _ = advance()
+            switch w {
+            case "where": q.condition = try condition()
+            case "by": q.groupBy = try columns()
+            case "show":
+                if tok.kind == .star { _ = advance(); q.showAll = true } else { q.show = try columns() }
+            case "order":
+                try expectWord("by")
+                repeat {
+                    let c = try column()
+                    var desc = false
+                    if accept("desc") { desc = true } else { _ = accept("asc") }
+                    q.order.append(OrderKey(column: c, descending: desc))
+                } while acceptComma()
+            default:
+                q.limit = try integer("limit")
+                if accept("offset") { q.offset = try integer("offset") }
+            }
         }
         return q
     }

@@ -78,7 +78,7 @@ public enum Pinyin {
                 continue
             }
             let d = Suggest.distance(q, p)
-            if d <= max(1, q.count / 4) { scored.append((d, c)) }
+            if d <= (q.count < 5 ? 1 : max(2, q.count / 4)) { scored.append((d, c)) }
         }
         scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.count < $1.1.count }
         var seen = Set<String>()
