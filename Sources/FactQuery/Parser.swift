@@ -111,6 +111,8 @@ public struct Parser {
         case "find":
             _ = advance()
             s = .find(try value("text to find"))
+        case "and", "or", "not", "where", "show", "order", "by", "limit", "offset", "in", "to", "depth", "asc", "desc":
+            throw QueryError(.expected("a relation or a command", found: "'\(first.text)' (a statement cannot start with it; to go on on the next line, end the line before with 'and', 'or' or an open parenthesis)"), first.range)
         default:
             let q = try query(relationFrom: advance())
             s = .query(try tail(of: q, isCount: false))

@@ -72,6 +72,7 @@ func parse(_ s: String) -> String {
         ("awards limit 1 where a=1", "awards where a=1 limit 1"),
         ("awards where a=1 where b=2", "error: expected where, show, order by, limit or end of statement, found a second 'where' @17..<22"),
         ("path a b", "error: expected 'to', found 'b' @7..<8"),
+        ("and year>1", "error: expected a relation or a command, found 'and' (a statement cannot start with it; to go on on the next line, end the line before with 'and', 'or' or an open parenthesis) @0..<3"),
         ("awards where a=1 )", "error: unexpected ')' after the end of the statement @17..<18"),
         ("count by city", "error: expected where, by, order by, limit or end of statement, found 'city' @9..<13"),
     ]
