@@ -91,7 +91,9 @@ struct Importer {
         let order = Dictionary(plans.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
         all.sort { a, b in
             let fa = order[a.position.file] ?? -1, fb = order[b.position.file] ?? -1
-            return fa != fb ? fa < fb : a.position.line < b.position.line
+            if fa != fb { return fa < fb }
+            if a.position.file != b.position.file { return a.position.file < b.position.file }
+            return a.position.line < b.position.line
         }
         if tooMany, let last = all.last { all.append(LoadError(last.position, .tooManyErrors)) }
         return LoadFailure(all)

@@ -265,7 +265,7 @@ let genLayout: [String: String] = [
     /// middle so that a split point falls inside quotes and the importer must rescan.
     @Test func bigRelationFileSplitsOnRecordBoundaries() throws {
         var awards = "enterprise,honor,year,note\n"
-        let rows = 120_000
+        let rows = 300_000
         for i in 0..<rows {
             if i == rows / 2 {
                 awards += "甲公司,乙奖,\(2000 + i % 27),\"" + String(repeating: "line\n", count: 200_000) + "\"\n"
