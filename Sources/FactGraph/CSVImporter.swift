@@ -107,29 +107,40 @@ struct Importer {
         for f in files { readHeader(f) }
         planKinds()
         if !errors.isEmpty { throw failed }
-
         var clock = CSVClock()
-        // 1. Named files, referenced kinds first: entities, names, aliases, raw columns.
-        var namedJobs: [Int: CSVTableJob] = [:]
-        for i in plans.indices where plans[i].role.isNamed {
-            namedJobs[i] = scanNamed(plans[i])
-        }
-        clock.lap("named scan")
-        // 2. Every name is known: index them, resolve and type the named files' columns.
-        let index = CSVNameIndex(keys: builder.g.keys, keyEntity: builder.g.keyEntity)
-        clock.lap("name index")
-        for i in plans.indices where plans[i].role.isNamed {
-            guard var job = namedJobs.removeValue(forKey: i) else { continue }
-            let cols = index.withLookup(builder.g) { finishNamedColumns(plans[i], &job, $0) }
-            install(plans[i], cols, rows: job.rows, entityOfRow: job.entityOfRow)
-        }
-        clock.lap("named columns")
-        // 3. Relation files, split across cores, references resolved while scanning.
-        for i in plans.indices where !plans[i].role.isNamed {
-            let (cols, rows) = index.withLookup(builder.g) { scanRelation(plans[i], $0) }
-            install(plans[i], cols, rows: rows, entityOfRow: [])
-        }
-        clock.lap("relations")
+
+        do {
+            // 1. Named files, referenced kinds first: scan, then add the entities with their names
+            //    and aliases.
+            var named: [Int: (jobs: [CSVTableJob], first: EntityID, lines: [UInt32])] = [:]
+            for i in plans.indices where plans[i].role.isNamed {
+                var jobs = scanParts(plans[i], lookup: nil)
+                let lines = jobs.flatMap(\.rowLine)
+                let first = addEntities(plans[i], &jobs, lines)
+                named[i] = (jobs, first, lines)
+            }
+            clock.lap("named files")
+            // 2. Every name is known: index them all, then resolve and type the named files' columns.
+            let index = CSVNameIndex(keys: builder.g.keys, keyEntity: builder.g.keyEntity)
+            clock.lap("name index")
+            for i in plans.indices where plans[i].role.isNamed {
+                guard var n = named.removeValue(forKey: i) else { continue }
+                let rows = n.jobs.reduce(0) { $0 + $1.rows }
+                let cols = index.withLookup(builder.g) { mergeColumns(plans[i], &n.jobs, $0, lines: n.lines) }
+                install(plans[i], cols, rows: rows, entityOfRow: (0..<rows).map { n.first + EntityID($0) })
+            }
+            clock.lap("named columns")
+            // 3. Relation files, in parts on all cores, references resolved while scanning.
+            for i in plans.indices where !plans[i].role.isNamed {
+                let (cols, rows) = index.withLookup(builder.g) { lookup in
+                    var jobs = scanParts(plans[i], lookup: lookup)
+                    let rows = jobs.reduce(0) { $0 + $1.rows }
+                    return (mergeColumns(plans[i], &jobs, lookup, lines: []), rows)
+                }
+                install(plans[i], cols, rows: rows, entityOfRow: [])
+            }
+            clock.lap("relations")
+        }   // the name index is freed here, before the graph's indexes are built
         if !errors.isEmpty { throw failed }
         guard let g = builder.finish() else { throw LoadFailure(builder.errors) }
         clock.lap("finish (indexes)")
@@ -324,33 +335,11 @@ struct Importer {
         return bytes / avg + 16
     }
 
-    mutating func scanNamed(_ plan: CSVFilePlan) -> CSVTableJob? {
+    /// Scans a file, in parts on all cores when it is big. The parts' errors are reported with
+    /// absolute lines, and their row lines made absolute.
+    mutating func scanParts(_ plan: CSVFilePlan, lookup: CSVNameIndex.Lookup?) -> [CSVTableJob] {
         let fd = openFile(plan)
-        guard fd >= 0 else { report(plan.path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return nil }
-        defer { close(fd) }
-        let estimate = estimateRows(plan, bytes: plan.fileSize - plan.dataStart)
-        builder.reserveStrings(estimate, bytesEach: max(8, (plan.fileSize - plan.dataStart) / max(1, estimate) / 2))
-        builder.g.keys.reserve(strings: estimate, bytesEach: max(8, (plan.fileSize - plan.dataStart) / max(1, estimate) / 2))
-        builder.g.keyEntity.reserveCapacity(builder.g.keyEntity.count + estimate)
-        builder.g.entityKind.reserveCapacity(builder.g.entityCount + estimate)
-        builder.g.entityRow.reserveCapacity(builder.g.entityCount + estimate)
-        builder.g.entityName.reserveCapacity(builder.g.entityCount + estimate)
-        var job = CSVTableJob(file: plan.path, ops: plan.ops, columnNames: plan.columnNames, kindNames: kindNames,
-                              lookup: nil, builder: builder, kindIndex: plan.kindIndex, reserve: estimate)
-        var scanner = CSVScanner(fd: fd, fileSize: plan.fileSize, maxFields: plan.ops.count + 1)
-        let r = scanner.scan(from: plan.dataStart, stopAt: plan.fileSize, line: plan.dataLine, into: &job)
-        scanner.release()
-        job.end = r.end
-        job.endLine = r.line
-        for e in job.errors { report(plan.path, e.line, e.problem) }
-        job.errors = []
-        return job
-    }
-
-    /// Scans a relation file, in parts on all cores when it is big; returns its final columns.
-    mutating func scanRelation(_ plan: CSVFilePlan, _ lookup: CSVNameIndex.Lookup) -> ([CSVFinalColumn], Int) {
-        let fd = openFile(plan)
-        guard fd >= 0 else { report(plan.path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return ([], 0) }
+        guard fd >= 0 else { report(plan.path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return [] }
         defer { close(fd) }
         let dataBytes = plan.fileSize - plan.dataStart
         let parts = dataBytes >= (8 << 20) ? (getenv("FACTSH_CSV_PARTS").flatMap { Int(String(cString: $0)) } ?? min(CSVParallel.cores, 8)) : 1
@@ -368,12 +357,9 @@ struct Importer {
         let estimate = estimateRows(plan, bytes: dataBytes)
         let kindNames = self.kindNames
         final class Box: @unchecked Sendable { var job: CSVTableJob?; init() {} }
-        func makeJob(_ reserve: Int) -> CSVTableJob {
-            CSVTableJob(file: plan.path, ops: plan.ops, columnNames: plan.columnNames, kindNames: kindNames,
-                        lookup: lookup, builder: nil, kindIndex: plan.kindIndex, reserve: reserve)
-        }
         func runPart(_ box: Box, from: Int, stopAt: Int, line: Int, reserve: Int) {
-            var job = makeJob(reserve)
+            var job = CSVTableJob(file: plan.path, ops: plan.ops, columnNames: plan.columnNames, kindNames: kindNames,
+                                  lookup: lookup, reserve: reserve)
             var scanner = CSVScanner(fd: fd, fileSize: plan.fileSize, maxFields: plan.ops.count + 1)
             let r = scanner.scan(from: from, stopAt: stopAt, line: line, into: &job)
             scanner.release()
@@ -389,86 +375,150 @@ struct Importer {
             { runPart(boxes[i], from: starts[i], stopAt: i + 1 < starts.count ? starts[i + 1] : plan.fileSize,
                       line: i == 0 ? plan.dataLine : 0, reserve: perPart * 21 / 20) }
         })
-        clock.lap("  parallel scan of \(starts.count) parts")
+        clock.lap("  scan of \(plan.stem) in \(starts.count) parts")
         // Keep parts while each ended exactly where the next began; rescan the rest otherwise
         // (a split point fell inside a quoted line break).
         var jobs: [CSVTableJob] = []
         var lineBase = 0
         for i in starts.indices {
-            let job = boxes[i].job!
+            var job = boxes[i].job!
             boxes[i].job = nil
-            jobs.append(job)
             let base = i == 0 ? 0 : lineBase
             for e in job.errors { report(plan.path, base + e.line, e.problem) }
-            jobs[jobs.count - 1].errors = []
+            job.errors = []
+            if base != 0 { for r in job.rowLine.indices { job.rowLine[r] &+= UInt32(truncatingIfNeeded: base) } }
             lineBase = base + job.endLine
-            if job.stoppedEarly { break }
-            if i + 1 < starts.count && job.end != starts[i + 1] {
+            let stopped = job.stoppedEarly, end = job.end
+            jobs.append(job)
+            if stopped { break }
+            if i + 1 < starts.count && end != starts[i + 1] {
                 let rest = Box()
-                runPart(rest, from: job.end, stopAt: plan.fileSize, line: lineBase, reserve: 1024)
+                runPart(rest, from: end, stopAt: plan.fileSize, line: lineBase, reserve: 1024)
                 for e in rest.job!.errors { report(plan.path, e.line, e.problem) }
                 rest.job!.errors = []
                 jobs.append(rest.job!)
                 break
             }
         }
-        if getenv("FACTSH_CSV_TIMING") != nil {
-            for j in jobs { var l = "csv: part rows \(j.rows) pool \(j.pool.count) ops \(plan.ops)\n"; l.withUTF8 { _ = write(2, $0.baseAddress, $0.count) } }
+        return jobs
+    }
+
+    /// Adds one entity per row of a named file's parts: names are claimed in the key index and
+    /// interned in the string pool at the same time on two threads, then aliases are added.
+    /// Returns the first row's entity.
+    mutating func addEntities(_ plan: CSVFilePlan, _ jobs: inout [CSVTableJob], _ lines: [UInt32]) -> EntityID {
+        let g = builder.g
+        let first = EntityID(g.entityCount)
+        let total = jobs.reduce(0) { $0 + $1.rows }
+        let nameBytes = jobs.reduce(0) { $0 + $1.names.count }
+        g.keys.reserve(strings: total, bytesEach: nameBytes / max(1, total))
+        g.strings.reserve(strings: total, bytesEach: nameBytes / max(1, total))
+        g.keyEntity.reserveCapacity(g.keyEntity.count + total)
+        g.entityName.reserveCapacity(g.entityCount + total)
+
+        // Take the pools out of the graph so that each thread owns the one it changes.
+        final class Work: @unchecked Sendable {
+            var keys = StringPool(), keyEntity: [EntityID] = [], strings = StringPool(), entityName: [UInt32] = []
+            var duplicates: [(row: Int, holder: EntityID)] = []
         }
-        let merged = mergeRelation(plan, &jobs, lookup)
-        clock.lap("  merge")
-        return (merged, jobs.reduce(0) { $0 + $1.rows })
+        let w = Work()
+        swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
+        swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
+        let parts = jobs
+        func eachName(_ body: (Int, UnsafeRawBufferPointer) -> Void) {
+            var row = 0
+            for job in parts {
+                job.names.withUnsafeBytes { nb in
+                    job.nameEnds.withUnsafeBufferPointer { ends in
+                        var s = 0
+                        for r in 0..<ends.count {
+                            let t = Int(ends[r])
+                            body(row + r, UnsafeRawBufferPointer(rebasing: nb[s..<t]))
+                            s = t
+                        }
+                    }
+                }
+                row += job.rows
+            }
+        }
+        CSVParallel.run([
+            {
+                var key: [UInt8] = []
+                eachName { row, name in
+                    let k: UInt32
+                    if CSVBytes.hasUpper(name) {
+                        key.removeAll(keepingCapacity: true)
+                        key.append(contentsOf: name)
+                        FactGraph.normalizeKey(&key)
+                        k = key.withUnsafeBytes { w.keys.intern($0) }
+                    } else {
+                        k = w.keys.intern(name)
+                    }
+                    if Int(k) < w.keyEntity.count {
+                        w.duplicates.append((row, w.keyEntity[Int(k)]))
+                    } else {
+                        w.keyEntity.append(first + EntityID(row))
+                    }
+                }
+            },
+            { eachName { _, name in w.entityName.append(w.strings.intern(name)) } },
+        ])
+        swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
+        swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
+        g.entityKind.append(contentsOf: repeatElement(UInt16(plan.kindIndex), count: total))
+        g.entityRow.append(contentsOf: (0..<total).lazy.map { UInt32($0) })
+
+        func duplicate(_ name: String, _ holder: EntityID) -> LoadProblem {
+            let holderName = g.name(of: holder)
+            if holder >= first && Int(holder - first) < lines.count {
+                return .duplicateName(name, existing: holderName, line: Int(lines[Int(holder - first)]))
+            }
+            return .duplicateName(name, existing: "\(kindNames[Int(g.entityKind[Int(holder)])]) \(holderName)", line: nil)
+        }
+        for (row, holder) in w.duplicates {
+            report(plan.path, Int(lines[row]), duplicate(g.name(of: first + EntityID(row)), holder))
+        }
+        // Aliases, `|`-separated.
+        var row = 0
+        for job in parts where !job.aliasEnds.isEmpty {
+            job.aliases.withUnsafeBytes { ab in
+                var s = 0
+                for r in 0..<job.aliasEnds.count {
+                    let t = Int(job.aliasEnds[r])
+                    var a = s
+                    while a < t {
+                        var z = a
+                        while z < t && ab[z] != 0x7C { z += 1 }       // '|'
+                        var x = a, y = z
+                        while x < y && (ab[x] == 0x20 || ab[x] == 0x09) { x += 1 }
+                        while y > x && (ab[y - 1] == 0x20 || ab[y - 1] == 0x09) { y -= 1 }
+                        if y > x {
+                            let alias = UnsafeRawBufferPointer(rebasing: ab[x..<y])
+                            if let holder = builder.csvAddAlias(first + EntityID(row + r), alias) {
+                                report(plan.path, Int(lines[row + r]), duplicate(String(decoding: alias, as: UTF8.self), holder))
+                            }
+                        }
+                        a = z + 1
+                    }
+                    s = t
+                }
+            }
+            row += job.rows
+        }
+        for j in jobs.indices {
+            jobs[j].names = []; jobs[j].nameEnds = []; jobs[j].aliases = []; jobs[j].aliasEnds = []
+        }
+        return first
     }
 
     // MARK: columns
 
-    /// Resolves and types the columns of a named file, whose job scanned references as text.
-    mutating func finishNamedColumns(_ plan: CSVFilePlan, _ job: inout CSVTableJob, _ lookup: CSVNameIndex.Lookup) -> [CSVFinalColumn] {
-        var out: [CSVFinalColumn] = []
-        var resolvers = [Resolver(count: job.pool.count)]
-        var global: [UInt32]? = nil
-        for c in plan.ops.indices {
-            switch plan.ops[c] {
-            case .name, .aliases, .ref: continue
-            case .text, .value:
-                var col = job.columns[c]
-                job.columns[c] = CSVColumnValues(isInt: false)
-                if col.isInt { out.append(.ints(col.ints)); continue }
-                if let target = plan.declaredTarget[c] {
-                    for r in col.ids.indices where col.ids[r] != Null.id {
-                        let v = col.ids[r]
-                        let e = resolvers[0].resolve(v, job.pool, lookup)
-                        if e == Null.id || lookup.kind(e) != target {
-                            let name = job.pool.string(v)
-                            let line = Int(job.rowLine[r])
-                            if e == Null.id {
-                                report(plan.path, line, .danglingReference(name, column: plan.columnNames[c], suggestions: suggest(name)))
-                            } else {
-                                report(plan.path, line, .wrongKindReference(name, column: plan.columnNames[c], expected: kindNames[target],
-                                                                             found: kindNames[lookup.kind(e)]))
-                            }
-                            col.ids[r] = Null.id
-                        } else {
-                            col.ids[r] = e
-                        }
-                    }
-                    out.append(.ids(col.ids, .ref(.kind(target))))
-                } else if let target = inferTarget([(col.ids, job.pool)], &resolvers, lookup) {
-                    for r in col.ids.indices where col.ids[r] != Null.id { col.ids[r] = resolvers[0].resolve(col.ids[r], job.pool, lookup) }
-                    out.append(.ids(col.ids, .ref(.kind(target))))
-                } else {
-                    if global == nil { global = internAll(job.pool) }
-                    let map = global!
-                    for r in col.ids.indices where col.ids[r] != Null.id { col.ids[r] = map[Int(col.ids[r])] }
-                    out.append(.ids(col.ids, .text))
-                }
-            }
-        }
-        return out
-    }
-
-    /// Merges the parts of a relation file column by column.
-    mutating func mergeRelation(_ plan: CSVFilePlan, _ jobs: inout [CSVTableJob], _ lookup: CSVNameIndex.Lookup) -> [CSVFinalColumn] {
+    /// Merges the parts of a file column by column, deciding each column's type: references
+    /// named after a kind are resolved (every value must name an entity of it), int columns stay
+    /// int if every part's did, and text columns whose every value names an entity of one kind
+    /// become references to it. `lines` (named files) gives each row's line for errors.
+    mutating func mergeColumns(_ plan: CSVFilePlan, _ jobs: inout [CSVTableJob], _ lookup: CSVNameIndex.Lookup,
+                               lines: [UInt32]) -> [CSVFinalColumn] {
         var out: [CSVFinalColumn] = []
         let total = jobs.reduce(0) { $0 + $1.rows }
         var resolvers = jobs.map { Resolver(count: $0.pool.count) }
@@ -477,28 +527,54 @@ struct Importer {
             switch plan.ops[c] {
             case .name, .aliases: continue
             case .ref(let target):
+                // Appending the later parts to the first part's array copies only them.
                 var ids: [UInt32] = []
+                swap(&ids, &jobs[0].columns[c].ids)
                 ids.reserveCapacity(total)
-                for j in jobs.indices { ids.append(contentsOf: jobs[j].columns[c].ids); jobs[j].columns[c].ids = [] }
+                for j in jobs.indices.dropFirst() { ids.append(contentsOf: jobs[j].columns[c].ids); jobs[j].columns[c].ids = [] }
                 out.append(.ids(ids, .ref(.kind(target))))
             case .text, .value:
                 if jobs.allSatisfy({ $0.columns[c].isInt }) {
                     var ints: [Int64] = []
+                    swap(&ints, &jobs[0].columns[c].ints)
                     ints.reserveCapacity(total)
-                    for j in jobs.indices { ints.append(contentsOf: jobs[j].columns[c].ints); jobs[j].columns[c].ints = [] }
+                    for j in jobs.indices.dropFirst() { ints.append(contentsOf: jobs[j].columns[c].ints); jobs[j].columns[c].ints = [] }
                     out.append(.ints(ints))
                     continue
                 }
                 // Parts that stayed int become text like the rest.
-                for j in jobs.indices where jobs[j].columns[c].isInt { jobs[j].demote(c); globals[j] = nil; resolvers[j] = Resolver(count: jobs[j].pool.count) }
-                let sources = jobs.map { ($0.columns[c].ids, $0.pool) }
+                for j in jobs.indices where jobs[j].columns[c].isInt {
+                    jobs[j].demote(c)
+                    globals[j] = nil
+                    resolvers[j] = Resolver(count: jobs[j].pool.count)
+                }
                 var ids: [UInt32] = []
                 ids.reserveCapacity(total)
-                if let target = inferTarget(sources, &resolvers, lookup) {
+                if let target = plan.declaredTarget[c] {
+                    var row = 0
+                    for j in jobs.indices {
+                        for v in jobs[j].columns[c].ids {
+                            defer { row += 1 }
+                            if v == Null.id { ids.append(Null.id); continue }
+                            let e = resolvers[j].resolve(v, jobs[j].pool, lookup)
+                            if e != Null.id && lookup.kind(e) == target { ids.append(e); continue }
+                            ids.append(Null.id)
+                            let name = jobs[j].pool.string(v)
+                            let line = row < lines.count ? Int(lines[row]) : 0
+                            if e == Null.id {
+                                report(plan.path, line, .danglingReference(name, column: plan.columnNames[c], suggestions: suggest(name)))
+                            } else {
+                                report(plan.path, line, .wrongKindReference(name, column: plan.columnNames[c], expected: kindNames[target],
+                                                                             found: kindNames[lookup.kind(e)]))
+                            }
+                        }
+                        jobs[j].columns[c].ids = []
+                    }
+                    out.append(.ids(ids, .ref(.kind(target))))
+                } else if let target = inferTarget(jobs.map { ($0.columns[c].ids, $0.pool) }, &resolvers, lookup) {
                     // Every value was resolved by inferTarget: the caches are complete.
                     for j in jobs.indices {
-                        let cache = resolvers[j].cache
-                        cache.withUnsafeBufferPointer { m in
+                        resolvers[j].cache.withUnsafeBufferPointer { m in
                             for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : m[Int(v)]) }
                         }
                         jobs[j].columns[c].ids = []

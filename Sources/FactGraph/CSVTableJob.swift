@@ -23,12 +23,12 @@ struct CSVColumnValues {
     var ids: [UInt32] = []
 }
 
-/// Scans one file (or one part of a big relation file) into columns.
+/// Scans one file, or one part of a big file, into columns.
 ///
-/// A relation file is split into parts that are scanned on separate cores; each part has its
-/// own job, string pool and errors (with lines relative to the part's start), merged afterwards.
-/// A named file is scanned by one job that adds each row's entity, name and aliases to the
-/// builder as it goes (names must be claimed in file order to report duplicates).
+/// Big files are split into parts scanned on separate cores; each part has its own job, string
+/// pool and errors (with lines relative to the part's start), merged afterwards. A named file's
+/// job keeps each row's name and aliases as bytes; the entities are added after the scan, names
+/// in one pass over all parts (so duplicates are found in file order).
 struct CSVTableJob: CSVRecordSink {
     let file: String
     let ops: [CSVCellOp]
@@ -45,31 +45,32 @@ struct CSVTableJob: CSVRecordSink {
     var end = 0
     var endLine = 0
 
-    // Relation parts.
+    /// Resolves `.ref` cells (relation files).
     let lookup: CSVNameIndex.Lookup?
 
     // Named files.
-    let builder: GraphBuilder?
-    let kindIndex: Int
-    var entityOfRow: [EntityID] = []
+    let nameColumn: Int?
+    let aliasColumn: Int?
+    /// Row `r`'s name is `names[nameEnds[r-1] ..< nameEnds[r]]`; its aliases field likewise.
+    var names: [UInt8] = []
+    var nameEnds: [UInt32] = []
+    var aliases: [UInt8] = []
+    var aliasEnds: [UInt32] = []
     /// The line of each row (named files only: for "already names X (line N)" and for errors
     /// found when references are resolved after the scan).
     var rowLine: [UInt32] = []
-    /// Entity → line, for this file's entities.
-    let firstEntity: Int
 
     static let maxErrors = 100
 
-    init(file: String, ops: [CSVCellOp], columnNames: [String], kindNames: [String], lookup: CSVNameIndex.Lookup?, builder: GraphBuilder?, kindIndex: Int, reserve: Int) {
+    init(file: String, ops: [CSVCellOp], columnNames: [String], kindNames: [String], lookup: CSVNameIndex.Lookup?, reserve: Int) {
         self.file = file
         self.ops = ops
         self.columnNames = columnNames
         self.kindNames = kindNames
         self.expected = ops.count
         self.lookup = lookup
-        self.builder = builder
-        self.kindIndex = kindIndex
-        self.firstEntity = builder?.g.entityCount ?? 0
+        nameColumn = ops.firstIndex(of: .name)
+        aliasColumn = ops.firstIndex(of: .aliases)
         columns = ops.map { CSVColumnValues(isInt: $0 == .value) }
         for c in columns.indices {
             switch ops[c] {
@@ -79,9 +80,10 @@ struct CSVTableJob: CSVRecordSink {
             }
         }
         pending.reserveCapacity(Self.batch)
-        if builder != nil {
-            entityOfRow.reserveCapacity(reserve)
+        if nameColumn != nil {
+            nameEnds.reserveCapacity(reserve)
             rowLine.reserveCapacity(reserve)
+            if aliasColumn != nil { aliasEnds.reserveCapacity(reserve) }
         }
     }
 
@@ -135,8 +137,8 @@ struct CSVTableJob: CSVRecordSink {
 
     mutating func record(_ f: UnsafeMutableBufferPointer<CSVField>, count: Int, line: Int) -> Bool {
         if count != expected { return fail(.raggedRow(expected: expected, found: count), line) }
-        if let b = builder {
-            guard addEntity(b, f, line) else { return errors.count < Self.maxErrors }
+        if let nc = nameColumn {
+            guard takeName(f[nc], aliasColumn.map { f[$0] }, line) else { return errors.count < Self.maxErrors }
         }
         var ok = true
         for c in 0..<expected {
@@ -173,7 +175,7 @@ struct CSVTableJob: CSVRecordSink {
                 ok = appendText(c, field, line) && ok
             }
         }
-        if builder != nil { rowLine.append(UInt32(truncatingIfNeeded: line)) }
+        if nameColumn != nil { rowLine.append(UInt32(truncatingIfNeeded: line)) }
         rows += 1
         return ok
     }
@@ -212,61 +214,24 @@ struct CSVTableJob: CSVRecordSink {
         return fail(.danglingReference(field.text, column: columnNames[c], suggestions: []), line)
     }
 
-    /// Adds the row's entity with its name and aliases; false if the row is rejected.
-    mutating func addEntity(_ b: GraphBuilder, _ f: UnsafeMutableBufferPointer<CSVField>, _ line: Int) -> Bool {
-        var nameField: CSVField? = nil
-        var aliasField: CSVField? = nil
-        for c in 0..<expected {
-            if ops[c] == .name { nameField = f[c] } else if ops[c] == .aliases { aliasField = f[c] }
-        }
-        guard let name = nameField, !name.isEmpty else {
+    /// Keeps the row's name and aliases; false if the row is rejected.
+    mutating func takeName(_ name: CSVField, _ alias: CSVField?, _ line: Int) -> Bool {
+        guard !name.isEmpty else {
             _ = fail(.badValue(column: "name", expected: "a name", found: ""), line)
             return false
         }
         guard CSVBytes.isValidUTF8(name.raw) else { _ = fail(.invalidUTF8, line); return false }
-        let e: EntityID
-        switch b.csvAddEntity(kind: kindIndex, row: rows, name: name.raw) {
-        case .success(let id): e = id
-        case .failure(let holder):
-            _ = fail(duplicate(b, name.text, holder: holder.entity), line)
-            return false
-        }
-        entityOfRow.append(e)
-        if let al = aliasField, !al.isEmpty {
-            guard CSVBytes.isValidUTF8(al.raw) else { _ = fail(.invalidUTF8, line); return true }
-            var s = 0
-            let p = al.raw
-            while s <= p.count {
-                var t = s
-                while t < p.count && p[t] != 0x7C { t += 1 }   // '|'
-                var a = s, z = t
-                while a < z && (p[a] == 0x20 || p[a] == 0x09) { a += 1 }
-                while z > a && (p[z - 1] == 0x20 || p[z - 1] == 0x09) { z -= 1 }
-                if z > a {
-                    let alias = UnsafeRawBufferPointer(rebasing: p[a..<z])
-                    if let holder = b.csvAddAlias(e, alias) {
-                        _ = fail(duplicate(b, String(decoding: alias, as: UTF8.self), holder: holder), line)
-                    }
-                }
-                s = t + 1
-            }
+        names.append(contentsOf: name.raw)
+        nameEnds.append(UInt32(names.count))
+        if let al = alias {
+            if !al.isEmpty && !CSVBytes.isValidUTF8(al.raw) { _ = fail(.invalidUTF8, line) } else { aliases.append(contentsOf: al.raw) }
+            aliasEnds.append(UInt32(aliases.count))
         }
         return true
-    }
-
-    func duplicate(_ b: GraphBuilder, _ name: String, holder: EntityID) -> LoadProblem {
-        let holderName = b.name(of: holder)
-        if Int(holder) >= firstEntity && b.kindOf(holder) == kindIndex {
-            let row = Int(b.g.entityRow[Int(holder)])
-            if row < rowLine.count { return .duplicateName(name, existing: holderName, line: Int(rowLine[row])) }
-        }
-        return .duplicateName(name, existing: "\(kindNames[b.kindOf(holder)]) \(holderName)", line: nil)
     }
 }
 
 extension GraphBuilder {
-    enum CSVAddFailure: Error { case taken(entity: EntityID) }
-
     /// Claims a normalized key for `e`. Returns nil if `e` now holds it (or already did) and
     /// whether it is new; otherwise the entity that holds it.
     @inline(__always)
@@ -287,16 +252,6 @@ extension GraphBuilder {
         return (nil, true)
     }
 
-    /// Adds an entity of kind `k` at `row` (the kind's columns are installed later).
-    func csvAddEntity(kind k: Int, row: Int, name p: UnsafeRawBufferPointer) -> Result<EntityID, CSVAddFailure> {
-        let e = EntityID(g.entityCount)
-        if let holder = csvClaimKey(p, for: e).holder { return .failure(.taken(entity: holder)) }
-        g.entityKind.append(UInt16(k))
-        g.entityRow.append(UInt32(row))
-        g.entityName.append(g.strings.intern(p))
-        return .success(e)
-    }
-
     /// Adds an alias of `e`; returns the entity that already has this name, if another does.
     func csvAddAlias(_ e: EntityID, _ p: UnsafeRawBufferPointer) -> EntityID? {
         let (holder, isNew) = csvClaimKey(p, for: e)
@@ -307,6 +262,3 @@ extension GraphBuilder {
 
 }
 
-extension GraphBuilder.CSVAddFailure {
-    var entity: EntityID { switch self { case .taken(let e): return e } }
-}

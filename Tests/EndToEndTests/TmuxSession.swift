@@ -150,7 +150,9 @@ final class TmuxSession {
         let command = (["env"] + locale.envArguments + [binary.path] + arguments).map(TmuxSession.shellQuoted)
             .joined(separator: " ")
         let wrapped = "\(command); echo \"\(TmuxSession.exitMarker)$?]\"; exec sleep 3600"
-        try run([
+        // The first command starts the tmux server, which keeps the client's descriptors:
+        // it gets no pipe, or reading the pipe would never end.
+        try run(captureOutput: false, [
             "new-session", "-d", "-x", "\(TmuxSession.width)", "-y", "\(TmuxSession.height)",
             "-s", sessionName, wrapped,
         ])
@@ -276,7 +278,7 @@ final class TmuxSession {
     // MARK: - Running tmux
 
     @discardableResult
-    private func run(_ arguments: [String]) throws -> String {
+    private func run(captureOutput: Bool = true, _ arguments: [String]) throws -> String {
         guard let tmux = TmuxSession.tmuxPath else { return "" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tmux)
@@ -291,10 +293,16 @@ final class TmuxSession {
         ]
         if let tmpdir = ProcessInfo.processInfo.environment["TMPDIR"] { environment["TMPDIR"] = tmpdir }
         process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
+        guard captureOutput else {
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return ""
+        }
+        let output = Pipe()
+        process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -25,12 +25,19 @@ struct CSVFolder {
     }
 
     /// The errors of a load that must fail, as "file:line: message" with the folder stripped.
-    func errors() -> [String] {
+    func errors() -> [String] { errorValues().map(\.description) }
+
+    /// The errors of a load that must fail, with file names relative to the folder.
+    func errorValues() -> [LoadError] {
         do {
             _ = try load()
             return []
         } catch {
-            return error.errors.map { $0.description.replacingOccurrences(of: path + "/", with: "") }
+            return error.errors.map {
+                var e = $0
+                e.position.file = e.position.file.replacingOccurrences(of: path + "/", with: "")
+                return e
+            }
         }
     }
 
@@ -53,6 +60,10 @@ let genLayout: [String: String] = [
 
         """,
 ]
+
+func error(_ file: String, _ line: Int, _ p: LoadProblem) -> LoadError {
+    LoadError(SourcePosition(file: file, line: line, column: 0), p)
+}
 
 @Suite struct CSVImporterTests {
     func column(_ g: FactGraph, _ kind: String, _ col: String) throws -> Column {
@@ -182,22 +193,19 @@ let genLayout: [String: String] = [
         files["awards.csv"] = "enterprise,honor,year,edition,recommended_by\n歌尔股份有限公司,山东省长质量奖,2020,3\n"
         let folder = try CSVFolder(files)
         defer { folder.remove() }
-        #expect(folder.errors() == ["awards.csv:2: row has 4 fields, the header has 5"])
+        #expect(folder.errorValues() == [error("awards.csv", 2, .raggedRow(expected: 5, found: 4))])
     }
 
     @Test func badQuoting() throws {
         let folder = try CSVFolder(["things.csv": "name,note\na,fine\nb,say \"hi\"\n\"c\"x,after quote\nd,ok\n"])
         defer { folder.remove() }
-        #expect(folder.errors() == [
-            "things.csv:3: bad quoting (a quote inside an unquoted field, or text after a closing quote)",
-            "things.csv:4: bad quoting (a quote inside an unquoted field, or text after a closing quote)",
-        ])
+        #expect(folder.errorValues() == [error("things.csv", 3, .badQuoting), error("things.csv", 4, .badQuoting)])
     }
 
     @Test func unterminatedQuote() throws {
         let folder = try CSVFolder(["things.csv": "name,note\na,\"open\nand never closed\n"])
         defer { folder.remove() }
-        #expect(folder.errors() == ["things.csv:2: unterminated quoted string"])
+        #expect(folder.errorValues() == [error("things.csv", 2, .unterminatedQuote)])
     }
 
     @Test func danglingReference() throws {
@@ -206,25 +214,28 @@ let genLayout: [String: String] = [
         files["awards.csv"] = "enterprise,honor,year\n甲公司,山东省长质量奖,2020\n丙公司,山东省长质量奖,2021\n"
         let folder = try CSVFolder(files)
         defer { folder.remove() }
-        let errs = folder.errors()
-        #expect(errs.count == 2)
-        #expect(errs.first?.hasPrefix("enterprises.csv:3: no entity named '济南市' (for column 'city')") == true)
-        #expect(errs.last?.hasPrefix("awards.csv:3: no entity named '丙公司' (for column 'enterprise')") == true)
+        let errs = folder.errorValues()
+        #expect(errs.map(\.position.description) == ["enterprises.csv:3", "awards.csv:3"])
+        guard errs.count == 2 else { return }
+        guard case .danglingReference("济南市", column: "city", _) = errs[0].problem else { Issue.record("\(errs[0])"); return }
+        guard case .danglingReference("丙公司", column: "enterprise", _) = errs[1].problem else { Issue.record("\(errs[1])"); return }
+        // The message says file:line: first.
+        #expect(folder.errors()[0].hasPrefix("enterprises.csv:3: "))
     }
 
     @Test func referenceToTheWrongKind() throws {
         let folder = try CSVFolder(["provinces.csv": "name\n山东省\n", "cities.csv": "name,province\n济宁市,山东省\n",
                                     "shops.csv": "name,city\n某店,山东省\n"])
         defer { folder.remove() }
-        #expect(folder.errors() == ["shops.csv:2: '山东省' is a province, but 'city' needs a city"])
+        #expect(folder.errorValues() == [error("shops.csv", 2, .wrongKindReference("山东省", column: "city", expected: "city", found: "province"))])
     }
 
     @Test func duplicateNames() throws {
         let folder = try CSVFolder(["cities.csv": "name,aliases\n济宁市,Jining\n潍坊市,\n济宁市,\n烟台市,jining\n"])
         defer { folder.remove() }
-        #expect(folder.errors() == [
-            "cities.csv:4: duplicate name '济宁市': already names 济宁市 (line 2)",
-            "cities.csv:5: duplicate name 'jining': already names 济宁市 (line 2)",
+        #expect(folder.errorValues() == [
+            error("cities.csv", 4, .duplicateName("济宁市", existing: "济宁市", line: 2)),
+            error("cities.csv", 5, .duplicateName("jining", existing: "济宁市", line: 2)),
         ])
     }
 
@@ -234,15 +245,15 @@ let genLayout: [String: String] = [
         bad += Array("c,".utf8) + [0xE6, 0x9C, 0x0A]       // truncated 3-byte sequence in a text cell
         let folder = try CSVFolder(bytes: ["things.csv": bad])
         defer { folder.remove() }
-        #expect(folder.errors() == ["things.csv:3: invalid UTF-8", "things.csv:4: invalid UTF-8"])
+        #expect(folder.errorValues() == [error("things.csv", 3, .invalidUTF8), error("things.csv", 4, .invalidUTF8)])
     }
 
     @Test func missingHeaderAndEmptyColumnName() throws {
         let folder = try CSVFolder(["empty.csv": "", "gaps.csv": "name,,city\n"])
         defer { folder.remove() }
-        #expect(folder.errors() == [
-            "empty.csv:1: missing header: the first line must name the columns",
-            "gaps.csv:1: missing header: column 2 has no name",
+        #expect(folder.errorValues() == [
+            error("empty.csv", 1, .missingHeader("the first line must name the columns")),
+            error("gaps.csv", 1, .missingHeader("column 2 has no name")),
         ])
     }
 
@@ -256,7 +267,7 @@ let genLayout: [String: String] = [
     @Test func errorLinesCountLineBreaksInsideQuotes() throws {
         let folder = try CSVFolder(["notes.csv": "topic,text\na,\"two\nlines\"\nb,x,extra\n"])
         defer { folder.remove() }
-        #expect(folder.errors() == ["notes.csv:4: row has 3 fields, the header has 2"])
+        #expect(folder.errorValues() == [error("notes.csv", 4, .raggedRow(expected: 2, found: 3))])
     }
 
     // MARK: big files are split across cores
@@ -277,10 +288,10 @@ let genLayout: [String: String] = [
         let lastLine = 1 + rows + 200_000 + 1
         let folder = try CSVFolder(["enterprises.csv": "name\n甲公司\n丙公司\n", "honors.csv": "name\n乙奖\n", "awards.csv": awards])
         defer { folder.remove() }
-        #expect(folder.errors() == ["awards.csv:\(lastLine): row has 5 fields, the header has 4"])
+        #expect(folder.errorValues() == [error("awards.csv", lastLine, .raggedRow(expected: 4, found: 5))])
 
         var fixed = awards
-        fixed.removeLast("丙公司,乙奖,1999,x,extra\n".utf8.count)
+        fixed.removeLast("丙公司,乙奖,1999,x,extra\n".count)
         try Data(fixed.utf8).write(to: URL(fileURLWithPath: folder.file("awards.csv")))
         let g = try folder.load()
         let k = g.kind(named: "award")!
