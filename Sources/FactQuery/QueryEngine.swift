@@ -337,7 +337,7 @@ public final class QueryEngine: @unchecked Sendable {
             if let want, orderAcc.count == 1, case .stored(let oc) = orderAcc[0].0, cand.sortedBy == oc {
                 rows = try topFromSorted(cand.rows, cond!, k, oc, descending: orderAcc[0].1, want: want)
                 lastStats.plan += ", read in \(kind.columns[oc].name) order"
-                return table(kind, shown, isDefault, Array(rows.dropFirst(q.offset ?? 0)))
+                return try table(kind, shown, isDefault, Array(rows.dropFirst(q.offset ?? 0)))
             }
             for (i, row) in cand.rows.enumerated() {
                 if i & 0xFFFF == 0 { try checkCancel() }
@@ -357,7 +357,7 @@ public final class QueryEngine: @unchecked Sendable {
         }
         if let off = q.offset { rows = Array(rows.dropFirst(off)) }
         if let lim = q.limit { rows = Array(rows.prefix(lim)) }
-        return table(kind, shown, isDefault, rows)
+        return try table(kind, shown, isDefault, rows)
     }
 
     /// Reads a bucket sorted ascending by `oc` from the right end, group by group, keeping row
@@ -417,10 +417,23 @@ public final class QueryEngine: @unchecked Sendable {
 
     func sortRows(_ rows: [Int], _ k: Int, _ keys: [(Accessor, Bool)], limit: Int?) throws(QueryError) -> [Int] {
         try checkCancel()
-        let vals = rows.map { r in keys.map { value($0.0, k, r) } }
+        var vals: [[Value]] = []
+        vals.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() {
+            if i & 0xFFFF == 0 { try checkCancel() }
+            vals.append(keys.map { value($0.0, k, r) })
+        }
         var idx = Array(rows.indices)
         let g = graph
+        // The comparator polls for cancellation now and then; once cancelled it stops comparing
+        // (any order will do) and the statement ends with `.cancelled` below.
+        var comparisons = 0
+        var cancelled = false
+        let isCancelled = self.isCancelled
         idx.sort { a, b in
+            comparisons &+= 1
+            if comparisons & 0x3FFF == 0 && !cancelled { cancelled = isCancelled() }
+            if cancelled { return a < b }
             for (i, key) in keys.enumerated() {
                 if let lt = Self.less(vals[a][i], vals[b][i], g) {
                     // nulls stay last in both directions
@@ -430,12 +443,18 @@ public final class QueryEngine: @unchecked Sendable {
             }
             return a < b
         }
+        try checkCancel()
         return idx.map { rows[$0] }
     }
 
-    func table(_ kind: Kind, _ shown: [(String, Accessor)], _ dropEmpty: Bool, _ rows: [Int]) -> ResultTable {
+    func table(_ kind: Kind, _ shown: [(String, Accessor)], _ dropEmpty: Bool, _ rows: [Int]) throws(QueryError) -> ResultTable {
         var cols = shown
-        var data = rows.map { r in cols.map { value($0.1, kind.index, r) } }
+        var data: [[Value]] = []
+        data.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() {
+            if i & 0xFFFF == 0 { try checkCancel() }
+            data.append(cols.map { value($0.1, kind.index, r) })
+        }
         if dropEmpty && !rows.isEmpty {
             // The default projection leaves out columns that have no value in any result row.
             let keep = cols.indices.filter { c in data.contains { $0[c] != .null } }
