@@ -268,6 +268,15 @@ static inline int factsh__install(int sig, void (*handler)(int), struct sigactio
     return sigaction(sig, &sa, previous);
 }
 
+/* A process may start with signals blocked (some spawners pass on a full mask); the shell
+ * must see the ones it handles. */
+static inline void factsh__unblock(int sig) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 /* [signals] Handlers for the whole interactive session: SIGINT sets the interrupt flag;
  * SIGTERM, SIGHUP and SIGQUIT ask the session to end (a second one kills). */
 static inline void factsh_signals_install_session(void) {
@@ -275,11 +284,16 @@ static inline void factsh_signals_install_session(void) {
     factsh__install(SIGTERM, factsh_on_terminate, NULL);
     factsh__install(SIGHUP, factsh_on_terminate, NULL);
     factsh__install(SIGQUIT, factsh_on_terminate, NULL);
+    factsh__unblock(SIGINT);
+    factsh__unblock(SIGTERM);
+    factsh__unblock(SIGHUP);
+    factsh__unblock(SIGQUIT);
 }
 
 /* [signals] Just the SIGINT flag handler (for callers outside the REPL). */
 static inline void factsh_signals_install_interrupt(void) {
     factsh__install(SIGINT, factsh_on_interrupt, NULL);
+    factsh__unblock(SIGINT);
 }
 
 /* [signals] Back to the default actions. */
@@ -300,6 +314,9 @@ static inline void factsh_signals_install_editing(void) {
     factsh__install(SIGWINCH, factsh_on_editing_signal, NULL);
     factsh__install(SIGTSTP, factsh_on_editing_signal, NULL);
     factsh__install(SIGCONT, factsh_on_editing_signal, NULL);
+    factsh__unblock(SIGWINCH);
+    factsh__unblock(SIGTSTP);
+    factsh__unblock(SIGCONT);
 }
 
 /* [signals] */

@@ -259,7 +259,7 @@ struct Importer {
             guard let k = builder.kind(named: col), builder.kinds[k].role.isNamed, builder.kinds[k].name.lowercased() == col else { return nil }
             return k
         }
-        // Dependency order of named files (stable; cycles keep file order).
+        // Dependency order of named files (cycles keep the order below).
         var order: [Int] = []
         var state = [Int](repeating: 0, count: plans.count)   // 0 new, 1 visiting, 2 done
         func visit(_ i: Int) {
@@ -271,7 +271,9 @@ struct Importer {
             state[i] = 2
             order.append(i)
         }
-        for i in plans.indices where plans[i].role.isNamed { visit(i) }
+        // Smaller files first where the dependencies allow: the kinds with few rows get the small
+        // entity ids, which keeps the reverse indexes of references to them small.
+        for i in plans.indices.sorted(by: { plans[$0].fileSize < plans[$1].fileSize }) where plans[i].role.isNamed { visit(i) }
         for i in plans.indices where !plans[i].role.isNamed { order.append(i) }
         plans = order.map { plans[$0] }
         namedBySingular = [:]
@@ -373,7 +375,10 @@ struct Importer {
         let perPart = estimate / starts.count + 1024
         CSVParallel.run(starts.indices.map { i in
             { runPart(boxes[i], from: starts[i], stopAt: i + 1 < starts.count ? starts[i + 1] : plan.fileSize,
-                      line: i == 0 ? plan.dataLine : 0, reserve: perPart * 21 / 20) }
+                      line: i == 0 ? plan.dataLine : 0,
+                      // The first part's columns get room for the whole file: the merge appends the
+                      // other parts to them in place.
+                      reserve: (i == 0 ? estimate : perPart) * 21 / 20) }
         })
         clock.lap("  scan of \(plan.stem) in \(starts.count) parts")
         // Keep parts while each ended exactly where the next began; rescan the rest otherwise
@@ -384,7 +389,7 @@ struct Importer {
             var job = boxes[i].job!
             boxes[i].job = nil
             let base = i == 0 ? 0 : lineBase
-            for e in job.errors { report(plan.path, base + e.line, e.problem) }
+            for e in job.errors { report(plan.path, base + e.line, withSuggestions(e.problem)) }
             job.errors = []
             if base != 0 { for r in job.rowLine.indices { job.rowLine[r] &+= UInt32(truncatingIfNeeded: base) } }
             lineBase = base + job.endLine
@@ -394,7 +399,7 @@ struct Importer {
             if i + 1 < starts.count && end != starts[i + 1] {
                 let rest = Box()
                 runPart(rest, from: end, stopAt: plan.fileSize, line: lineBase, reserve: 1024)
-                for e in rest.job!.errors { report(plan.path, e.line, e.problem) }
+                for e in rest.job!.errors { report(plan.path, e.line, withSuggestions(e.problem)) }
                 rest.job!.errors = []
                 jobs.append(rest.job!)
                 break
@@ -634,6 +639,12 @@ struct Importer {
         return map
     }
 
+    /// A dangling reference found while scanning, with "did you mean" added.
+    func withSuggestions(_ p: LoadProblem) -> LoadProblem {
+        guard case .danglingReference(let name, let column, let s) = p, s.isEmpty else { return p }
+        return .danglingReference(name, column: column, suggestions: suggest(name))
+    }
+
     func suggest(_ name: String) -> [String] {
         errors.count < 10 ? builder.suggestNames(name) : []
     }
@@ -721,7 +732,18 @@ struct CSVClock {
     mutating func lap(_ what: String) {
         guard enabled else { return }
         let t = CSVClock.now()
-        var line = "csv: \(what) \(Int((t - last) * 1000)) ms\n"
+        var rss = 0
+        let fd = open("/proc/self/statm", O_RDONLY)
+        if fd >= 0 {
+            var buf = [UInt8](repeating: 0, count: 128)
+            let n = read(fd, &buf, 128)
+            close(fd)
+            if n > 0 {
+                let fields = buf[0..<n].split(separator: 0x20)
+                if fields.count > 1 { rss = ((Int(String(decoding: fields[1], as: UTF8.self)) ?? 0) * 4096) >> 20 }
+            }
+        }
+        var line = "csv: \(what) \(Int((t - last) * 1000)) ms, rss \(rss) MB\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         last = t
     }

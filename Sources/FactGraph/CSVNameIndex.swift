@@ -82,13 +82,17 @@ final class CSVNameIndex: @unchecked Sendable {
         @inline(__always)
         func kind(_ e: EntityID) -> Int { Int(entityKind[Int(e)]) }
 
-        /// Touches the memory a lookup of `h` will read first (its home slot, the key bytes and the
-        /// entity's kind there), so that a batch of lookups waits for memory once, not once each.
+        /// The home slot of hash `h` (for the first sweep of a batch).
         @inline(__always)
-        func touch(_ h: UInt32) -> UInt32 {
-            let s = slots[Int(h) & mask]
+        func home(_ h: UInt32) -> Slot { slots[Int(h) & mask] }
+
+        /// Touches what a lookup that starts at `s` reads next: the first and last cache line of
+        /// the key's bytes and the entity's kind (for the second sweep of a batch).
+        @inline(__always)
+        func touch(_ s: Slot) -> UInt32 {
             if s.entity == 0 { return 0 }
-            return UInt32(keyBytes[Int(s.offset)]) &+ UInt32(entityKind[Int(s.entity - 1)])
+            let o = Int(s.offset)
+            return UInt32(keyBytes[o]) &+ UInt32(keyBytes[o + Int(s.length) - 1]) &+ UInt32(entityKind[Int(s.entity - 1)])
         }
     }
 

@@ -80,6 +80,7 @@ struct CSVTableJob: CSVRecordSink {
             }
         }
         pending.reserveCapacity(Self.batch)
+        homes.reserveCapacity(Self.batch)
         if nameColumn != nil {
             nameEnds.reserveCapacity(reserve)
             rowLine.reserveCapacity(reserve)
@@ -99,6 +100,7 @@ struct CSVTableJob: CSVRecordSink {
     }
     var pending: [PendingRef] = []
     var touched: UInt32 = 0
+    var homes: [CSVNameIndex.Slot] = []
     static let batch = 64
 
     mutating func bufferWillChange() { _ = resolvePending() }
@@ -110,8 +112,11 @@ struct CSVTableJob: CSVRecordSink {
     mutating func resolvePending() -> Bool {
         guard let lookup, !pending.isEmpty else { return true }
         var ok = true
+        // Two sweeps of independent loads: the home slots, then what they point at.
         var t: UInt32 = 0
-        for p in pending { t = t &+ lookup.touch(p.hash) }
+        homes.removeAll(keepingCapacity: true)
+        for p in pending { homes.append(lookup.home(p.hash)) }
+        for s in homes { t = t &+ lookup.touch(s) }
         touched = touched &+ t
         for p in pending {
             let raw = UnsafeRawBufferPointer(start: p.base, count: p.count)

@@ -21,6 +21,7 @@ enum FactshSide {
             return
         }
         r.loadSeconds = now() - t0
+        r.reference["peakAfterLoadMB"] = String(peakRSSMegabytes())
 
         let engine = QueryEngine(graph: g)
         for q in Questions.ids {
@@ -42,8 +43,18 @@ enum FactshSide {
                 }
             }
         }
-        r.reference = References(graph: g, params: params).all()
+        r.reference["peakAfterQueriesMB"] = String(peakRSSMegabytes())
+        r.reference.merge(References(graph: g, params: params).all()) { a, _ in a }
         try JSONEncoder().encode(r).write(to: URL(fileURLWithPath: out))
+    }
+
+    /// VmHWM of this process, in MB.
+    static func peakRSSMegabytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+        }
+        return 0
     }
 
     static func now() -> Double {

@@ -12,6 +12,8 @@ enum SQLiteSide {
         CREATE TABLE awards(enterprise TEXT, honor TEXT, year INTEGER, edition INTEGER, recommended_by TEXT);
         """
     static let tables = ["provinces", "cities", "departments", "honors", "enterprises", "awards"]
+    /// An index on every name and on every column that names another row: what factsh builds
+    /// too (its name index and one reverse index per reference column).
     static let indexes = """
         CREATE UNIQUE INDEX provinces_name ON provinces(name);
         CREATE UNIQUE INDEX cities_name ON cities(name);
@@ -22,6 +24,9 @@ enum SQLiteSide {
         CREATE INDEX enterprises_city ON enterprises(city);
         CREATE INDEX awards_enterprise ON awards(enterprise);
         CREATE INDEX awards_honor_year ON awards(honor, year);
+        CREATE INDEX awards_recommended_by ON awards(recommended_by);
+        CREATE INDEX honors_issuer ON honors(issuer);
+        CREATE INDEX departments_city ON departments(city);
         """
 
     /// - Parameters:

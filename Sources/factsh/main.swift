@@ -89,12 +89,9 @@ struct Factsh: ParsableCommand {
             }
             if let g { return (g, label) }
             return (try BuiltinGraph.load(), nil)
-        } catch let failure as LoadFailure {
-            stderr(failure.description)
-            stderr("factsh: nothing was loaded")
-            return nil
         } catch {
-            stderr("factsh: \(error)")
+            stderr(error.description)
+            stderr("factsh: nothing was loaded")
             return nil
         }
     }
@@ -160,7 +157,7 @@ func stderr(_ s: String) { factsh_write_stderr(s.hasSuffix("\n") ? s : s + "\n")
 
 // Usage errors exit 2 (ArgumentParser's default is 64).
 do {
-    var command = try Factsh.parse(Array(CommandLine.arguments.dropFirst()))
+    let command = try Factsh.parse(Array(CommandLine.arguments.dropFirst()))
     do {
         try command.run()
         factsh_flush_output()

@@ -43,6 +43,34 @@ struct InteractiveShellTests {
         #expect(shell.cursorRow == shell.promptLine("ab宁"))
     }
 
+    @Test("Deleting and inserting in front of Chinese keeps the cursor and the line right")
+    func chineseDeleteAndInsertInPlace() throws {
+        // Measured: with the terminal's delete/insert-character capabilities, libedit leaves
+        // the cursor one column off after Ctrl-D in front of a wide character, and the next
+        // character typed garbles the line.
+        let shell = try TmuxSession.start()
+        try shell.waitForPrompt()
+        let base = shell.promptColumn
+
+        shell.type("济宁山东")
+        try shell.wait(for: "济宁山东 typed") { $0.last == shell.promptLine("济宁山东") }
+        shell.press("C-a", "C-d")
+        try shell.wait(for: "济 deleted forward") { $0.last == shell.promptLine("宁山东") }
+        #expect(shell.cursor.x == base)
+
+        shell.type("潍")
+        try shell.wait(for: "潍 inserted") { $0.last == shell.promptLine("潍宁山东") }
+        #expect(shell.cursor.x == base + 2)
+
+        shell.press("Right", "C-d")
+        try shell.wait(for: "山 deleted forward") { $0.last == shell.promptLine("潍宁东") }
+        #expect(shell.cursor.x == base + 4)
+
+        shell.type("x")
+        try shell.wait(for: "x inserted between wide characters") { $0.last == shell.promptLine("潍宁x东") }
+        #expect(shell.cursor.x == base + 5)
+    }
+
     @Test("Tab completes a relation name")
     func tabCompletesRelation() throws {
         let shell = try TmuxSession.start()
@@ -142,6 +170,34 @@ struct InteractiveShellTests {
         second.press("Up")
         try second.wait(for: "the first session's statement") { $0.last == second.promptLine("count awards by city") }
         #expect(second.cursor.x == second.promptColumn + "count awards by city".count)
+    }
+
+    @Test("Two shells open at once both keep their statements in the history file")
+    func concurrentSessionsMergeHistory() throws {
+        let home = try TmuxSession.makeScratchHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+
+        let first = try TmuxSession.start(home: home)
+        defer { first.close() }
+        let second = try TmuxSession.start(home: home)
+        defer { second.close() }
+        try first.waitForPrompt()
+        try second.waitForPrompt()
+
+        first.type("find 潍柴")
+        first.press("Enter")
+        second.type("find 歌尔")
+        second.press("Enter")
+        try first.waitForIdlePrompt()
+        try second.waitForIdlePrompt()
+
+        first.press("C-d")
+        #expect(try first.waitForExit() == 0)
+        second.press("C-d")
+        #expect(try second.waitForExit() == 0)
+
+        let history = try String(contentsOf: first.historyFile, encoding: .utf8)
+        #expect(history.split(separator: "\n") == ["find 潍柴", "find 歌尔"], "history file:\n\(history)")
     }
 
     @Test("Ctrl-C discards the line being typed and shows a fresh prompt")

@@ -145,11 +145,13 @@ final class TmuxSession {
             self.home = try TmuxSession.makeScratchHome()
             ownsHome = true
         }
-        socket = "factsh-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
+        // A socket path of our own (not -L, whose files tmux leaves in /tmp/tmux-UID); short,
+        // because a socket path is limited to about 100 bytes.
+        socket = "/tmp/factsh-e2e-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
 
         let command = (["env"] + locale.envArguments + [binary.path] + arguments).map(TmuxSession.shellQuoted)
             .joined(separator: " ")
-        let wrapped = "\(command); echo \"\(TmuxSession.exitMarker)$?]\"; exec sleep 3600"
+        let wrapped = "\(command); echo \"\(TmuxSession.exitMarker)$?]\"; exec sleep 600"
         // The first command starts the tmux server, which keeps the client's descriptors:
         // it gets no pipe, or reading the pipe would never end.
         try run(captureOutput: false, [
@@ -165,6 +167,7 @@ final class TmuxSession {
         guard !closed else { return }
         closed = true
         _ = try? run(["kill-server"])
+        unlink(socket)
         if ownsHome { try? FileManager.default.removeItem(at: home) }
     }
 
@@ -280,9 +283,6 @@ final class TmuxSession {
     @discardableResult
     private func run(captureOutput: Bool = true, _ arguments: [String]) throws -> String {
         guard let tmux = TmuxSession.tmuxPath else { return "" }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux)
-        process.arguments = ["-u", "-L", socket, "-f", "/dev/null"] + arguments
         var environment: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": home.path,
@@ -292,21 +292,91 @@ final class TmuxSession {
             "TERM": "xterm-256color",
         ]
         if let tmpdir = ProcessInfo.processInfo.environment["TMPDIR"] { environment["TMPDIR"] = tmpdir }
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard captureOutput else {
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return ""
+        return try TmuxSession.spawn(
+            tmux, ["tmux", "-u", "-S", socket, "-f", "/dev/null"] + arguments,
+            environment: environment, captureOutput: captureOutput)
+    }
+
+    /// Runs a program and returns its standard output. Not Foundation's `Process`: its
+    /// children inherit a mask that blocks nearly every signal (so the shell under test would
+    /// never see Ctrl-C), and its `waitUntilExit` can hang inside a test.
+    static func spawn(
+        _ path: String, _ argv: [String], environment: [String: String], captureOutput: Bool
+    ) throws -> String {
+        struct SpawnError: Error, CustomStringConvertible {
+            var code: Int32
+            var description: String { "posix_spawn failed: \(String(cString: strerror(code)))" }
         }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        var fds: [Int32] = [-1, -1]
+        if captureOutput {
+            guard pipe(&fds) == 0 else { throw SpawnError(code: errno) }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if captureOutput {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD, SIGWINCH, SIGCONT] {
+            sigaddset(&defaults, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in cArguments { free(pointer) }
+            for pointer in cEnvironment { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, path, &actions, &attributes, cArguments, cEnvironment)
+        if captureOutput { closeDescriptor(fds[1]) }
+        guard status == 0 else {
+            if captureOutput { closeDescriptor(fds[0]) }
+            throw SpawnError(code: status)
+        }
+        var output: [UInt8] = []
+        if captureOutput {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+                if n > 0 {
+                    output.append(contentsOf: buffer[0..<n])
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            closeDescriptor(fds[0])
+        }
+        var exitStatus: Int32 = 0
+        while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func closeDescriptor(_ fd: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(fd)
+        #else
+        _ = Darwin.close(fd)
+        #endif
     }
 
     static func shellQuoted(_ word: String) -> String {

@@ -154,6 +154,35 @@ func error(_ file: String, _ line: Int, _ p: LoadProblem) -> LoadError {
         #expect(g0.kind(named: "shop") == nil)
     }
 
+    @Test func referencesIgnoreASCIICaseAndMayBeEmptyOrToTheSameKind() throws {
+        let folder = try CSVFolder([
+            "cities.csv": "name,aliases\n济宁市,Jining\n",
+            "companies.csv": "name,company,city\n母公司,,JINING\n子公司,母公司,jining\n",
+        ])
+        defer { folder.remove() }
+        let g = try folder.load()
+        let company = g.kind(named: "company")!
+        #expect(try column(g, "company", "company").type == .ref(.kind(company)))
+        // The first reference to a place is the location, not the first reference.
+        #expect(try column(g, "company", "city").isLocation)
+        #expect(try cells(g, "company", "company") == ["", "母公司"])
+        #expect(try cells(g, "company", "city") == ["济宁市", "济宁市"])
+    }
+
+    @Test func intColumnTurnsTextInALaterPart() throws {
+        // Over the split threshold: the parts scan at the same time; only the last one sees text.
+        var rows = "id,year\n"
+        for i in 0..<800_000 { rows += "\(i),\(2000 + i % 27)\n" }
+        rows += "800000,n/a\n"
+        let folder = try CSVFolder(["rows.csv": rows])
+        defer { folder.remove() }
+        let g = try folder.load()
+        #expect(try column(g, "row", "id").type == .int)
+        #expect(try column(g, "row", "year").type == .text)
+        let years = try cells(g, "row", "year")
+        #expect(years.count == 800_001 && years[0] == "2000" && years[799_999] == String(2000 + 799_999 % 27) && years.last == "n/a")
+    }
+
     // MARK: parsing
 
     @Test func rfc4180Fields() throws {

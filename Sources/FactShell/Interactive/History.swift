@@ -1,5 +1,7 @@
 import CLibEdit
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +30,7 @@ public final class History {
     public static let defaultCapacity = 2000
 
     /// Where the history is kept, or nil for a history in memory only.
-    public let fileURL: URL?
+    public let filePath: String?
 
     /// The most entries kept.
     public let capacity: Int
@@ -43,8 +45,8 @@ public final class History {
     private var editorHistory: OpaquePointer?
 
     /// An empty history; call `load()` to read the file.
-    public init(fileURL: URL?, capacity: Int = History.defaultCapacity) {
-        self.fileURL = fileURL
+    public init(filePath: String?, capacity: Int = History.defaultCapacity) {
+        self.filePath = filePath
         self.capacity = max(1, capacity)
     }
 
@@ -54,22 +56,21 @@ public final class History {
 
     /// `$XDG_STATE_HOME/factsh/history`, else `~/.local/state/factsh/history`; nil when
     /// neither variable says where (no HOME).
-    public static func defaultFileURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
-            return URL(fileURLWithPath: state).appendingPathComponent("factsh").appendingPathComponent("history")
+    public static func defaultFilePath(environment: [String: String]? = nil) -> String? {
+        func env(_ k: String) -> String? { environment.map { $0[k] } ?? FileIO.env(k) }
+        if let state = env("XDG_STATE_HOME"), state.hasPrefix("/") {
+            return state + "/factsh/history"
         }
-        if let home = environment["HOME"], !home.isEmpty {
-            return URL(fileURLWithPath: home)
-                .appendingPathComponent(".local").appendingPathComponent("state")
-                .appendingPathComponent("factsh").appendingPathComponent("history")
+        if let home = env("HOME"), !home.isEmpty {
+            return home + "/.local/state/factsh/history"
         }
         return nil
     }
 
-    /// The history at `defaultFileURL()`, loaded. A file that cannot be read leaves it empty
+    /// The history at `defaultFilePath()`, loaded. A file that cannot be read leaves it empty
     /// and is reported on standard error.
     public static func openDefault() -> History {
-        let history = History(fileURL: defaultFileURL())
+        let history = History(filePath: defaultFilePath())
         do {
             try history.load()
         } catch {
@@ -101,10 +102,8 @@ public final class History {
     /// Writes the file: what is in it now plus this session's new entries, capped. Creates
     /// the directories. Does nothing for a history in memory only or when nothing was added.
     public func save() throws {
-        guard let fileURL, !unsaved.isEmpty else { return }
-        let directory = fileURL.deletingLastPathComponent()
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard let filePath, !unsaved.isEmpty else { return }
+        try History.makeDirectories(History.directory(of: filePath))
         var merged: [String]
         if let onDisk = try? readFile() {
             merged = onDisk
@@ -118,7 +117,7 @@ public final class History {
             text += History.encode(entry)
             text += "\n"
         }
-        try History.writeAtomically(Array(text.utf8), to: fileURL)
+        try History.writeAtomically(Array(text.utf8), to: filePath)
         unsaved = []
     }
 
@@ -190,16 +189,9 @@ public final class History {
     }
 
     private func readFile() throws -> [String] {
-        guard let fileURL else { return [] }
-        let data: Data
-        do {
-            data = try Data(contentsOf: fileURL)
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            return []
-        } catch {
-            if !FileManager.default.fileExists(atPath: fileURL.path) { return [] }
-            throw error
-        }
+        guard let filePath else { return [] }
+        if !FileIO.exists(filePath) { return [] }
+        let data = try FileIO.read(filePath, limit: 64 << 20)
         let text = String(decoding: data, as: UTF8.self)
         var result: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -213,10 +205,8 @@ public final class History {
 
     /// Writes `bytes` to a temporary file beside `url`, fsyncs it, renames it over `url` and
     /// fsyncs the directory.
-    static func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
-        let path = url.path
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temporary = directory(of: path) + "/." + FileIO.baseName(path) + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if fd < 0 { throw HistoryFileError(path: temporary, operation: "create", code: errno) }
         var ok = false
@@ -246,10 +236,25 @@ public final class History {
             throw HistoryFileError(path: path, operation: "rename", code: errno)
         }
         ok = true
-        let directoryFD = open(url.deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
+        let directoryFD = open(directory(of: path), O_RDONLY | O_CLOEXEC)
         if directoryFD >= 0 {
             _ = fsync(directoryFD)
             close(directoryFD)
+        }
+    }
+
+    /// The folder part of a path ("." for a bare name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// `mkdir -p` with mode 0700 for the folders it creates.
+    static func makeDirectories(_ path: String) throws {
+        if path.isEmpty || FileIO.isDirectory(path) { return }
+        try makeDirectories(directory(of: path))
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw HistoryFileError(path: path, operation: "mkdir", code: errno)
         }
     }
 

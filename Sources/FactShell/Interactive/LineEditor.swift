@@ -72,8 +72,9 @@ public final class LineEditor {
     private func configure(_ el: OpaquePointer) {
         _ = factsh_el_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
         LineEditor.withWide("emacs") { _ = factsh_el_set_editor(el, $0) }
-        // Signals are ours (Signals.swift); libedit's own handlers re-raise them to the whole
-        // process group and would cut a line short on SIGWINCH.
+        // Signals are ours (Signals.swift, and the read function in the shim): libedit's own
+        // handlers send each signal on to the whole process group, and after a resize they
+        // leave the cursor where the old width put it.
         _ = factsh_el_set_signal(el, 0)
         _ = factsh_el_set_getcfn(el, TerminalSignals.readCharFunction)
         TerminalSignals.setResizeHook { el in
@@ -134,12 +135,12 @@ public final class LineEditor {
         var count: Int32 = 0
         let result = el_wgets(el, &count)
         if let result, count > 0 {
+            var length = Int(count)
+            if length > 0 && result[length - 1] == 0x0A { length -= 1 }  // the newline that ended it
+            if length > 0 && result[length - 1] == 0x0D { length -= 1 }
             var scalars = String.UnicodeScalarView()
-            for i in 0..<Int(count) { scalars.append(LineEditor.scalar(result[i])) }
-            var text = String(scalars)
-            if text.hasSuffix("\n") { text.removeLast() }
-            if text.hasSuffix("\r") { text.removeLast() }
-            return .line(text)
+            for i in 0..<length { scalars.append(LineEditor.scalar(result[i])) }
+            return .line(String(scalars))
         }
         if count < 0 && TerminalSignals.interruptPending {
             TerminalSignals.clearInterrupt()
@@ -171,12 +172,14 @@ public final class LineEditor {
     /// starts below it, wherever the cursor was.
     private func showInterrupted(_ el: OpaquePointer) {
         let (text, cursor) = currentLine(el)
-        let layout = ScreenLayout(prompt: prompt, text: text, cursor: cursor, columns: Int(factsh_terminal_columns()))
+        let columns = Int(factsh_terminal_columns())
+        let layout = ScreenLayout(prompt: prompt, text: text, cursor: cursor, columns: columns)
         var out = ""
         if layout.endRow > layout.cursorRow { out += "\u{1B}[\(layout.endRow - layout.cursorRow)B" }
         out += "\r"
         if layout.endColumn > 0 { out += "\u{1B}[\(layout.endColumn)C" }
-        out += "^C\r\n"
+        if layout.endColumn + 2 <= columns { out += "^C" }
+        out += "\r\n"
         factsh_write_stdout(out)
     }
 
