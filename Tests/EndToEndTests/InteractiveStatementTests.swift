@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// Interactive behaviour around running statements: Ctrl-C cancels a long statement and the
+/// shell goes on; a Chinese table's borders line up on a real screen.
+@Suite(
+    "Interactive statements in a real terminal",
+    .serialized,
+    .enabled(if: TmuxSession.isAvailable, "tmux is not installed; the real-terminal tests need it")
+)
+struct InteractiveStatementTests {
+    /// A CSV graph big enough that sorting its awards by a joined column takes seconds.
+    static func makeBigGraph() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("factsh-big-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "name\n济宁市\n潍坊市\n".write(to: dir.appendingPathComponent("cities.csv"), atomically: true, encoding: .utf8)
+        var honors = "name\n"
+        for h in 0..<50 { honors += "荣誉\(h)\n" }
+        try honors.write(to: dir.appendingPathComponent("honors.csv"), atomically: true, encoding: .utf8)
+        var enterprises = "name,city\n"
+        for e in 0..<30_000 { enterprises += "企业\(e)有限公司,\(e % 2 == 0 ? "济宁市" : "潍坊市")\n" }
+        try enterprises.write(to: dir.appendingPathComponent("enterprises.csv"), atomically: true, encoding: .utf8)
+        var awards = "enterprise,honor,year\n"
+        awards.reserveCapacity(150_000 * 30)
+        for a in 0..<150_000 { awards += "企业\((a &* 7919) % 30_000)有限公司,荣誉\(a % 50),\(2000 + a % 25)\n" }
+        try awards.write(to: dir.appendingPathComponent("awards.csv"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    @Test("Ctrl-C cancels a running statement and the shell goes on")
+    func ctrlCCancelsARunningStatement() throws {
+        let graph = try Self.makeBigGraph()
+        defer { try? FileManager.default.removeItem(at: graph) }
+        let shell = try TmuxSession.start(arguments: ["--import-csv", graph.path])
+        defer { shell.close() }
+        try shell.waitForPrompt(timeout: 60)
+        shell.type("awards order by enterprise.name desc, honor show enterprise limit 3")
+        shell.press("Enter")
+        // Still running a moment later: no prompt yet.
+        usleep(700_000)
+        #expect(shell.lastRow != shell.promptRow, "the statement should still be running")
+        let started = Date()
+        shell.press("C-c")
+        try shell.wait(forText: "cancelled", timeout: 10)
+        try shell.waitForIdlePrompt(timeout: 10)
+        #expect(Date().timeIntervalSince(started) < 5, "cancelling took too long")
+        // The shell and the graph are as they were.
+        shell.type("count awards")
+        shell.press("Enter")
+        try shell.wait(forText: "150000", timeout: 10)
+        try shell.waitForIdlePrompt()
+    }
+
+    /// Display width as a terminal draws it: wide East Asian characters take two columns.
+    static func width(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { w, u in
+            let v = u.value
+            let wide = (v >= 0x1100 && v <= 0x115F) || (v >= 0x2E80 && v <= 0xA4CF) || (v >= 0xAC00 && v <= 0xD7A3)
+                || (v >= 0xF900 && v <= 0xFAFF) || (v >= 0xFE30 && v <= 0xFE4F) || (v >= 0xFF00 && v <= 0xFF60) || (v >= 0xFFE0 && v <= 0xFFE6)
+            return w + (wide ? 2 : 1)
+        }
+    }
+
+    /// The display columns at which a row has a vertical border or corner.
+    static func borderColumns(_ row: String) -> [Int] {
+        var out: [Int] = []
+        var col = 0
+        for ch in row {
+            if "│┌┐└┘├┤┬┴┼".contains(ch) { out.append(col) }
+            col += width(String(ch))
+        }
+        return out
+    }
+
+    @Test("A Chinese table's borders line up on screen")
+    func chineseTableBordersLineUp() throws {
+        let shell = try TmuxSession.start()
+        defer { shell.close() }
+        try shell.waitForPrompt()
+        shell.type("awards where city=济宁 show recipient, honor, year limit 6")
+        shell.press("Enter")
+        let rows = try shell.wait(forText: "(6 rows)")
+        let table = rows.filter { $0.hasPrefix("┌") || $0.hasPrefix("│") || $0.hasPrefix("├") || $0.hasPrefix("└") }
+        #expect(table.count == 10, "top, header, rule, 6 rows, bottom: \(table)")
+        let expected = Self.borderColumns(table[0])
+        #expect(expected.count == 4)
+        for row in table {
+            #expect(Self.borderColumns(row) == expected, "misaligned: \(row)")
+            #expect(Self.width(row) == Self.width(table[0]))
+        }
+        #expect(table.contains { $0.contains("山东天意机械股份有限公司") })
+    }
+}
