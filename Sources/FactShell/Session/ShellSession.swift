@@ -161,16 +161,38 @@ public final class ShellSession: ShellEngine {
         }
     }
 
-    /// Runs a whole script. Stops at the first error when `bail` is on. Returns false if any
-    /// statement failed.
+    /// Runs a whole script. Stops at the first error when `bail` is on. Returns whether every
+    /// statement succeeded, and whether one of them was `.quit`.
     @discardableResult
     public func runScript(_ text: String, name: String?) -> (ok: Bool, quit: Bool) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).lazy.map(String.init).makeIterator()
+        return runLines({ lines.next() }, name: name)
+    }
+
+    /// Runs statements read line by line from standard input (not a terminal): no prompt, no
+    /// escape codes.
+    public func runStandardInput() -> Bool {
+        runLines({ readLine(strippingNewline: true) }, name: "<stdin>").ok
+    }
+
+    /// The one statement loop behind scripts, `.read`, `-c` and standard input: gathers lines
+    /// into statements as the interactive shell does, runs each, stops at the first error when
+    /// `bail` is on, at `.quit`, or on Ctrl-C.
+    func runLines(_ nextLine: () -> String?, name: String?) -> (ok: Bool, quit: Bool) {
         var ok = true
         var acc = StatementAccumulator()
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNo += 1
-            for (stmt, line) in acc.feed(String(raw), lineNo: lineNo) {
+        var finished = false
+        while !finished {
+            let batch: [(String, Int)]
+            if let line = nextLine() {
+                lineNo += 1
+                batch = acc.feed(line, lineNo: lineNo)
+            } else {
+                batch = acc.finish()
+                finished = true
+            }
+            for (stmt, line) in batch {
                 switch runStatement(stmt, origin: Origin(file: name, line: line)) {
                 case .ok: break
                 case .quit: return (ok, true)
@@ -181,40 +203,7 @@ public final class ShellSession: ShellEngine {
                 if Interrupt.isPending { return (false, false) }
             }
         }
-        for (stmt, line) in acc.finish() {
-            switch runStatement(stmt, origin: Origin(file: name, line: line)) {
-            case .ok: break
-            case .quit: return (ok, true)
-            case .failed:
-                ok = false
-                if bail { return (false, false) }
-            }
-        }
         return (ok, false)
-    }
-
-    /// Runs statements read line by line from standard input (not a terminal): no prompt, no
-    /// escape codes.
-    public func runStandardInput() -> Bool {
-        var ok = true
-        var acc = StatementAccumulator()
-        var lineNo = 0
-        while let line = readLine(strippingNewline: true) {
-            lineNo += 1
-            for (stmt, l) in acc.feed(line, lineNo: lineNo) {
-                switch runStatement(stmt, origin: Origin(file: "<stdin>", line: l)) {
-                case .ok: break
-                case .quit: return ok
-                case .failed:
-                    ok = false
-                    if bail { return false }
-                }
-            }
-        }
-        for (stmt, l) in acc.finish() {
-            if runStatement(stmt, origin: Origin(file: "<stdin>", line: l)) == .failed { ok = false; if bail { return false } }
-        }
-        return ok
     }
 
     /// Ends the session: finishes any output file.
