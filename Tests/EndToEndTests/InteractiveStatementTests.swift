@@ -90,4 +90,22 @@ struct InteractiveStatementTests {
         }
         #expect(table.contains { $0.contains("山东天意机械股份有限公司") })
     }
+
+    @Test("The rc file runs at interactive start, and --no-rc skips it")
+    func rcFileRunsAtStart() throws {
+        let home = try TmuxSession.makeScratchHome()
+        try ".mode csv\n.param set c 潍坊\n".write(to: home.appendingPathComponent(".factshrc"), atomically: true, encoding: .utf8)
+        let shell = try TmuxSession.start(home: home)
+        defer { shell.close() }
+        try shell.waitForPrompt()
+        shell.type("count awards where city=$c")
+        shell.press("Enter")
+        try shell.wait(for: "CSV output with the rc file's parameter") { rows in rows.contains("count") && rows.contains("5") }
+        let plain = try TmuxSession.start(arguments: ["--no-rc"], home: home)
+        defer { plain.close() }
+        try plain.waitForPrompt()
+        plain.type("count awards")
+        plain.press("Enter")
+        try plain.wait(forText: "│ count │")
+    }
 }

@@ -1,0 +1,39 @@
+import Testing
+import BuiltinGraph
+@testable import FactShell
+
+@Suite struct DotCommandTests {
+    @Test func completionListMatchesTheDispatchTable() {
+        #expect(DotCommands.commandNames == DotCommands.all.map(\.name))
+    }
+
+    @Test func uniquePrefixesDispatch() {
+        for (typed, name) in [("mo", "mode"), ("hel", "help"), ("hea", "headers"), ("q", "quit"), ("sch", "schema"), ("ti", "timer")] {
+            guard case .success(let c) = DotCommands.lookup(typed) else { Issue.record("\(typed)"); continue }
+            #expect(c.name == name)
+        }
+        guard case .failure(let e) = DotCommands.lookup("he") else { Issue.record("he is ambiguous"); return }
+        #expect(e.message == "'.he' is ambiguous: .help, .headers")
+        guard case .failure(let u) = DotCommands.lookup("modee") else { Issue.record("modee is unknown"); return }
+        #expect(u.message.contains("did you mean '.mode'"))
+    }
+
+    @Test func helpIsGeneratedFromTheTable() {
+        let h = DotCommands.help(nil)
+        for c in DotCommands.all { #expect(h.contains(".\(c.name)"), "\(c.name)") }
+        #expect(DotCommands.help("mode").hasPrefix(".mode [table|csv|tsv|json|jsonl|markdown|line|dot]"))
+    }
+
+    @Test func wordsRespectQuotes() {
+        #expect(DotCommands.words("param set city \"济宁 市\"") == ["param", "set", "city", "济宁 市"])
+        #expect(DotCommands.words("output 'a b.txt'") == ["output", "a b.txt"])
+    }
+
+    @Test func argumentCompletion() throws {
+        let s = ShellSession(graph: try BuiltinGraph.load())
+        #expect(s.complete(line: ".mo", cursor: 3).candidates == [".mode "])
+        #expect(s.complete(line: ".mode js", cursor: 8).candidates == ["json ", "jsonl "])
+        #expect(s.complete(line: ".schema aw", cursor: 10).candidates == ["awards "])
+        #expect(s.complete(line: ".headers o", cursor: 10).candidates == ["on ", "off "])
+    }
+}
