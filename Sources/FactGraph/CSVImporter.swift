@@ -14,13 +14,22 @@ import Darwin
 /// canonical integers is an int column; any other column is text, or a reference if every value
 /// names an entity of one kind (so `issuer` and `recommended_by` become department references).
 ///
-/// How: every named file is scanned first (in dependency order), claiming names and aliases; then
-/// a hash index over all names resolves references straight from the scan buffers; big relation
-/// files are split on record boundaries and scanned on all cores. Errors are
+/// How: every named file is scanned first (referenced kinds first) and its names and aliases are
+/// claimed; then a hash index over all names resolves references straight from the scan buffers.
+/// Big files are split on record boundaries and scanned on all cores. Errors are
 /// `file:line: message` and fail the whole load.
+///
+/// - Complexity: O(bytes of CSV) time; memory O(cells) plus a 4 MB buffer per core.
 public enum CSVImporter {
     /// Loads every `*.csv` file of `directory` into a new graph, or into a copy of `base`.
     public static func load(directory: String, extending base: FactGraph? = nil) throws(LoadFailure) -> FactGraph {
+        // While loading, every allocation of 1 MB or more gets its own mapping, so that the big
+        // buffers a load drops (parts of columns, names, scan buffers) go back to the system
+        // instead of staying as holes in the heap: about 60 MB less peak memory at a million
+        // enterprises. Afterwards the threshold is glibc's largest dynamic one, so that queries
+        // reuse their big temporary arrays instead of faulting in fresh pages each time.
+        CSVMalloc.set(mmapThreshold: 1 << 20, trimThreshold: 128 << 10)
+        defer { CSVMalloc.set(mmapThreshold: 32 << 20, trimThreshold: 64 << 20) }
         var importer = Importer(directory: directory, base: base)
         return try importer.run()
     }
@@ -337,6 +346,9 @@ struct Importer {
         return bytes / avg + 16
     }
 
+    /// Files of this size or more are scanned in parts, one per core.
+    static let splitThreshold = 2 << 20
+
     /// Scans a file, in parts on all cores when it is big. The parts' errors are reported with
     /// absolute lines, and their row lines made absolute.
     mutating func scanParts(_ plan: CSVFilePlan, lookup: CSVNameIndex.Lookup?) -> [CSVTableJob] {
@@ -344,7 +356,8 @@ struct Importer {
         guard fd >= 0 else { report(plan.path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return [] }
         defer { close(fd) }
         let dataBytes = plan.fileSize - plan.dataStart
-        let parts = dataBytes >= (8 << 20) ? (getenv("FACTSH_CSV_PARTS").flatMap { Int(String(cString: $0)) } ?? min(CSVParallel.cores, 8)) : 1
+        let parts = dataBytes >= Importer.splitThreshold
+            ? (getenv("FACTSH_CSV_PARTS").flatMap { Int(String(cString: $0)) } ?? min(CSVParallel.cores, 8)) : 1
         // Split points: just after a line feed near each 1/parts mark.
         var starts = [plan.dataStart]
         for p in 1..<max(1, parts) {
@@ -395,12 +408,13 @@ struct Importer {
             lineBase = base + job.endLine
             let stopped = job.stoppedEarly, end = job.end
             jobs.append(job)
-            if stopped { break }
+            if stopped { tooMany = true; break }   // it stopped at its hundredth error
             if i + 1 < starts.count && end != starts[i + 1] {
                 let rest = Box()
                 runPart(rest, from: end, stopAt: plan.fileSize, line: lineBase, reserve: 1024)
                 for e in rest.job!.errors { report(plan.path, e.line, withSuggestions(e.problem)) }
                 rest.job!.errors = []
+                if rest.job!.stoppedEarly { tooMany = true }
                 jobs.append(rest.job!)
                 break
             }
@@ -414,17 +428,30 @@ struct Importer {
     mutating func addEntities(_ plan: CSVFilePlan, _ jobs: inout [CSVTableJob], _ lines: [UInt32]) -> EntityID {
         let g = builder.g
         let first = EntityID(g.entityCount)
+        guard !jobs.isEmpty else { return first }   // the file could not be read; that is reported
         let total = jobs.reduce(0) { $0 + $1.rows }
         let nameBytes = jobs.reduce(0) { $0 + $1.names.count }
         var clock0 = CSVClock()
-        // Twice the room: a sparser table probes less, and every probe of StringPool's table that
-        // finds another string reads that string's hash from a different array (a cache miss).
-        g.keys.reserve(strings: 2 * total, bytesEach: nameBytes / max(1, 2 * total))
-        g.strings.reserve(strings: 2 * total, bytesEach: nameBytes / max(1, 2 * total))
+        // Room for every name, so that no table grows (and `CSVNameGroups` knows the table size).
+        g.keys.reserve(strings: total, bytesEach: nameBytes / max(1, total))
+        g.strings.reserve(strings: total, bytesEach: nameBytes / max(1, total))
         g.keyEntity.reserveCapacity(g.keyEntity.count + total)
         g.entityName.reserveCapacity(g.entityCount + total)
         clock0.lap("  reserve for \(plan.stem)")
 
+        // One buffer of all names (the parts' buffers, back to back).
+        var names: [UInt8] = []
+        var ends: [UInt32] = []
+        swap(&names, &jobs[0].names)
+        swap(&ends, &jobs[0].nameEnds)
+        for j in jobs.indices.dropFirst() {
+            let base = UInt32(names.count)
+            names.append(contentsOf: jobs[j].names)
+            ends.append(contentsOf: jobs[j].nameEnds.lazy.map { $0 + base })
+            jobs[j].names = []
+            jobs[j].nameEnds = []
+        }
+        let parts = jobs
         // Take the pools out of the graph so that each thread owns the one it changes.
         final class Work: @unchecked Sendable {
             var keys = StringPool(), keyEntity: [EntityID] = [], strings = StringPool(), entityName: [UInt32] = []
@@ -433,36 +460,27 @@ struct Importer {
         let w = Work()
         swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
         swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
-        let parts = jobs
+        // The names grouped by the region of the pools' hash tables their home slots fall in, so
+        // that each pool's probes, and the strings they compare with, stay in cache. (Equal names
+        // land in one group in file order: the first one claims the name.)
+        let grouped = CSVNameGroups(names: names, ends: ends,
+                                    tableSize: CSVBytes.tableSize(count: max(w.keys.count, w.strings.count), reserved: total))
+        names = []
+        ends = []
+        let nameBase = w.entityName.count
         var clock = CSVClock()
-        func eachName(_ body: (Int, UnsafeRawBufferPointer) -> Void) {
-            var row = 0
-            for job in parts {
-                job.names.withUnsafeBytes { nb in
-                    job.nameEnds.withUnsafeBufferPointer { ends in
-                        var s = 0
-                        for r in 0..<ends.count {
-                            let t = Int(ends[r])
-                            body(row + r, UnsafeRawBufferPointer(rebasing: nb[s..<t]))
-                            s = t
-                        }
-                    }
-                }
-                row += job.rows
-            }
-        }
-        CSVParallel.run([
+        let bothPools: [() -> Void] = [
             {
                 var key: [UInt8] = []
-                eachName { row, name in
+                grouped.forEach { row, n in
                     let k: UInt32
-                    if CSVBytes.hasUpper(name) {
+                    if CSVBytes.hasUpper(n) {
                         key.removeAll(keepingCapacity: true)
-                        key.append(contentsOf: name)
+                        key.append(contentsOf: n)
                         FactGraph.normalizeKey(&key)
                         k = key.withUnsafeBytes { w.keys.intern($0) }
                     } else {
-                        k = w.keys.intern(name)
+                        k = w.keys.intern(n)
                     }
                     if Int(k) < w.keyEntity.count {
                         w.duplicates.append((row, w.keyEntity[Int(k)]))
@@ -471,8 +489,15 @@ struct Importer {
                     }
                 }
             },
-            { eachName { _, name in w.entityName.append(w.strings.intern(name)) } },
-        ])
+            {
+                w.entityName.append(contentsOf: repeatElement(0, count: total))
+                w.entityName.withUnsafeMutableBufferPointer { en in
+                    grouped.forEach { row, n in en[nameBase + row] = w.strings.intern(n) }
+                }
+            },
+        ]
+        if total >= 20_000 { CSVParallel.run(bothPools) } else { bothPools.forEach { $0() } }   // a thread costs more than a few names
+        w.duplicates.sort { $0.row < $1.row }
         clock.lap("  names of \(plan.stem) on two threads")
         swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
         swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
@@ -746,5 +771,22 @@ struct CSVClock {
         var line = "csv: \(what) \(Int((t - last) * 1000)) ms, rss \(rss) MB\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         last = t
+    }
+}
+
+/// glibc's `mallopt` for `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD`, looked up at run time
+/// (malloc.h is not in the Glibc module); nothing elsewhere. Setting either turns off glibc's
+/// own adjustment of both, so both are set: after a load, to what that adjustment reaches once
+/// big arrays have been freed (32 MB and twice that).
+enum CSVMalloc {
+    static func set(mmapThreshold: Int32, trimThreshold: Int32) {
+        #if canImport(Glibc)
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        if let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+            let mallopt = unsafeBitCast(sym, to: Mallopt.self)
+            _ = mallopt(-3, mmapThreshold)   // M_MMAP_THRESHOLD
+            _ = mallopt(-1, trimThreshold)   // M_TRIM_THRESHOLD
+        }
+        #endif
     }
 }

@@ -294,6 +294,16 @@ enum CSVBytes {
         return neg ? -v : v
     }
 
+    /// The size of a `StringPool`'s hash table right after `reserve(strings: reserved, …)` on a
+    /// pool of `count` strings whose table was smaller: the least power of two ≥ 2·(count +
+    /// reserved), by StringPool's growth rule. Used only to order insertions for cache locality:
+    /// if the rule changes, loading gets slower, not wrong.
+    static func tableSize(count: Int, reserved: Int) -> Int {
+        var size = 64
+        while (count + reserved) * 2 > size { size *= 2 }
+        return size
+    }
+
     /// Whether `n = p.count` bytes at `a` equal `p` (inline: names are short, a libc call costs more).
     @inline(__always)
     static func equal(_ a: UnsafePointer<UInt8>, _ p: UnsafeRawBufferPointer) -> Bool {
@@ -328,5 +338,69 @@ enum CSVBytes {
         while i + 8 <= n && p.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
         if i == n { return true }
         return p.withMemoryRebound(to: UInt8.self) { FactsReader.firstInvalidUTF8($0, i, n) == nil }
+    }
+}
+
+/// Names regrouped by the region of a hash table (of `tableSize` slots) that their home slot falls
+/// in: 2,048 regions, each a few kilobytes of table, so inserting the names group by group touches
+/// the table (and the strings just inserted) in cache instead of at random. The bytes are moved
+/// too, so that the names are read in order.
+struct CSVNameGroups {
+    var bytes: [UInt8] = []
+    var starts: [UInt32] = []
+    var rows: [UInt32] = []
+
+    init(names: [UInt8], ends: [UInt32], tableSize: Int) {
+        let n = ends.count
+        let bits = tableSize.trailingZeroBitCount
+        let groupBits = min(11, bits)
+        let shift = bits - groupBits
+        let mask = UInt32(truncatingIfNeeded: tableSize - 1)
+        var group = [UInt16](repeating: 0, count: n)
+        var count = [Int](repeating: 0, count: (1 << groupBits) + 1)
+        var size = [Int](repeating: 0, count: (1 << groupBits) + 1)
+        names.withUnsafeBytes { nb in
+            var s = 0
+            for r in 0..<n {
+                let t = Int(ends[r])
+                let g = Int((StringPool.hash(UnsafeRawBufferPointer(rebasing: nb[s..<t])) & mask) >> UInt32(shift))
+                group[r] = UInt16(g)
+                count[g + 1] += 1
+                size[g + 1] += t - s
+                s = t
+            }
+        }
+        for i in 0..<(1 << groupBits) { count[i + 1] += count[i]; size[i + 1] += size[i] }
+        bytes = [UInt8](repeating: 0, count: names.count)
+        starts = [UInt32](repeating: 0, count: n + 1)
+        rows = [UInt32](repeating: 0, count: n)
+        starts[n] = UInt32(names.count)
+        names.withUnsafeBytes { nb in
+            bytes.withUnsafeMutableBytes { out in
+                var s = 0
+                for r in 0..<n {
+                    let t = Int(ends[r])
+                    let g = Int(group[r])
+                    let i = count[g], o = size[g]
+                    count[g] = i + 1
+                    size[g] = o + (t - s)
+                    rows[i] = UInt32(r)
+                    starts[i] = UInt32(o)
+                    if t > s { (out.baseAddress! + o).copyMemory(from: nb.baseAddress! + s, byteCount: t - s) }
+                    s = t
+                }
+            }
+        }
+    }
+
+    /// Calls `body(row, name)` for every name, group by group.
+    func forEach(_ body: (Int, UnsafeRawBufferPointer) -> Void) {
+        bytes.withUnsafeBytes { b in
+            for i in 0..<rows.count {
+                // Names are back to back within a group and groups follow each other, so each
+                // name ends where the next begins.
+                body(Int(rows[i]), UnsafeRawBufferPointer(rebasing: b[Int(starts[i])..<Int(i + 1 < rows.count ? starts[i + 1] : UInt32(bytes.count))]))
+            }
+        }
     }
 }

@@ -7,21 +7,29 @@ import FactQuery
 /// through the query engine, plus reference answers computed directly on the graph.
 enum FactshSide {
     /// Runs in the child; writes a `SideResult` as JSON to `out`.
-    static func child(data: String, runs: Int, q5Runs: Int, out: String) throws {
+    static func child(data: String, runs: Int, loadRuns: Int, q5Runs: Int, out: String) throws {
         let params = try JSONDecoder().decode(Generator.Params.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/params.json")))
         let questions = Questions(p: params)
         var r = SideResult()
-        let t0 = now()
-        let g: FactGraph
-        do {
-            g = try CSVImporter.load(directory: data)
-        } catch {
-            r.errors["load"] = error.description
-            try JSONEncoder().encode(r).write(to: URL(fileURLWithPath: out))
-            return
+        var loaded: FactGraph? = nil
+        for _ in 0..<max(1, loadRuns) {
+            loaded = nil    // the previous graph goes before the next load
+            let t0 = now()
+            do {
+                loaded = try CSVImporter.load(directory: data)
+            } catch {
+                r.errors["load"] = error.description
+                try JSONEncoder().encode(r).write(to: URL(fileURLWithPath: out))
+                return
+            }
+            r.loadRuns.append(now() - t0)
         }
-        r.loadSeconds = now() - t0
+        let g = loaded!
+        loaded = nil
         r.reference["peakAfterLoadMB"] = String(peakRSSMegabytes())
+        if let path = ProcessInfo.processInfo.environment["FACTSH_BENCH_SMAPS"] {
+            if let h = FileHandle(forReadingAtPath: "/proc/self/smaps") { try? h.readDataToEndOfFile().write(to: URL(fileURLWithPath: path)) }
+        }
 
         let engine = QueryEngine(graph: g)
         for q in Questions.ids {

@@ -3,7 +3,9 @@ import Foundation
 /// What one side (sqlite3 or factsh) measured: load time, peak memory, each question's run times
 /// and the rows of its first run (for checking that both sides answer the same).
 struct SideResult: Codable {
-    var loadSeconds: Double?
+    /// Median of the load runs.
+    var loadSeconds: Double? { loadRuns.isEmpty ? nil : SideResult.median(loadRuns) }
+    var loadRuns: [Double] = []
     var peakBytes: Int?
     var times: [String: [Double]] = [:]
     var rows: [String: [[String]]] = [:]
@@ -14,6 +16,10 @@ struct SideResult: Codable {
 
     func median(_ q: String) -> Double? {
         guard let t = times[q], !t.isEmpty else { return nil }
+        return Self.median(t)
+    }
+
+    static func median(_ t: [Double]) -> Double {
         let s = t.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }

@@ -46,7 +46,7 @@ struct Report {
 
     func markdown() -> String {
         var lines: [String] = []
-        lines.append("factsh-bench: scale \(scale) (\(scale) enterprises, \(5 * scale) awards), seed \(seed), median of \(runs) runs (Q5: \(q5Runs))")
+        lines.append("factsh-bench: scale \(scale) (\(scale) enterprises, \(5 * scale) awards), seed \(seed), median of \(runs) runs (sqlite3's Q5: \(q5Runs), loads: \(max(sqlite.loadRuns.count, factsh.loadRuns.count)))")
         lines.append("")
         lines.append("| what | sqlite3 | factsh | ratio | target | met? |")
         lines.append("|---|---:|---:|---:|---|---|")
@@ -70,7 +70,7 @@ struct Report {
         if !factsh.reference.isEmpty {
             let ref = factsh.reference
             lines.append("")
-            lines.append("Store alone (no query engine): Q1 \(ref["Q1.ms"] ?? "?") ms (\(ref["Q1.rows"] ?? "?") rows), Q2 \(ref["Q2.ms"] ?? "?") ms (\(ref["Q2.cities"] ?? "?") cities), Q5 one-sided BFS \(ref["Q5.ms"] ?? "?") ms (length \(ref["Q5.length"] ?? "?")).")
+            lines.append("factsh peak RSS after the loads \(ref["peakAfterLoadMB"] ?? "?") MB, after the questions \(ref["peakAfterQueriesMB"] ?? "?") MB (the benchmark's child process, Foundation included). Store alone (no query engine): Q1 \(ref["Q1.ms"] ?? "?") ms (\(ref["Q1.rows"] ?? "?") rows), Q2 \(ref["Q2.ms"] ?? "?") ms (\(ref["Q2.cities"] ?? "?") cities), Q5 one-sided BFS \(ref["Q5.ms"] ?? "?") ms (length \(ref["Q5.length"] ?? "?")).")
         }
         return lines.joined(separator: "\n")
     }

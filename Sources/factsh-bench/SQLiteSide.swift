@@ -33,12 +33,30 @@ enum SQLiteSide {
     ///   - q5Depth: the breadth-first search bound for Q5 (the length of the true shortest path).
     ///   - q5Runs: how many times to run Q5 (it is slow at scale).
     ///   - timeout: seconds for the whole run before the running statement is interrupted.
-    static func run(data: String, questions: Questions, runs: Int, q5Depth: Int, q5Runs: Int,
-                    timeout: Double, work: String) throws -> SideResult {
-        guard let sqlite = Spawn.which("sqlite3") else { throw BenchError("sqlite3 is not installed (apt-get install sqlite3)") }
+    static func loadScript(_ data: String) -> String {
         var script = ".bail off\n.headers off\n.mode csv\nSELECT '@@T0', julianday('now');\n" + schema + "\n"
         for t in tables { script += ".import --csv --skip 1 \(data)/\(t).csv \(t)\n" }
-        script += indexes + "\nSELECT '@@T1', julianday('now');\n"
+        return script + indexes + "\nSELECT '@@T1', julianday('now');\n"
+    }
+
+    /// Seconds between the @@T0 and @@T1 marks of a load script's output.
+    static func loadSeconds(_ out: String) -> Double? {
+        var t0: Double?, t1: Double?
+        for line in out.split(whereSeparator: { $0.isNewline }) {
+            if line.hasPrefix("@@T0,") { t0 = Double(line.dropFirst(5)) }
+            if line.hasPrefix("@@T1,") { t1 = Double(line.dropFirst(5)) }
+        }
+        guard let a = t0, let b = t1 else { return nil }
+        return (b - a) * 86_400
+    }
+
+    /// - Parameters:
+    ///   - loadRuns: how many times the load is measured (the first in the process that then
+    ///     answers the questions, the others in processes that only load).
+    static func run(data: String, questions: Questions, runs: Int, loadRuns: Int, q5Depth: Int, q5Runs: Int,
+                    timeout: Double, work: String) throws -> SideResult {
+        guard let sqlite = Spawn.which("sqlite3") else { throw BenchError("sqlite3 is not installed (apt-get install sqlite3)") }
+        var script = loadScript(data)
         for q in Questions.ids {
             let n = q == "Q5" ? q5Runs : runs
             let k = repetitions(q, scale: questions.p.scale)
@@ -65,15 +83,13 @@ enum SQLiteSide {
 
         var r = SideResult()
         r.peakBytes = child.peakBytes
-        var t0: Double?, t1: Double?
         var current: String? = nil
         var runRows: [[String]] = []
         var firstRun = Set<String>()
         var finished = Set<String>()
         var reps = 1.0
         for line in out.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).map(String.init) {
-            if line.hasPrefix("@@T0,") { t0 = Double(line.dropFirst(5)) ; continue }
-            if line.hasPrefix("@@T1,") { t1 = Double(line.dropFirst(5)) ; continue }
+            if line.hasPrefix("@@T0,") || line.hasPrefix("@@T1,") { continue }
             if line.hasPrefix("@@") {
                 let marker = line.dropFirst(2).split(separator: "-x")
                 current = String(marker[0])
@@ -102,7 +118,15 @@ enum SQLiteSide {
             }
             if !line.isEmpty { runRows.append(parseCSVLine(line)) }
         }
-        if let a = t0, let b = t1 { r.loadSeconds = (b - a) * 86_400 }
+        if let t = loadSeconds(out) { r.loadRuns.append(t) }
+        if !r.loadRuns.isEmpty {
+            let loadPath = work + "/sqlite-load.sql"
+            try loadScript(data).write(toFile: loadPath, atomically: true, encoding: .utf8)
+            for _ in 1..<max(1, loadRuns) {
+                _ = try Spawn.run([sqlite, ":memory:"], stdin: loadPath, stdout: outPath)
+                if let t = loadSeconds((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") { r.loadRuns.append(t) }
+            }
+        }
         if child.timedOut {
             // Whatever was running when time ran out did not finish.
             for q in Questions.ids where !finished.contains(q) && !r.timedOut.contains(q) { r.timedOut.append(q) }

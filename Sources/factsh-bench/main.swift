@@ -13,6 +13,7 @@ struct Options {
     var runs = 5
     var data: String? = nil
     var q5Runs: Int? = nil
+    var loadRuns = 3
     var timeout = 600.0
     var generator = "swift"
     var sqlite = true
@@ -28,7 +29,8 @@ struct Options {
           --data DIR       the CSV folder (generated there unless it holds params.json);
                            default bench-data/gen-N-S
           --generator G    swift (built in, default) or python (../shared/bench/gen.py)
-          --q5-runs R      runs of Q5; default R up to scale 10000, else 1
+          --q5-runs R      runs of Q5 in sqlite3; default R up to scale 10000, else 1
+          --load-runs L    loads on each side, the median is shown; default 3
           --timeout T      seconds for the whole sqlite3 run before its statement is interrupted; default 600
           --no-sqlite      factsh only
         """
@@ -53,6 +55,7 @@ struct Options {
             case "--runs": o.runs = try int()
             case "--data": o.data = try value()
             case "--q5-runs": o.q5Runs = try int()
+            case "--load-runs": o.loadRuns = try int()
             case "--timeout": o.timeout = Double(try int())
             case "--generator": o.generator = try value()
             case "--no-sqlite": o.sqlite = false
@@ -69,7 +72,7 @@ struct Options {
 
 func log(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
 
-func fmtSeconds(_ s: Double?) -> String { s.map { String(format: "%.2f s", $0) } ?? "—" }
+func fmtSeconds(_ s: Double?) -> String { s.map { String(format: $0 < 0.1 ? "%.3f s" : "%.2f s", $0) } ?? "—" }
 func fmtMs(_ s: Double?) -> String {
     guard let s else { return "—" }
     let ms = s * 1000
@@ -80,7 +83,7 @@ func fmtMB(_ b: Int?) -> String { b.map { String(format: "%.0f MB", Double($0) /
 func main() throws {
     let o = try Options.parse(Array(CommandLine.arguments.dropFirst()))
     if let data = o.child {
-        try FactshSide.child(data: data, runs: o.runs, q5Runs: o.q5Runs ?? o.runs, out: o.childOut!)
+        try FactshSide.child(data: data, runs: o.runs, loadRuns: o.loadRuns, q5Runs: o.q5Runs ?? o.runs, out: o.childOut!)
         return
     }
     let data = o.data ?? "bench-data/gen-\(o.scale)-\(o.seed)"
@@ -110,9 +113,11 @@ func main() throws {
     let q5Runs = o.q5Runs ?? (params.scale <= 10_000 ? runs : 1)
 
     // factsh first: its reference BFS gives the true Q5 length, which bounds SQLite's search.
-    log("factsh: import + \(runs) runs of each question …")
+    log("factsh: \(o.loadRuns) imports + \(runs) runs of each question …")
     let outPath = work + "/factsh.json"
-    let child = try Spawn.run([Spawn.selfPath, "--child", absData, "--child-out", outPath, "--runs", String(runs), "--q5-runs", String(q5Runs)],
+    // factsh's path search is fast: it runs Q5 as often as the other questions.
+    let child = try Spawn.run([Spawn.selfPath, "--child", absData, "--child-out", outPath, "--runs", String(runs),
+                               "--load-runs", String(o.loadRuns), "--q5-runs", String(runs)],
                               stdout: work + "/factsh-log.txt")
     var fs = (try? JSONDecoder().decode(SideResult.self, from: Data(contentsOf: URL(fileURLWithPath: outPath)))) ?? SideResult()
     if child.status != 0 {
@@ -124,8 +129,8 @@ func main() throws {
     var sq = SideResult()
     let q5Depth = Int(fs.reference["Q5.length"] ?? "") ?? 6
     if o.sqlite {
-        log("sqlite3: import + index + \(runs) runs of each question (Q5 depth ≤ \(q5Depth), time-out \(Int(o.timeout)) s) …")
-        sq = try SQLiteSide.run(data: absData, questions: Questions(p: params), runs: runs, q5Depth: q5Depth, q5Runs: q5Runs,
+        log("sqlite3: \(o.loadRuns) imports + indexes, \(runs) runs of each question (Q5 depth ≤ \(q5Depth), time-out \(Int(o.timeout)) s) …")
+        sq = try SQLiteSide.run(data: absData, questions: Questions(p: params), runs: runs, loadRuns: o.loadRuns, q5Depth: q5Depth, q5Runs: q5Runs,
                                 timeout: o.timeout, work: work)
         for (k, v) in sq.errors { log("sqlite3 \(k): \(v.prefix(500))") }
     }

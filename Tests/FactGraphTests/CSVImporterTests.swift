@@ -268,6 +268,21 @@ func error(_ file: String, _ line: Int, _ p: LoadProblem) -> LoadError {
         ])
     }
 
+    @Test func namesAreUniqueAcrossFiles() throws {
+        let folder = try CSVFolder(["cities.csv": "name\n济宁市\n", "departments.csv": "name,city\n市场监督管理局,济宁市\n济宁市,济宁市\n"])
+        defer { folder.remove() }
+        #expect(folder.errorValues() == [error("departments.csv", 3, .duplicateName("济宁市", existing: "city 济宁市", line: nil))])
+    }
+
+    @Test func atMostAHundredErrors() throws {
+        let folder = try CSVFolder(["rows.csv": "a,b\n" + String(repeating: "1,2,3\n", count: 150)])
+        defer { folder.remove() }
+        let errs = folder.errorValues()
+        #expect(errs.count == 101)
+        #expect(errs.first == error("rows.csv", 2, .raggedRow(expected: 2, found: 3)))
+        #expect(errs.last?.problem == .tooManyErrors)
+    }
+
     @Test func invalidUTF8() throws {
         var bad = Array("name,note\nok,fine\n".utf8)
         bad += [0x62, 0xFF, 0x2C, 0x78, 0x0A]              // b\xFF,x
