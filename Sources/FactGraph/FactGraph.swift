@@ -276,8 +276,12 @@ struct RefIndex: Sendable {
     }
 
     /// Counting-sort build over one reference column, visiting rows in `order` (so buckets come
-    /// out sorted the same way) or in row order.
+    /// out sorted the same way) or in row order. The offsets array is sized by the largest id the
+    /// column holds, not by every entity (`rows(for:)` answers [] beyond it).
     static func build(column: [UInt32], entityCount: Int, order: [UInt32]?, sortedBy: Int?) -> RefIndex {
+        var maxID = -1
+        for v in column where v != Null.id && Int(v) > maxID { maxID = Int(v) }
+        let entityCount = maxID + 1
         guard let order else { return build(column: column, entityCount: entityCount) }
         var start = [UInt32](repeating: 0, count: entityCount + 1)
         for v in column where v != Null.id { start[Int(v) + 1] += 1 }

@@ -91,6 +91,15 @@ public final class QueryEngine: @unchecked Sendable {
         case .and(let a, let b): return matches(a, k, row) && matches(b, k, row)
         case .or(let a, let b): return matches(a, k, row) || matches(b, k, row)
         case .not(let a): return !matches(a, k, row)
+        case .entitySet(let acc, let set, let negated):
+            guard case .entity(let e) = value(acc, k, row) else { return negated }
+            return set.contains(e) != negated
+        case .entityIn(.place, let targets, _, let negated):
+            // A place column holds where the row lies: the condition is "lies within the place",
+            // so city=兖州区 finds rows in 兖州区 even though their city is 济宁市.
+            let loc = graph.location(kind: k, row: row)
+            if loc == Null.id { return negated }
+            return targets.contains { graph.isWithin(loc, $0) } != negated
         case .entityIn(let acc, let targets, let rollUp, let negated):
             guard case .entity(let e) = value(acc, k, row) else { return negated }
             var hit = false
@@ -206,9 +215,37 @@ public final class QueryEngine: @unchecked Sendable {
     /// Candidate rows from an index, in row order, or nil when the condition needs a scan.
     /// `sortedBy` tells whether the rows come straight from one index bucket sorted by a column.
     struct Candidates {
-        var rows: [UInt32]
+        /// The rows, in row order (or in `sortedBy` order when `bucket` is set).
+        var rows: [UInt32] { bucketRows.map { Array($0) } ?? list }
+        var list: [UInt32]
+        /// One index bucket, read without copying (sorted by `sortedBy`, not by row).
+        var bucketRows: ArraySlice<UInt32>?
         var plan: String
         var sortedBy: Int?
+        /// The rows are exactly those that satisfy the condition: no need to test each.
+        var exact: Bool
+        var count: Int { bucketRows?.count ?? list.count }
+
+        init(rows: [UInt32], plan: String, sortedBy: Int?, exact: Bool = true) {
+            self.list = rows
+            self.plan = plan
+            self.sortedBy = sortedBy
+            self.exact = exact
+        }
+
+        init(bucket: ArraySlice<UInt32>, plan: String, sortedBy: Int?) {
+            self.list = []
+            self.bucketRows = bucket
+            self.plan = plan
+            self.sortedBy = sortedBy
+            self.exact = true
+        }
+
+        /// The rows in row order.
+        var inRowOrder: [UInt32] {
+            guard let b = bucketRows else { return list }
+            return sortedBy == nil ? Array(b) : b.sorted()
+        }
     }
 
     func candidates(_ c: BoundCondition, _ k: Int) -> Candidates? {
@@ -222,18 +259,40 @@ public final class QueryEngine: @unchecked Sendable {
                 parts.append(p)
             }
             if parts.count == 1 { return parts[0] }
-            return Candidates(rows: union(parts.map(\.rows)), plan: parts.map(\.plan).joined(separator: " ∪ "), sortedBy: nil)
+            return Candidates(rows: union(parts.map(\.inRowOrder)), plan: parts.map(\.plan).joined(separator: " ∪ "), sortedBy: nil)
+        case .entitySet(let acc, let set, let negated):
+            if negated { return nil }
+            switch acc {
+            case .name:
+                var rows: [UInt32] = []
+                set.forEach { e in if Int(graph.entityKind[Int(e)]) == k { rows.append(graph.entityRow[Int(e)]) } }
+                rows.sort()
+                return Candidates(rows: rows, plan: "name index scan (\(set.count) names match)", sortedBy: nil)
+            case .stored(let c) where graph.hasIndex(kind: k, column: c) && set.count <= 10_000:
+                var parts: [[UInt32]] = []
+                set.forEach { e in
+                    if let r = graph.rows(kind: k, column: c, referring: e), !r.isEmpty { parts.append(Array(r)) }
+                }
+                return Candidates(rows: union(parts), plan: "name index scan, then index \(kind.plural).\(kind.columns[c].name)", sortedBy: nil)
+            default:
+                return nil
+            }
         case .and(let a, let b):
             let x = candidates(a, k), y = candidates(b, k)
+            var pick: Candidates
             switch (x, y) {
             case (nil, nil): return nil
-            case (let x?, nil): return x
-            case (nil, let y?): return y
-            case (let x?, let y?): return x.rows.count <= y.rows.count ? x : y
+            case (let x?, nil): pick = x
+            case (nil, let y?): pick = y
+            case (let x?, let y?): pick = x.count <= y.count ? x : y
             }
+            pick.exact = false   // the other side still has to be tested
+            return pick
         case .or(let a, let b):
             guard let x = candidates(a, k), let y = candidates(b, k) else { return nil }
-            return Candidates(rows: union([x.rows, y.rows]), plan: "\(x.plan) ∪ \(y.plan)", sortedBy: nil)
+            var u = Candidates(rows: union([x.inRowOrder, y.inRowOrder]), plan: "\(x.plan) ∪ \(y.plan)", sortedBy: nil)
+            u.exact = x.exact && y.exact
+            return u
         default:
             return nil
         }
@@ -261,7 +320,7 @@ public final class QueryEngine: @unchecked Sendable {
                 return Candidates(rows: union(parts), plan: "index \(kind.plural).\(kind.columns[c].name) (rolled up)", sortedBy: nil)
             }
             let r = graph.rows(kind: k, column: c, referring: t) ?? []
-            return Candidates(rows: Array(r), plan: "index \(kind.plural).\(kind.columns[c].name)", sortedBy: graph.indexSortColumn(kind: k, column: c))
+            return Candidates(bucket: r, plan: "index \(kind.plural).\(kind.columns[c].name)", sortedBy: graph.indexSortColumn(kind: k, column: c))
         case .place:
             return withinPlace(t, kind)
         default:
@@ -334,15 +393,22 @@ public final class QueryEngine: @unchecked Sendable {
         if let cand {
             lastStats.plan = cand.plan
             // Early stop: a bucket sorted by the single order column, read from the needed end.
-            if let want, orderAcc.count == 1, case .stored(let oc) = orderAcc[0].0, cand.sortedBy == oc {
-                rows = try topFromSorted(cand.rows, cond!, k, oc, descending: orderAcc[0].1, want: want)
+            if let want, orderAcc.count == 1, case .stored(let oc) = orderAcc[0].0, cand.sortedBy == oc, let bucket = cand.bucketRows {
+                rows = try topFromSorted(bucket, cond!, k, oc, descending: orderAcc[0].1, want: want)
                 lastStats.plan += ", read in \(kind.columns[oc].name) order"
                 return try table(kind, shown, isDefault, Array(rows.dropFirst(q.offset ?? 0)))
             }
-            for (i, row) in cand.rows.enumerated() {
-                if i & 0xFFFF == 0 { try checkCancel() }
-                lastStats.rowsExamined += 1
-                if matches(cond!, k, Int(row)) { rows.append(Int(row)) }
+            let list = cand.inRowOrder
+            if cand.exact {
+                // The index answered the whole condition: every candidate is a result.
+                lastStats.rowsExamined += list.count
+                rows = list.map { Int($0) }
+            } else {
+                for (i, row) in list.enumerated() {
+                    if i & 0xFFFF == 0 { try checkCancel() }
+                    lastStats.rowsExamined += 1
+                    if matches(cond!, k, Int(row)) { rows.append(Int(row)) }
+                }
             }
         } else {
             lastStats.plan = "scan"
@@ -362,21 +428,26 @@ public final class QueryEngine: @unchecked Sendable {
 
     /// Reads a bucket sorted ascending by `oc` from the right end, group by group, keeping row
     /// order within equal values, until `want` rows match.
-    func topFromSorted(_ bucket: [UInt32], _ cond: BoundCondition, _ k: Int, _ oc: Int, descending: Bool, want: Int) throws(QueryError) -> [Int] {
+    func topFromSorted(_ bucket: ArraySlice<UInt32>, _ cond: BoundCondition, _ k: Int, _ oc: Int, descending: Bool, want: Int) throws(QueryError) -> [Int] {
         var out: [Int] = []
         let kind = graph.kinds[k]
         let col = kind.intColumn(oc)
         // Nulls sort last in both directions (they sit first in the bucket).
-        let firstNonNull = bucket.firstIndex { col[Int($0)] != Null.int } ?? bucket.count
-        let nonNull = Array(bucket[firstNonNull...])
-        let nulls = Array(bucket[..<firstNonNull])
+        // Nulls sit first in the bucket; find where they end by binary search.
+        var lo = bucket.startIndex, hi = bucket.endIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if col[Int(bucket[mid])] == Null.int { lo = mid + 1 } else { hi = mid }
+        }
+        let nonNull = bucket[lo...]
+        let nulls = bucket[..<lo]
         if descending {
             // Groups of equal values from the top, rows within a group in row order.
-            var i = nonNull.count
-            while i > 0 {
+            var i = nonNull.endIndex
+            while i > nonNull.startIndex {
                 var j = i - 1
                 let v = col[Int(nonNull[j])]
-                while j > 0 && col[Int(nonNull[j - 1])] == v { j -= 1 }
+                while j > nonNull.startIndex && col[Int(nonNull[j - 1])] == v { j -= 1 }
                 for r in nonNull[j..<i] {
                     lastStats.rowsExamined += 1
                     if matches(cond, k, Int(r)) { out.append(Int(r)); if out.count >= want { return out } }
@@ -447,13 +518,49 @@ public final class QueryEngine: @unchecked Sendable {
         return idx.map { rows[$0] }
     }
 
+    /// The values of one column for the given rows, reading the column's storage once.
+    func columnValues(_ acc: Accessor, _ k: Int, _ rows: [Int]) -> [Value] {
+        let kind = graph.kinds[k]
+        switch acc {
+        case .stored(let c):
+            switch kind.columns[c].type {
+            case .text:
+                let col = kind.idColumn(c)
+                return rows.map { let v = col[$0]; return v == Null.id ? .null : .text(v) }
+            case .ref:
+                let col = kind.idColumn(c)
+                return rows.map { let v = col[$0]; return v == Null.id ? .null : .entity(v) }
+            case .int:
+                let col = kind.intColumn(c)
+                return rows.map { let v = col[$0]; return v == Null.int ? .null : .int(v) }
+            case .date:
+                let col = kind.intColumn(c)
+                return rows.map { let v = col[$0]; return v == Null.int ? .null : .date(v) }
+            case .number:
+                let col = kind.numberColumn(c)
+                return rows.map { let v = col[$0]; return v.isNaN ? .null : .number(v) }
+            }
+        case .name:
+            let ents = kind.entityOfRow
+            return rows.map { .entity(ents[$0]) }
+        default:
+            return rows.map { value(acc, k, $0) }
+        }
+    }
+
     func table(_ kind: Kind, _ shown: [(String, Accessor)], _ dropEmpty: Bool, _ rows: [Int]) throws(QueryError) -> ResultTable {
         var cols = shown
+        // Column by column, so each column's storage is fetched once.
+        var columns: [[Value]] = []
+        for c in cols {
+            try checkCancel()
+            columns.append(columnValues(c.1, kind.index, rows))
+        }
         var data: [[Value]] = []
         data.reserveCapacity(rows.count)
-        for (i, r) in rows.enumerated() {
+        for i in rows.indices {
             if i & 0xFFFF == 0 { try checkCancel() }
-            data.append(cols.map { value($0.1, kind.index, r) })
+            data.append(columns.map { $0[i] })
         }
         if dropEmpty && !rows.isEmpty {
             // The default projection leaves out columns that have no value in any result row.
@@ -477,10 +584,16 @@ public final class QueryEngine: @unchecked Sendable {
             var out: [UInt32] = []
             if let cand = candidates(cond, k) {
                 lastStats.plan = cand.plan
-                for (i, row) in cand.rows.enumerated() {
-                    if i & 0xFFFF == 0 { try checkCancel() }
-                    lastStats.rowsExamined += 1
-                    if matches(cond, k, Int(row)) { out.append(row) }
+                let list = cand.inRowOrder
+                if cand.exact {
+                    lastStats.rowsExamined += list.count
+                    out = list
+                } else {
+                    for (i, row) in list.enumerated() {
+                        if i & 0xFFFF == 0 { try checkCancel() }
+                        lastStats.rowsExamined += 1
+                        if matches(cond, k, Int(row)) { out.append(row) }
+                    }
                 }
             } else {
                 lastStats.plan = "scan"

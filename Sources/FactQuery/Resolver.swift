@@ -49,6 +49,9 @@ indirect enum BoundCondition {
     /// Entity equality, rolling up places: true if the cell is one of `targets` or located within
     /// a place among them.
     case entityIn(Accessor, [EntityID], rollUp: Bool, negated: Bool)
+    /// `name~…` on an entity-valued column: the entities whose name or an alias contains the
+    /// text, found once by scanning the name index.
+    case entitySet(Accessor, EntitySet, negated: Bool)
     /// `source=…`: any provenance of the row names one of these source documents.
     case sourceIn([EntityID], negated: Bool)
     case text(Accessor, CompareOp, [UInt8])
@@ -311,6 +314,8 @@ struct Resolver {
             case .eq, .ne:
                 let e = try entityValue(l, t, col)
                 return .entityIn(acc, [e], rollUp: true, negated: op == .ne)
+            case .match, .notMatch:
+                return .entitySet(acc, g.entitiesWithName(containing: l.text), negated: op == .notMatch)
             default:
                 return .text(acc, op, Array(l.text.utf8))
             }

@@ -37,6 +37,9 @@ func problem(_ q: String, params: [String: String] = [:]) -> QueryError? {
         #expect(r.count == 3)
         #expect(try rows("awards where district=兖州区 show recipient").count == 3)
         #expect(try rows("awards where province=山东 show recipient").count == 22)
+        // A district given for a city column: rows that lie within it.
+        #expect(try rows("awards where city=兖州区 show recipient") == [["兖州区"], ["兖州区"], ["兖州区"]])
+        #expect(try rows("people where city=济宁 show name").count == 6)
     }
 
     @Test func fullWidthQueryGivesTheSameRows() throws {
