@@ -70,12 +70,13 @@ struct Explorer {
         let kind = g.kinds[k]
         var parts: [String] = []
         if kind.role.isNamed { parts.append(g.name(of: kind.entityOfRow[row])) }
-        for (c, _) in kind.columns.enumerated() {
-            let v = g.value(kind: k, column: c, row: row)
-            if v == .null || v == .entity(e) { continue }
-            if kind.role.isNamed && kind.columns[c].type.isRef == false { continue }
-            if kind.role.isNamed { continue }
-            parts.append(g.display(v))
+        // A named row is shown by its name; a relation row by its other cells.
+        if !kind.role.isNamed {
+            for c in kind.columns.indices {
+                let v = g.value(kind: k, column: c, row: row)
+                if v == .null || v == .entity(e) { continue }
+                parts.append(g.display(v))
+            }
         }
         return parts.joined(separator: " · ")
     }
@@ -191,8 +192,9 @@ struct Explorer {
                     let dOther = dist[other][Int(o)]
                     if dOther != 0 && (best == nil || dOther < best!.1) { best = (o, dOther) }
                 }
-                if best != nil && side == 0 { /* finish the level to find the shortest meeting */ }
             }
+            // The whole level is expanded before choosing, so the meeting point with the
+            // shortest distance to the other side wins.
             if let best { meet = best.0; break search }
             frontiers[side] = next
         }

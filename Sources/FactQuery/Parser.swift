@@ -186,9 +186,6 @@ public struct Parser {
     }
 
     mutating func column() throws(QueryError) -> ColumnPath {
-        guard tok.kind == .word, !["where", "show", "order", "limit", "and", "or", "by"].contains(tok.text.lowercased()) || true else {
-            throw error("a column name")
-        }
         guard tok.kind == .word else { throw error("a column name") }
         var parts = [Name(text: tok.text, range: tok.range)]
         _ = advance()

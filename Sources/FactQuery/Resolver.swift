@@ -146,7 +146,7 @@ struct Resolver {
             if let nk = kindForNext {
                 // Statically known kind: bind now, so a typo is caught before running.
                 let inner = try column(part, in: nk)
-                acc = .hop(acc, innerName(inner, nk, part.text))
+                acc = .hop(acc, part.text.lowercased())
                 kindForNext = nil
                 if case .stored(let c) = inner, case .ref(.kind(let tk)) = g.kinds[nk].columns[c].type { kindForNext = tk }
                 if case .place(let pk) = inner { kindForNext = pk }
@@ -163,9 +163,6 @@ struct Resolver {
         }
         return acc
     }
-
-    /// The name under which a hop's second part is looked up per kind.
-    func innerName(_ a: Accessor, _ k: Int, _ written: String) -> String { written.lowercased() }
 
     // MARK: literals
 
