@@ -121,30 +121,52 @@ public struct Completer {
         return ColumnPath(parts: parts)
     }
 
-    /// Entity names and aliases by prefix, then by pinyin; quoted when they need it.
+    /// Entity names by prefix, then by pinyin, one per entity, quoted when they need it.
+    ///
+    /// For each entity the shortest of its names that the word leads to is offered: typed
+    /// Chinese or a matching ASCII alias by prefix; ASCII that is the entity's pinyin (or its
+    /// initials) offers its shortest Chinese name, so `city=ji` offers 济宁. Entities of the
+    /// column's own kind come first; other places (for a place column) only if there are none.
     func entityNames(_ word: String, target: RefTarget?) -> [String] {
         let g = graph
         let lw = word.lowercased()
-        var prefix: [String] = []
-        var pinyin: [String] = []
         let asciiWord = !lw.isEmpty && lw.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
         let usePinyin = asciiWord && g.entityCount <= 50_000
+        // entity → (rank: 0 own kind / 1 other place, by pinyin?, best name)
+        var best: [EntityID: (rank: Int, pinyin: Bool, name: String)] = [:]
+        var order: [EntityID] = []
         for (name, e) in g.allNames() {
             let k = Int(g.entityKind[Int(e)])
+            var rank = 0
             switch target {
-            case .kind(let tk)?: if k != tk && !(g.kinds[tk].role == .place && g.kinds[k].role == .place) { continue }
+            case .kind(let tk)?:
+                if k != tk {
+                    guard g.kinds[tk].role == .place && g.kinds[k].role == .place else { continue }
+                    rank = 1
+                }
             case .anyPlace?: if g.kinds[k].role != .place { continue }
             default: break
             }
-            if name.lowercased().hasPrefix(lw) { prefix.append(name) }
-            else if usePinyin && !Pinyin.isASCII(name) && (Pinyin.full(name).hasPrefix(lw) || Pinyin.initials(name).hasPrefix(lw)) {
-                pinyin.append(name)
+            let byPrefix = name.lowercased().hasPrefix(lw)
+            let byPinyin = !byPrefix && usePinyin && !Pinyin.isASCII(name)
+                && (Pinyin.full(name).hasPrefix(lw) || Pinyin.initials(name).hasPrefix(lw))
+            guard byPrefix || byPinyin else { continue }
+            // For ASCII input, a Chinese name reached by pinyin beats an ASCII alias.
+            let viaPinyin = byPinyin || (asciiWord && !Pinyin.isASCII(name))
+            if let old = best[e] {
+                let better = (viaPinyin && !old.pinyin && asciiWord) || (viaPinyin == old.pinyin && name.count < old.name.count)
+                if better { best[e] = (rank, viaPinyin, name) }
+            } else {
+                best[e] = (rank, viaPinyin, name)
+                order.append(e)
             }
-            if prefix.count > 200 { break }
+            if order.count > 2000 { break }
         }
+        let ownKind = order.filter { best[$0]!.rank == 0 }
+        let chosen = ownKind.isEmpty ? order : ownKind
+        let names = chosen.map { best[$0]!.name }.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }
         var seen = Set<String>()
-        let all = (prefix.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 } + pinyin.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 })
-        return all.filter { seen.insert($0).inserted }.prefix(100).map { quoteIfNeeded($0) + " " }
+        return names.filter { seen.insert($0).inserted }.prefix(100).map { quoteIfNeeded($0) + " " }
     }
 
     /// Distinct values of a text column starting with the word.

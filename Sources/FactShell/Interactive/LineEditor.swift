@@ -140,6 +140,7 @@ public final class LineEditor {
             if length > 0 && result[length - 1] == 0x0D { length -= 1 }
             var scalars = String.UnicodeScalarView()
             for i in 0..<length { scalars.append(LineEditor.scalar(result[i])) }
+            el_reset(el)
             return .line(String(scalars))
         }
         if count < 0 && TerminalSignals.interruptPending {
