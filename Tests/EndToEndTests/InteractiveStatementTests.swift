@@ -108,4 +108,24 @@ struct InteractiveStatementTests {
         plain.press("Enter")
         try plain.wait(forText: "│ count │")
     }
+
+    @Test("After a completion listing and an error, the next prompt leaves no stray rows")
+    func listingThenErrorLeavesAClean() throws {
+        let shell = try TmuxSession.start()
+        defer { shell.close() }
+        try shell.waitForPrompt()
+        shell.type("awards where district=ji")
+        shell.press("Tab")
+        try shell.wait(forText: "济宁高新区")
+        shell.type("x")
+        shell.press("Enter")
+        try shell.wait(forText: "no district named")
+        try shell.waitForIdlePrompt()
+        shell.type("count awards")
+        shell.press("Enter")
+        let rows = try shell.wait(forText: "(1 row)")
+        let carets = rows.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("^~") }
+        #expect(carets.count == 1, "the caret line appears once: \(rows)")
+        #expect(rows.dropLast().filter { $0 == shell.promptRow }.isEmpty, "no empty prompt row left behind: \(rows)")
+    }
 }
