@@ -142,4 +142,25 @@ import Testing
         #expect(r2.stderr.contains(".mode: unknown mode 'tabel' — did you mean 'table'?"))
         #expect(r2.stderr.contains(".maxrows: expected a positive whole number or 'off', found 'x' (argument 1: 'x')"))
     }
+
+    @Test func importAndLoadAreAllOrNothing() throws {
+        let d = try tempDir()
+        try "name,aliases\n济宁市,济宁|Jining\n".write(to: d.appendingPathComponent("cities.csv"), atomically: true, encoding: .utf8)
+        try "name,city\n天意机械,济宁\n".write(to: d.appendingPathComponent("enterprises.csv"), atomically: true, encoding: .utf8)
+        let bad = d.appendingPathComponent("bad.facts")
+        try "enterprise 新公司 city=济南\n".write(to: bad, atomically: true, encoding: .utf8)
+        let good = d.appendingPathComponent("good.facts")
+        try "enterprise 新公司 city=Jining\n".write(to: good, atomically: true, encoding: .utf8)
+        let r = try run(["--keep-going", "--format", "csv"], stdin: """
+            .import \(d.path)
+            enterprises where city=jining
+            .load \(bad.path)
+            count enterprises
+            .load \(good.path)
+            count enterprises where city=济宁
+            """)
+        #expect(r.stdout == "name,city\n天意机械,济宁市\ncount\n1\ncount\n2\n", "\(r.stderr)")
+        #expect(r.stderr.contains("bad.facts:1:21: no entity named '济南' (for column 'city')"))
+        #expect(r.status == 1)
+    }
 }
