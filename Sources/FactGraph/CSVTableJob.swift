@@ -237,29 +237,9 @@ struct CSVTableJob: CSVRecordSink {
 }
 
 extension GraphBuilder {
-    /// Claims a normalized key for `e`. Returns nil if `e` now holds it (or already did) and
-    /// whether it is new; otherwise the entity that holds it.
-    @inline(__always)
-    func csvClaimKey(_ p: UnsafeRawBufferPointer, for e: EntityID) -> (holder: EntityID?, isNew: Bool) {
-        let k: UInt32
-        if CSVBytes.hasUpper(p) {
-            var b = Array(p)
-            FactGraph.normalizeKey(&b)
-            k = b.withUnsafeBytes { g.keys.intern($0) }
-        } else {
-            k = g.keys.intern(p)
-        }
-        if Int(k) < g.keyEntity.count {
-            let holder = g.keyEntity[Int(k)]
-            return holder == e ? (nil, false) : (holder, false)
-        }
-        g.keyEntity.append(e)
-        return (nil, true)
-    }
-
     /// Adds an alias of `e`; returns the entity that already has this name, if another does.
     func csvAddAlias(_ e: EntityID, _ p: UnsafeRawBufferPointer) -> EntityID? {
-        let (holder, isNew) = csvClaimKey(p, for: e)
+        let (holder, isNew) = claimKey(p, for: e)
         if let h = holder { return h }
         if isNew { pendingAliases.append((e, g.strings.intern(p))) }
         return nil

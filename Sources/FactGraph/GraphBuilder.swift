@@ -119,8 +119,10 @@ public final class GraphBuilder {
     public var entityCount: Int { g.entityCount }
     public var sourceKind: Int { g.sourceKind }
 
-    /// Claims a normalized key for `e`; returns the entity that already holds it, if any.
-    private func claimKey(_ p: UnsafeRawBufferPointer, for e: EntityID) -> EntityID? {
+    /// Claims a normalized name key for `e`. Returns the entity that already holds it, if
+    /// another does, and whether the key is new.
+    @inline(__always)
+    func claimKey(_ p: UnsafeRawBufferPointer, for e: EntityID) -> (holder: EntityID?, isNew: Bool) {
         let hasUpper = p.contains { $0 >= 0x41 && $0 <= 0x5A }
         let k: UInt32
         if hasUpper {
@@ -132,10 +134,10 @@ public final class GraphBuilder {
         }
         if Int(k) < g.keyEntity.count {
             let holder = g.keyEntity[Int(k)]
-            return holder == e ? nil : holder
+            return (holder == e ? nil : holder, false)
         }
         g.keyEntity.append(e)
-        return nil
+        return (nil, true)
     }
 
     public enum AddError: Error { case duplicate(EntityID) }
@@ -144,7 +146,7 @@ public final class GraphBuilder {
     @discardableResult
     public func addEntity(kind k: Int, name p: UnsafeRawBufferPointer) throws -> (row: Int, entity: EntityID) {
         let e = EntityID(g.entityCount)
-        if let holder = claimKey(p, for: e) { throw AddError.duplicate(holder) }
+        if let holder = claimKey(p, for: e).holder { throw AddError.duplicate(holder) }
         let row = g.kinds[k].appendRow()
         g.kinds[k].entityOfRow.append(e)
         g.entityKind.append(UInt16(k))
@@ -160,7 +162,7 @@ public final class GraphBuilder {
 
     /// Adds an alias. Throws with the holder if another entity has that name or alias.
     public func addAlias(_ e: EntityID, _ p: UnsafeRawBufferPointer) throws {
-        if let holder = claimKey(p, for: e) { throw AddError.duplicate(holder) }
+        if let holder = claimKey(p, for: e).holder { throw AddError.duplicate(holder) }
         let id = g.strings.intern(p)
         if id != g.entityName[Int(e)] && !pendingAliases.contains(where: { $0.0 == e && $0.1 == id }) {
             pendingAliases.append((e, id))

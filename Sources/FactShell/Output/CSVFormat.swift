@@ -22,20 +22,7 @@ public struct CSVFormat: OutputFormat {
     public init() {}
 
     public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
-        let n = table.columns.count
-        guard n > 0 else { return "" }
-        var out = ""
-        if o.headers {
-            out += table.columns.map(Self.field).joined(separator: ",") + "\n"
-        }
-        for r in 0..<o.visibleRowCount(table.rows.count) {
-            for c in 0..<n {
-                if c > 0 { out += "," }
-                out += Self.field(table.text(r, c))
-            }
-            out += "\n"
-        }
-        return out
+        renderDelimited(table, o, separator: ",", field: Self.field)
     }
 
     /// One field, quoted when needed.

@@ -181,3 +181,24 @@ enum CellText {
         return right ? spaces + s : s + spaces
     }
 }
+
+extension OutputFormat {
+    /// Rows of fields joined by `separator`, one row a line, the header row when `headers` is
+    /// on, `.maxrows` applied without a note (the shape of the CSV and TSV formats).
+    func renderDelimited(_ table: ResultTable, _ o: RenderOptions, separator: String, field: (String) -> String) -> String {
+        let n = table.columns.count
+        guard n > 0 else { return "" }
+        var out = ""
+        if o.headers {
+            out += table.columns.map(field).joined(separator: separator) + "\n"
+        }
+        for r in 0..<o.visibleRowCount(table.rows.count) {
+            for c in 0..<n {
+                if c > 0 { out += separator }
+                out += field(table.text(r, c))
+            }
+            out += "\n"
+        }
+        return out
+    }
+}

@@ -16,20 +16,7 @@ public struct TSVFormat: OutputFormat {
     public init() {}
 
     public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
-        let n = table.columns.count
-        guard n > 0 else { return "" }
-        var out = ""
-        if o.headers {
-            out += table.columns.map(Self.field).joined(separator: "\t") + "\n"
-        }
-        for r in 0..<o.visibleRowCount(table.rows.count) {
-            for c in 0..<n {
-                if c > 0 { out += "\t" }
-                out += Self.field(table.text(r, c))
-            }
-            out += "\n"
-        }
-        return out
+        renderDelimited(table, o, separator: "\t", field: Self.field)
     }
 
     /// One field, escaped.
