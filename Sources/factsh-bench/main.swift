@@ -1,7 +1,7 @@
 import Foundation
 import FactGraph
 
-// factsh-bench: factsh against the sqlite3 CLI on the same generated CSV folder, in one run.
+// factsh-bench: factsh against the sqlite3 CLI and DuckDB on the same generated CSV folder, in one run.
 //
 //     swift run -c release factsh-bench --scale 100000 [--seed S] [--runs 5] [--data DIR]
 //
@@ -17,22 +17,25 @@ struct Options {
     var timeout = 600.0
     var generator = "swift"
     var sqlite = true
+    var duckdb = true
     var child: String? = nil
     var childOut: String? = nil
 
     static let usage = """
         usage: factsh-bench [--scale N] [--seed S] [--runs R] [--data DIR] [--generator swift|python]
-                            [--q5-runs R] [--timeout SECONDS] [--no-sqlite]
+                            [--q5-runs R] [--timeout SECONDS] [--no-sqlite] [--no-duckdb]
           --scale N        enterprises (awards are 5·N); default 100000
           --seed S         generator seed; default 20240601
           --runs R         runs per question, the median is shown; default 5
           --data DIR       the CSV folder (generated there unless it holds params.json);
                            default bench-data/gen-N-S
           --generator G    swift (built in, default) or python (../shared/bench/gen.py)
-          --q5-runs R      runs of Q5 in sqlite3; default R up to scale 10000, else 1
+          --q5-runs R      runs of Q5 in sqlite3 and DuckDB; default R up to scale 10000, else 1
           --load-runs L    loads on each side, the median is shown; default 3
-          --timeout T      seconds for the whole sqlite3 run before its statement is interrupted; default 600
-          --no-sqlite      factsh only
+          --timeout T      seconds for the whole sqlite3 run (and for DuckDB's) before its statement
+                           is interrupted; default 600
+          --no-sqlite      no sqlite3
+          --no-duckdb      no DuckDB (it runs only if `python3 -c 'import duckdb'` works)
         """
 
     static func parse(_ args: [String]) throws -> Options {
@@ -59,6 +62,7 @@ struct Options {
             case "--timeout": o.timeout = Double(try int())
             case "--generator": o.generator = try value()
             case "--no-sqlite": o.sqlite = false
+            case "--no-duckdb": o.duckdb = false
             case "--child": o.child = try value()
             case "--child-out": o.childOut = try value()
             case "-h", "--help": print(usage); exit(0)
@@ -134,9 +138,24 @@ func main() throws {
                                 timeout: o.timeout, work: work)
         for (k, v) in sq.errors { log("sqlite3 \(k): \(v.prefix(500))") }
     }
+    var dk: SideResult? = nil
+    var duckdbSkipped: String? = nil
+    if o.duckdb {
+        if let why = DuckDBSide.unavailable(work: work) {
+            duckdbSkipped = why
+            log("DuckDB skipped: \(why)")
+        } else {
+            log("DuckDB: \(o.loadRuns) loads, \(runs) runs of each question (Q5 depth ≤ \(q5Depth), time-out \(Int(o.timeout)) s) …")
+            let d = try DuckDBSide.run(data: absData, runs: runs, loadRuns: o.loadRuns, q5Depth: q5Depth, q5Runs: q5Runs,
+                                       timeout: o.timeout, work: work)
+            for (k, v) in d.errors { log("DuckDB \(k): \(v.prefix(500))") }
+            dk = d
+        }
+    }
     let startup = measureStartup(runs: max(runs, 5))
     print(Report(scale: params.scale, seed: params.seed, runs: runs, q5Runs: q5Runs, timeout: o.timeout,
-                 sqlite: sq, factsh: fs, startup: startup, questions: Questions(p: params)).markdown())
+                 sqlite: sq, factsh: fs, duckdb: dk, duckdbSkipped: duckdbSkipped, startup: startup,
+                 questions: Questions(p: params)).markdown())
 }
 
 /// `factsh -c 'count awards by city'` on the built-in graph against `sqlite3 :memory: 'select 1'`,
