@@ -196,12 +196,15 @@ struct Resolver {
     func entity(_ l: Literal, expecting target: RefTarget?, column: String) throws(QueryError) -> EntityID {
         if let e = g.entity(named: l.text) ?? g.entity(named: l.text.trimmingASCIISpaces()) { return e }
         let text = l.text.trimmingASCIISpaces()
-        if text.unicodeScalars.count >= 2 && g.entityCount <= 2_000_000 {
+        if text.unicodeScalars.count >= 2 {
+            // One scan of the name index finds every entity whose name or alias contains the
+            // text; only those are then checked for a prefix.
             let low = text.lowercased()
             var prefix = Set<EntityID>(), contains = Set<EntityID>()
-            for (name, e) in g.allNames() where fits(e, target) {
-                let n = name.lowercased()
-                if n.hasPrefix(low) { prefix.insert(e) } else if n.contains(low) { contains.insert(e) }
+            g.entitiesWithName(containing: text).forEach { e in
+                guard fits(e, target) else { return }
+                let names = [g.name(of: e)] + g.aliases(of: e)
+                if names.contains(where: { $0.lowercased().hasPrefix(low) }) { prefix.insert(e) } else { contains.insert(e) }
             }
             for set in [prefix, prefix.union(contains)] where !set.isEmpty {
                 if set.count == 1 { return set.first! }
