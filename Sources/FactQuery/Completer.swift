@@ -172,9 +172,8 @@ public struct Completer {
     /// Distinct values of a text column starting with the word.
     func textValues(_ acc: Accessor, _ k: Int, _ word: String) -> [String] {
         // One hop (honor.level): the values of the column in the target kind.
-        if case .hop(let first, let second) = acc, case .stored(let c0) = first,
-           case .ref(.kind(let k2)) = graph.kinds[k].columns[c0].type,
-           let inner = try? Resolver(g: graph, parameters: [:]).column(Name(text: second, range: 0..<0), in: k2) {
+        if case .hop(let first, _, let perKind) = acc, case .stored(let c0) = first,
+           case .ref(.kind(let k2)) = graph.kinds[k].columns[c0].type, let inner = perKind[k2] {
             return textValues(inner, k2, word)
         }
         guard case .stored(let c) = acc, graph.kinds[k].rowCount <= 100_000 else { return [] }

@@ -65,23 +65,12 @@ public final class QueryEngine: @unchecked Sendable {
             return .string(p.map { "\(graph.name(of: $0.source)):\($0.paragraph)" }.joined(separator: "; "))
         case .kindName:
             return .string(kind.name)
-        case .hop(let first, let second):
+        case .hop(let first, _, let inner):
             guard case .entity(let e) = value(first, k, row) else { return .null }
             let k2 = Int(graph.entityKind[Int(e)])
-            guard let inner = innerAccessor(k2, second) else { return .null }
-            return value(inner, k2, Int(graph.entityRow[Int(e)]))
+            guard let acc = inner[k2] else { return .null }
+            return value(acc, k2, Int(graph.entityRow[Int(e)]))
         }
-    }
-
-    private var innerCache: [String: Accessor?] = [:]
-
-    func innerAccessor(_ k: Int, _ name: String) -> Accessor? {
-        let key = "\(k)\u{1}\(name)"
-        if let c = innerCache[key] { return c }
-        let r = Resolver(g: graph, parameters: [:])
-        let a = try? r.column(Name(text: name, range: 0..<0), in: k)
-        innerCache[key] = a
-        return a
     }
 
     // MARK: conditions

@@ -14,8 +14,9 @@ public indirect enum Accessor: Sendable, Hashable {
     case source
     /// A named row's kind ("enterprise", "city" …).
     case kindName
-    /// A column of the entity that `first` holds; `second` is resolved per kind.
-    case hop(Accessor, String)
+    /// A column of the entity that `first` holds: `second` as written, and its accessor in each
+    /// kind (nil where the kind has no such column), resolved once when the statement is bound.
+    case hop(Accessor, String, [Accessor?])
 
     /// The value type, when known statically.
     func type(in kind: Kind, _ g: FactGraph) -> ValueType {
@@ -146,7 +147,7 @@ struct Resolver {
             if let nk = kindForNext {
                 // Statically known kind: bind now, so a typo is caught before running.
                 let inner = try column(part, in: nk)
-                acc = .hop(acc, part.text.lowercased())
+                acc = .hop(acc, part.text.lowercased(), perKind(part.text))
                 kindForNext = nil
                 if case .stored(let c) = inner, case .ref(.kind(let tk)) = g.kinds[nk].columns[c].type { kindForNext = tk }
                 if case .place(let pk) = inner { kindForNext = pk }
@@ -158,10 +159,15 @@ struct Resolver {
                     let all = Set(g.kinds.flatMap { Self.columnNames(of: $0, g) })
                     throw QueryError(.unknownColumn(part.text, relation: "any entity", suggestions: Suggest.nearest(to: part.text, among: all.sorted())), part.range)
                 }
-                acc = .hop(acc, low)
+                acc = .hop(acc, low, perKind(low))
             }
         }
         return acc
+    }
+
+    /// A column name bound in every kind, for a hop whose target kind is known only per row.
+    func perKind(_ name: String) -> [Accessor?] {
+        g.kinds.indices.map { k in try? column(Name(text: name, range: 0..<0), in: k) }
     }
 
     // MARK: literals
