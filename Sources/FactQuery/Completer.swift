@@ -46,7 +46,7 @@ public struct Completer {
         // The relation, if the statement names one.
         var relKind: Int? = nil
         if let first = toks.first {
-            if first.isWord("count"), toks.count >= 2 { relKind = g.kind(named: toks[1].text) }
+            if first.is(.count), toks.count >= 2 { relKind = g.kind(named: toks[1].text) }
             else if first.kind == .word { relKind = g.kind(named: first.text) }
         }
         let lastWord = last.kind == .word ? last.text.lowercased() : ""
@@ -54,10 +54,10 @@ public struct Completer {
         if ["describe", "neighbors", "find", "to"].contains(lastWord) || (toks.count == 1 && lastWord == "path") {
             return entityNames(word, target: nil)
         }
-        if toks.first?.isWord("path") == true && toks.count == 2 { return prefixed(["to"]).map { $0 + " " } }
+        if toks.first?.is(.path) == true && toks.count == 2 { return prefixed(["to"]).map { $0 + " " } }
         if let k = relKind {
             let kind = g.kinds[k]
-            let columns = Resolver.columnNames(of: kind, g)
+            let columns = Binder.columnNames(of: kind, g)
             if ["where", "and", "or", "not", "show", "by"].contains(lastWord) || last.kind == .lparen
                 || (last.kind == .comma && !inList(toks)) {
                 return prefixed(columns)
@@ -66,16 +66,16 @@ public struct Completer {
             if last.kind.isComparison || (last.kind == .comma && inList(toks)) || (last.kind == .lparen) {
                 // The column before the operator (or before 'in (').
                 guard let col = columnBefore(toks) else { return [] }
-                let r = Resolver(g: g, parameters: [:])
+                let r = Binder(g: g, parameters: [:], notes: NoteSink())
                 guard let acc = try? r.path(col, in: k) else { return [] }
-                switch acc.type(in: kind, g) {
+                switch r.type(acc, in: k) {
                 case .entity(let t): return entityNames(word, target: t)
                 case .text, .dynamic: return textValues(acc, k, word)
                 default: return []
                 }
             }
             if last.kind == .rparen || [.word, .string, .int, .number, .date].contains(last.kind) {
-                let isCount = toks.first?.isWord("count") == true
+                let isCount = toks.first?.is(.count) == true
                 let kw = isCount ? ["where", "by", "order by", "limit", "and", "or"] : ["where", "show", "order by", "limit", "and", "or", "desc", "asc", "offset"]
                 return prefixed(kw).map { $0 + " " }
             }
@@ -107,8 +107,8 @@ public struct Completer {
                 i -= 1
             }
             i -= 1
-            if i >= 0 && toks[i].isWord("in") { i -= 1 }
-            if i >= 0 && toks[i].isWord("not") { i -= 1 }
+            if i >= 0 && toks[i].is(.in) { i -= 1 }
+            if i >= 0 && toks[i].is(.not) { i -= 1 }
         } else {
             i -= 1
         }
@@ -189,7 +189,7 @@ public struct Completer {
     func quoteIfNeeded(_ s: String) -> String {
         var lx = Lexer(s)
         if let t = try? lx.next(), t.kind != .string, t.text == s, let e = try? lx.next(), e.kind == .eof,
-           !Parser.keywords.contains(s.lowercased()) {
+           Keyword.table[s.lowercased()] == nil {
             return s
         }
         return "\"" + s.replacingBackslashQuotes() + "\""

@@ -48,7 +48,7 @@ import Testing
         let r = try run(["--format", "csv"], stdin: "count awards where\n  city=潍坊 and\n  year>=2021\n")
         #expect(r.stdout == "count\n1\n")
         let lead = try run(["--format", "csv"], stdin: "count awards where city=潍坊\nand year>=2021\n")
-        #expect(lead.stderr.contains("a statement cannot start with it"))
+        #expect(lead.stderr.contains("a statement cannot start with 'and'"))
     }
 
     @Test func parametersFromTheCommandLine() throws {

@@ -122,18 +122,17 @@ public final class ShellSession: ShellEngine {
 
     // MARK: running
 
-    /// Runs one statement or dot-command.
+    /// Runs one piece of input: a statement or a dot-command.
     @discardableResult
-    public func runStatement(_ text: String, origin: Origin) -> Outcome {
-        let trimmed = text.trimmingSpaces()
-        if trimmed.isEmpty { return .ok }
+    func runPiece(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
         Interrupt.clear()
         let t0 = FileIO.now(), c0 = FileIO.cpuTimes()
+        let text = piece.text
         let outcome: Outcome
-        if trimmed.hasPrefix(".") {
-            outcome = runDotCommand(trimmed, origin: origin)
+        if piece.isDotCommand {
+            outcome = runDotCommand(text, origin: Origin(file: file, line: piece.line))
         } else {
-            outcome = runQuery(text, origin: origin)
+            outcome = runQuery(piece, file: file)
         }
         if timer && outcome != .quit {
             let c1 = FileIO.cpuTimes()
@@ -141,21 +140,39 @@ public final class ShellSession: ShellEngine {
         }
         if outcome == .failed { errorCount += 1 }
         // A .once file is finished after the one statement it was for.
-        if let f = outputFile, f.once, !trimmed.lowercased().hasPrefix(".once") { closeOutputFile() }
+        if let f = outputFile, f.once, !(piece.isDotCommand && text.lowercased().hasPrefix(".once")) { closeOutputFile() }
         return outcome
     }
 
-    func runQuery(_ text: String, origin: Origin) -> Outcome {
+    /// Runs every statement and dot-command of a text (as typed at the prompt, or one `-c`).
+    @discardableResult
+    public func runStatement(_ text: String, origin: Origin) -> Outcome {
+        var worst = Outcome.ok
+        for piece in StatementSplitter.split(text, firstLine: origin.line) {
+            switch runPiece(piece, file: origin.file) {
+            case .ok: break
+            case .quit: return .quit
+            case .failed:
+                worst = .failed
+                if bail && origin.file != nil { return .failed }
+            }
+            if Interrupt.isPending { return .failed }
+        }
+        return worst
+    }
+
+    func runQuery(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
         do {
-            let t = try engine.execute(text)
+            let t = try engine.execute(piece)
+            for n in engine.lastNotes { complain("note: " + n.message) }
             render(t)
-            log.append(text)
+            log.append(piece.text)
             return .ok
         } catch {
             if error.problem == .cancelled {
                 complain("cancelled")
             } else {
-                complain(Diagnostics.render(error, in: text, file: origin.file, firstLine: origin.line))
+                complain(Diagnostics.render(error, bytes: piece.chunk, file: file, firstLine: piece.firstLine))
             }
             return .failed
         }
@@ -165,7 +182,7 @@ public final class ShellSession: ShellEngine {
     /// statement succeeded, and whether one of them was `.quit`.
     @discardableResult
     public func runScript(_ text: String, name: String?) -> (ok: Bool, quit: Bool) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).lazy.map(String.init).makeIterator()
+        var lines = StatementSplitter.lines(text).makeIterator()
         return runLines({ lines.next() }, name: name)
     }
 
@@ -175,25 +192,25 @@ public final class ShellSession: ShellEngine {
         runLines({ readLine(strippingNewline: true) }, name: "<stdin>").ok
     }
 
-    /// The one statement loop behind scripts, `.read`, `-c` and standard input: gathers lines
-    /// into statements as the interactive shell does, runs each, stops at the first error when
-    /// `bail` is on, at `.quit`, or on Ctrl-C.
+    /// The one statement loop behind scripts, `.read`, `-c` and standard input: the language's
+    /// splitter gathers lines into statements exactly as the interactive shell does; each runs,
+    /// and the loop stops at the first error when `bail` is on, at `.quit`, or on Ctrl-C.
     func runLines(_ nextLine: () -> String?, name: String?) -> (ok: Bool, quit: Bool) {
         var ok = true
-        var acc = StatementAccumulator()
+        var splitter = StatementSplitter()
         var lineNo = 0
         var finished = false
         while !finished {
-            let batch: [(String, Int)]
+            let batch: [StatementSplitter.Piece]
             if let line = nextLine() {
                 lineNo += 1
-                batch = acc.feed(line, lineNo: lineNo)
+                batch = splitter.feed(line, line: lineNo)
             } else {
-                batch = acc.finish()
+                batch = splitter.finish()
                 finished = true
             }
-            for (stmt, line) in batch {
-                switch runStatement(stmt, origin: Origin(file: name, line: line)) {
+            for piece in batch {
+                switch runPiece(piece, file: name) {
                 case .ok: break
                 case .quit: return (ok, true)
                 case .failed:
@@ -219,7 +236,7 @@ public final class ShellSession: ShellEngine {
         String(repeating: " ", count: max(0, DisplayWidth.of(prompt) - 5)) + "...> "
     }
 
-    public func isComplete(_ text: String) -> Bool { Completeness.isComplete(text) }
+    public func isComplete(_ text: String) -> Bool { StatementSplitter.isComplete(text) }
 
     public func complete(line: String, cursor: Int) -> Completion {
         let trimmed = line.trimmingSpaces()
@@ -253,38 +270,6 @@ public final class ShellSession: ShellEngine {
             log = []
             return
         }
-    }
-}
-
-/// Gathers lines into whole statements with the language's completeness test, so that a script,
-/// standard input and `.read` split statements exactly as the interactive shell does.
-struct StatementAccumulator {
-    var pending = ""
-    var pendingLine = 0
-
-    mutating func feed(_ rawLine: String, lineNo: Int) -> [(String, Int)] {
-        var line = rawLine
-        if line.hasSuffix("\r") { line.removeLast() }
-        if pending.isEmpty {
-            let t = line.trimmingSpaces()
-            if t.isEmpty || t.hasPrefix("#") || t.hasPrefix("--") { return [] }
-            if t.hasPrefix(".") { return [(t, lineNo)] }
-            pending = line
-            pendingLine = lineNo
-        } else {
-            pending += "\n" + line
-        }
-        guard Completeness.isComplete(pending) else { return [] }
-        let out = Completeness.splitStatements(pending).map { ($0.text, pendingLine + $0.lineOffset) }
-        pending = ""
-        return out
-    }
-
-    mutating func finish() -> [(String, Int)] {
-        guard !pending.trimmingSpaces().isEmpty else { return [] }
-        let out = Completeness.splitStatements(pending).map { ($0.text, pendingLine + $0.lineOffset) }
-        pending = ""
-        return out
     }
 }
 
