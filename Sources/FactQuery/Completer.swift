@@ -58,6 +58,14 @@ public struct Completer {
         if let k = relKind {
             let kind = g.kinds[k]
             let columns = Binder.columnNames(of: kind, g)
+            if last.kind == .dot, let path = columnBefore(Array(toks.dropLast()) + [Token(kind: .eq, range: 0..<0, text: "=")]) {
+                // After `honor.` or `recipient.city.`: the columns of the kinds that path names.
+                let b = Binder(g: g, parameters: [:], notes: NoteSink())
+                guard let acc = try? b.path(path, in: k), case .entity(let t) = b.type(acc, in: k) else { return [] }
+                var names: [String] = []
+                for tk in b.kinds(of: t) { names += Binder.columnNames(of: g.kinds[tk], g) }
+                return prefixed(names)
+            }
             if ["where", "and", "or", "not", "show", "by"].contains(lastWord) || last.kind == .lparen
                 || (last.kind == .comma && !inList(toks)) {
                 return prefixed(columns)

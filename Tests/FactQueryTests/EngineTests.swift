@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import BuiltinGraph
 import FactGraph
@@ -328,5 +329,46 @@ func problem(_ q: String, params: [String: String] = [:]) -> QueryError? {
         #expect(complete("awards where city=济宁 ").contains("and "))
         #expect(complete("awards where honor.level=省").contains("省级 "))
         #expect(complete("path 歌尔 ") == ["to "])
+    }
+}
+
+@Suite struct PathCompletionTests {
+    let c = Completer(graph: builtin)
+    func complete(_ line: String) -> [String] { c.complete(line: line, cursor: line.count).candidates }
+
+    @Test func hopsCompleteTheColumnsOfTheNamedKind() {
+        #expect(complete("awards where honor.le") == ["level"])
+        #expect(complete("awards where recipient.city.pro").contains("province"))
+        #expect(complete("people show department.pl") == ["place"])
+    }
+}
+
+/// Every example statement in docs/LANGUAGE.md runs on the built-in graph without an error.
+@Suite struct LanguageDocExamplesTests {
+    static let doc: String = {
+        var url = #filePath
+        for _ in 0..<3 { url = String(url[..<url.lastIndex(of: "/")!]) }
+        return (try? String(contentsOfFile: url + "/docs/LANGUAGE.md", encoding: .utf8)) ?? ""
+    }()
+
+    static var examples: [String] {
+        var out: [String] = []
+        var inCode = false
+        for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inCode.toggle(); continue }
+            guard inCode else { continue }
+            let t = line.trimmingCharacters(in: .whitespaces)
+            // Grammar lines use capitals for what the user writes.
+            if t.isEmpty || t.range(of: "[A-Z]{3,}", options: .regularExpression) != nil { continue }
+            out.append(String(t))
+        }
+        return out
+    }
+
+    @Test func thereAreExamples() { #expect(Self.examples.count > 30) }
+
+    @Test(arguments: examples)
+    func example(_ statement: String) throws {
+        _ = try QueryEngine(graph: builtin).execute(statement)
     }
 }
