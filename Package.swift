@@ -21,10 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "FactGraph"),
+        .target(name: "FactGraph", dependencies: ["ChineseText"]),
         .target(name: "ChineseText"),
         .target(name: "BuiltinGraph", dependencies: ["FactGraph"], resources: [.embedInCode("builtin.facts")]),
-        .target(name: "FactQuery", dependencies: ["FactGraph"]),
+        .target(name: "FactQuery", dependencies: ["FactGraph", "ChineseText"]),
         .systemLibrary(
             name: "CLibEdit",
             pkgConfig: "libedit",
