@@ -52,7 +52,8 @@ public struct QueryPlan: Sendable {
 
     /// A one-line summary ("index awards.honor (2 rows)"), for `.timer`-style reports and tests.
     public func summary(_ g: FactGraph) -> String {
-        PlanText(g: g).access(access, kind) + (residual != nil ? ", then filter" : "")
+        let t = PlanText(g: g)
+        return t.operation(access) + " " + t.access(access, kind) + (residual != nil ? ", then filter" : "")
     }
 }
 
@@ -71,15 +72,25 @@ struct PlanText {
         return es.count > 5 ? n + " and \(es.count - 5) more" : n
     }
 
+    /// What an access path reads (the operation's name is in `rows`).
     func access(_ a: AccessPath, _ k: Int) -> String {
         switch a {
-        case .scan: return "scan \(g.kinds[k].plural)"
-        case .index(let c, let es): return "index \(column(k, c)) = \(names(es))"
-        case .within(let c, let ps):
-            return c == nil ? "location index: \(g.kinds[k].plural) within \(names(ps))" : "location index: \(column(k, c)) within \(names(ps))"
+        case .scan: return "all \(g.kinds[k].plural)"
+        case .index(let c, let es): return "\(column(k, c)) = \(names(es))"
+        case .within(let c, let ps): return "\(column(k, c)) within \(names(ps))"
         case .entitySet(let c, let set, let label):
-            return c == nil ? "\(label): \(set.count) \(g.kinds[k].plural)" : "\(label), then index \(column(k, c)) (\(set.count) entities)"
+            return c == nil ? "\(g.kinds[k].plural) \(label) (\(set.count))" : "\(column(k, c)) \(label) (\(set.count) entities)"
         case .union(let ps): return ps.map { access($0, k) }.joined(separator: " ∪ ")
+        }
+    }
+
+    func operation(_ a: AccessPath) -> String {
+        switch a {
+        case .scan: return "scan"
+        case .index: return "index lookup"
+        case .within: return "location index"
+        case .entitySet(_, _, let label): return label.hasPrefix("referred") ? "reverse link" : "name index"
+        case .union: return "union of indexes"
         }
     }
 
@@ -138,15 +149,7 @@ struct PlanText {
             out.append([.int(Int64(out.count + 1)), .string(indent + op), .string(detail),
                         est.map { .int(Int64($0)) } ?? .null, n.map { .int(Int64($0)) } ?? .null])
         }
-        let opName: String
-        switch plan.access {
-        case .scan: opName = "scan"
-        case .index: opName = "index lookup"
-        case .within: opName = "location index"
-        case .entitySet(_, _, let label): opName = label.hasPrefix("has") ? "reverse link" : "name index"
-        case .union: opName = "union of indexes"
-        }
-        add(opName, access(plan.access, plan.kind), plan.estimatedRows, plan.examinedRows)
+        add(operation(plan.access), access(plan.access, plan.kind), plan.estimatedRows, plan.examinedRows)
         for sub in plan.subplans { rows(sub, depth: depth + 1, into: &out) }
         for s in plan.steps {
             switch s {
@@ -157,7 +160,7 @@ struct PlanText {
             case .offsetLimit(let o, let l): add("limit", (l.map { "\($0)" } ?? "all") + (o > 0 ? " offset \(o)" : ""), nil, nil)
             case .project(let cs): add("project", cs.joined(separator: ", "), nil, plan.resultRows)
             case .group(let keys, let aggs, let m):
-                add("group", (keys.isEmpty ? "all rows" : "by " + keys.joined(separator: ", ")) + " → " + aggs.joined(separator: ", ") + " (\(m))", nil, nil)
+                add("group", (keys.isEmpty ? "all rows" : "by " + keys.joined(separator: ", ")) + " → " + aggs.joined(separator: ", ") + " (\(m))", nil, plan.resultRows)
             case .having(let t): add("having", t, nil, plan.resultRows)
             }
         }

@@ -61,7 +61,7 @@ struct Planner {
             guard !negated, case .stored(let c) = acc, g.hasIndex(kind: k, column: c) else { return nil }
             var est = 0
             set.forEach { est += bucket(k, c, $0) }
-            return Choice(path: .entitySet(column: c, entities: set, label: "name index ~ \(text)"), estimate: est, exact: true)
+            return Choice(path: .entitySet(column: c, entities: set, label: "named ~ \(text)"), estimate: est, exact: true)
         case .text(.name, let op, let lit) where op == .match || op == .eq:
             // The name index holds names and aliases: its matches are a superset, checked by name.
             let text = String(decoding: lit, as: UTF8.self)
@@ -71,12 +71,12 @@ struct Planner {
             } else {
                 g.entitiesWithName(containing: text).forEach { e in if Int(g.entityKind[Int(e)]) == k { set.insert(e) } }
             }
-            return Choice(path: .entitySet(column: nil, entities: set, label: "name index \(op.rawValue) \(text)"), estimate: set.count, exact: false)
+            return Choice(path: .entitySet(column: nil, entities: set, label: "named \(op.rawValue) \(text)"), estimate: set.count, exact: false)
         case .has(let spec, let negated):
             guard !negated, let set = spec.referred else { return nil }
             var own = EntitySet(capacity: g.entityCount)
             set.forEach { e in if Int(g.entityKind[Int(e)]) == k { own.insert(e) } }
-            return Choice(path: .entitySet(column: nil, entities: own, label: "has \(g.kinds[spec.relation].plural)"), estimate: own.count, exact: true)
+            return Choice(path: .entitySet(column: nil, entities: own, label: "referred to by \(g.kinds[spec.relation].plural).\(g.kinds[spec.relation].columns[spec.column].name)"), estimate: own.count, exact: true)
         case .all(let ps):
             var best: Choice? = nil
             for x in ps {
