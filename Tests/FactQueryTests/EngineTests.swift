@@ -372,3 +372,36 @@ func problem(_ q: String, params: [String: String] = [:]) -> QueryError? {
         _ = try QueryEngine(graph: builtin).execute(statement)
     }
 }
+
+@Suite struct CompletionContextTests {
+    let c = Completer(graph: builtin)
+    func complete(_ line: String) -> [String] { c.complete(line: line, cursor: line.count).candidates }
+
+    @Test func operatorsAfterAColumn() {
+        #expect(complete("awards where year ") == ["= ", "!= ", "< ", "<= ", "> ", ">= ", "in ", "is "])
+        #expect(complete("awards where recipient ").contains("within "))
+        #expect(complete("awards where honor.level ").contains("~ "))
+        #expect(complete("awards where year is ") == ["null ", "not null "])
+    }
+
+    @Test func clausesAreOfferedOnce() {
+        let after = complete("awards where city=济宁 ")
+        #expect(after.contains("and ") && after.contains("show ") && !after.contains("where "))
+        let shown = complete("awards where city=济宁 show recipient ")
+        #expect(!shown.contains("show ") && !shown.contains("where ") && shown.contains("order by "))
+        #expect(complete("count awards by city ").contains("having "))
+        #expect(!complete("count awards ").contains("show "))
+        #expect(complete("awards order by year ").contains("desc "))
+    }
+
+    @Test func statementWords() {
+        #expect(complete("neighbors 济宁 ") == ["depth "])
+        #expect(complete("path 歌尔 ") == ["to "])
+        #expect(complete("ex") == ["explain "])
+        #expect(complete("enterprises where has ").contains("awards "))
+        #expect(complete("awards summarize ").contains("count(distinct "))
+        #expect(complete("count awards; aw") == ["awards "])
+        #expect(complete("awards where city within 济").contains("济宁 "))
+        #expect(complete("awards where city=濟").contains("济宁 "), "traditional input")
+    }
+}
