@@ -7,6 +7,7 @@ import PackageDescription
 //   FactShell    — the shell: line editor, renderers, dot-commands (wires input to FactQuery)
 //   CLibEdit     — system library target for libedit (+ fixed-argument shims)
 //   BuiltinGraph — the built-in graph, embedded in the binary
+//   ChineseText  — text decoding (UTF-8/GB18030), traditional→simplified, full-width (a leaf)
 //   factsh       — the command line
 //   factsh-bench — the benchmark against sqlite3
 let package = Package(
@@ -21,6 +22,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "FactGraph"),
+        .target(name: "ChineseText"),
         .target(name: "BuiltinGraph", dependencies: ["FactGraph"], resources: [.embedInCode("builtin.facts")]),
         .target(name: "FactQuery", dependencies: ["FactGraph"]),
         .systemLibrary(
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "FactQueryTests", dependencies: ["FactQuery", "FactGraph", "BuiltinGraph"]),
         .testTarget(name: "FactShellTests", dependencies: ["FactShell", "FactQuery", "FactGraph", "BuiltinGraph"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "ChineseTextTests", dependencies: ["ChineseText"]),
     ],
     swiftLanguageModes: [.v6]
 )
