@@ -25,6 +25,8 @@ struct Extractor {
     var main: Mention? = nil
     var out: [Candidate] = []
     var skipped: String? = nil
+    /// A list read across sentence marks (；) ends here: the sentences before it are done.
+    var skipTo = 0
 
     init(doc: SourceDocument, lexicon: HonorLexicon, finder: MentionFinder, linker: GraphLinker?) {
         self.doc = doc
@@ -76,8 +78,9 @@ struct Extractor {
     mutating func sentences(_ li: Int) {
         let w = doc.lines[li].work
         var s = 0
+        skipTo = 0
         for i in 0...w.count where i == w.count || Extractor.sentenceMarks.contains(w[i]) {
-            if i > s { sentence(li, s, i) }
+            if i > s && s >= skipTo { sentence(li, s, i) }
             s = i + 1
         }
     }
@@ -106,9 +109,12 @@ struct Extractor {
                 let awardContext = ["获奖", "获", "名单", "授予", "殊荣", "荣誉"].map(scalars).contains { context.contains($0) || intro.contains($0) }
                 if j > i + intro.count && awardContext {
                     let honor = ms.last(where: { $0.end <= i && !$0.excluded }) ?? previousMention(before: li) ?? main
-                    if let h = honor, !h.excluded, j < s1, !isNegative(w[s0..<s1], scope: "clause") {
-                        emit(li, s0, s1, range: j..<s1, honor: h, tier: nil, rule: "a list after '\(string(intro))'", base: 0.85)
+                    var e = j
+                    while e < w.count && w[e] != 0x3002 { e += 1 }   // to the full stop, across ；
+                    if let h = honor, !h.excluded, j < e, !isNegative(w[s0..<s1], scope: "clause") {
+                        emit(li, s0, e, range: j..<e, honor: h, tier: nil, rule: "a list after '\(string(intro))'", base: 0.85)
                     }
+                    if e > s1 { skipTo = e }
                     i = s1
                     continue
                 }
@@ -165,6 +171,11 @@ struct Extractor {
             k += 1
         }
         for m in ms where m.start >= after && m.start < nextVerb && !m.modifier { objects.append(m) }
+        if objects.isEmpty, v == scalars("入选") || v == scalars("当选") || v == scalars("跻身"),
+           let m = ms.last(where: { $0.end <= c0 && !$0.excluded }), Metadata.trimmed(w[c0..<i]).count >= 2 {
+            subjectAndEmit(li, s0, s1, c0: c0, verbAt: i, honor: m, tier: nil, rule: "A '\(string(v))' (the honor named before: \(string(m.name)))")
+            return
+        }
         guard let first = objects.first else {
             // 获提名奖: the release's award with that tier.
             var j = after
@@ -180,7 +191,7 @@ struct Extractor {
         }
         // 获得…奖的A、B以及C: the names after the honor.
         if let last = objects.last, last.end < c1, w[last.end] == 0x7684, lists.read(work: w[c0..<i], clean: doc.lines[li].clean[c0..<i]).names.isEmpty {
-            emit(li, s0, s1, range: (last.end + 1)..<c1, honor: last, tier: nil, rule: "'\(string(v))' honor 的 A、B", base: 0.85)
+            emit(li, s0, s1, range: (last.end + 1)..<c1, honor: last, tier: nil, rule: "'\(string(v))' honor 的 A、B", base: 0.85, strongOnly: true)
         }
     }
 
@@ -339,12 +350,13 @@ struct Extractor {
 
     // MARK: candidates
 
-    mutating func emit(_ li: Int, _ s0: Int, _ s1: Int, range: Range<Int>, honor: Mention, tier: Scalars?, rule: String, base: Double, authority: String? = nil) {
+    mutating func emit(_ li: Int, _ s0: Int, _ s1: Int, range: Range<Int>, honor: Mention, tier: Scalars?, rule: String, base: Double, authority: String? = nil, strongOnly: Bool = false) {
         guard !range.isEmpty else { return }
         let line = doc.lines[li]
         let r = lists.read(work: line.work[range], clean: line.clean[range])
         let multiple = r.names.count >= 2
         for var n in r.names {
+            if strongOnly && n.kind == .shortName { continue }
             if n.kind == .shortName && !(r.counted || multiple) {
                 // A lone short name is kept only if the graph or a full name in the text backs it.
                 guard fullName(containing: n.name) != nil || linker?.entity(named: n.name) != nil else { continue }
@@ -445,7 +457,20 @@ struct Extractor {
         let names = fullNames()
         for k in out.indices where out[k].recipientKind == .shortName {
             let s = scalars(out[k].recipient)
-            let hits = Set(names.filter { $0.count > s.count && $0.contains(s) })
+            var hits = Set(names.filter { $0.count > s.count && $0.contains(s) })
+            // An abbreviation picks characters in order (柳江钢构 = 广西柳江钢结构工程有限公司).
+            if hits.isEmpty && s.count >= 3 {
+                hits = Set(names.filter { full in
+                    guard let start = full.find(Array(s.prefix(2))) else { return false }
+                    var j = start + 2
+                    for ch in s.dropFirst(2) {
+                        while j < full.count && full[j] != ch { j += 1 }
+                        if j == full.count { return false }
+                        j += 1
+                    }
+                    return true
+                })
+            }
             if hits.count == 1, let full = hits.first {
                 out[k].writtenAs = out[k].recipient
                 out[k].recipient = string(full)

@@ -92,6 +92,11 @@ struct ListReader {
             var from = 0
             while let k = w.find(conj, from: from) {
                 let left = Array(w[..<k]), right = Array(w[(k + conj.count)...])
+                let whole = trim(stripCount(w)), l = trim(stripCount(left))
+                let leftComplete = Names.endsWithOrgSuffix(l) != nil || personAfterTitle(stripHonorific(l)) != nil || Names.isPersonName(stripHonorific(l))
+                    || countSuffix(trim(left)) != nil || (linker?.entity(named: l) != nil)
+                // Inside one name (丽水云和木玩科技有限公司) the left part is no complete name.
+                if Names.endsWithOrgSuffix(whole) != nil && !leftComplete { from = k + 1; continue }
                 if nameLike(trim(left)) && nameLike(trim(stripCount(right))) {
                     return splitConjunctions(left, Array(c[..<k])) + splitConjunctions(right, Array(c[(k + conj.count)...]))
                 }
@@ -192,7 +197,7 @@ struct ListReader {
 
     func isGeneric(_ s: Scalars) -> Bool {
         if Names.generic.contains(where: { s.contains($0) }) { return true }
-        if Names.categoryWords.contains(where: { s.has($0, endingAt: s.count) }) { return true }
+        if Names.categoryWords.contains(where: { s.has($0, endingAt: s.count) || s.has($0, at: 0) }) { return true }
         if s.contains(where: isDigit) { return true }
         return false
     }
@@ -221,6 +226,15 @@ struct ListReader {
             while let l = w.last, isSpace(l) || l == 0x3002 { dropBack(1); changed = true }
             for j in ListReader.leadingJunk where w.count > j.count + 1 && w.has(j, at: 0) { dropFront(j.count); changed = true; break }
             for j in ListReader.trailingJunk where w.count > j.count + 1 && w.has(j, endingAt: w.count) { dropBack(j.count); changed = true; break }
+        }
+        // 我省福州…公司的《…经验》: the organisation, not its work.
+        for lead in ["我省", "我市", "我区", "我县", "本市", "本省", "全市", "全省"].map(scalars) where w.count > lead.count + 3 && w.has(lead, at: 0) {
+            dropFront(lead.count)
+        }
+        if w.last == 0x300B, let open = w.lastIndex(of: 0x300A), open >= 4 {
+            var cut = open
+            if w[cut - 1] == 0x7684 { cut -= 1 }   // 的
+            w = Array(w[..<cut]); c = Array(c[..<cut])
         }
         // A whole item in quotes: “金乡大蒜”.
         if w.first == 0x201C, w.last == 0x201D, w.count > 2, !w[1..<(w.count - 1)].contains(0x201C) { dropFront(1); dropBack(1) }
@@ -277,10 +291,22 @@ struct ListReader {
             return x
         }
         if endsWithTitle(w) { return nil }   // a unit and title without a name
+        // …有限公司早在2019年就: words after the name that say when or how.
+        for suf in Names.orgSuffixes.prefix(12) {
+            guard let k = w.findLast(suf, before: w.count), k + suf.count < w.count, k >= 2 else { continue }
+            let tail = Array(w[(k + suf.count)...])
+            let adverbial = ["早在", "在", "于", "就", "已", "曾", "年", "月", "先后", "均", "也", "还", "又", "再次", "分别", "同时", "连续", "首次", "成功", "今年", "去年"].map(scalars)
+            if tail.count <= 12, adverbial.contains(where: { tail.contains($0) }), !tail.contains(0x3001) {
+                return classify(Array(w[..<(k + suf.count)]), Array(c[..<(k + suf.count)]))
+            }
+            break
+        }
         // A place: 兖州区.
         if gazetteer.lookup(w).count == 1, gazetteer.lookup(w)[0].name == string(w) {
             return ListedName(name: c, kind: .place, confidence: 0.85)
         }
+        // A place alone (柳州 in 柳州三家企业) says where, not who.
+        if !gazetteer.lookup(w).isEmpty { return nil }
         // A short name: 星澜泵业.
         guard w.count >= 2, w.count <= 12, w.allSatisfy(isHan), !isGeneric(w) else { return nil }
         if Names.titles.contains(where: { w.contains($0) }) { return nil }

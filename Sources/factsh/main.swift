@@ -185,6 +185,9 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Show why each candidate was extracted (rule, notes, text).")
     var explain = false
 
+    @Flag(help: "With -o: leave out entities the linked graph already has, so the file extends that graph (--graph export.facts --graph OUT.facts) instead of loading alone.")
+    var delta = false
+
     @Option(name: .customLong("lexicon"), help: ArgumentHelp("An honor lexicon file to add to the built-in one (repeatable).", valueName: "file"))
     var lexicons: [String] = []
 
@@ -241,7 +244,7 @@ struct IngestCommand: ParsableCommand {
             }
         }
         if let out = output {
-            let text = FactsOutput.write(docs, linker: ingest.linker)
+            let text = FactsOutput.write(docs, linker: ingest.linker, omitLinked: delta)
             do { try FileIO.writeAtomically(FileIO.expandTilde(out), Array(text.utf8)) } catch {
                 stderr("factsh: cannot write \(error)")
                 throw ExitCode(1)
