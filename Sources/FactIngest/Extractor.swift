@@ -27,6 +27,8 @@ struct Extractor {
     var skipped: String? = nil
     /// A list read across sentence marks (；) ends here: the sentences before it are done.
     var skipTo = 0
+    /// Mentions (line, start) that a rule gave recipients to.
+    var used = Set<Int>()
 
     init(doc: SourceDocument, lexicon: HonorLexicon, finder: MentionFinder, linker: GraphLinker?) {
         self.doc = doc
@@ -152,6 +154,52 @@ struct Extractor {
             }
             i += 1
         }
+        unusedMentions(li, s0, s1, ms)
+    }
+
+    /// Mentions no verb rule used: `A、B 2个 honor` (a counted list right before it) and
+    /// `巩固 honor 创建成果` (the release's own place).
+    mutating func unusedMentions(_ li: Int, _ s0: Int, _ s1: Int, _ ms: [Mention]) {
+        let w = doc.lines[li].work
+        for m in ms where !m.excluded && !m.modifier && !used.contains(m.line << 20 | m.start) {
+            let (c0, _) = clause(of: m.start, in: w, s0, s1)
+            if isNegative(w[c0..<s1], scope: "clause") { continue }
+            if w.has(scalars("创建成果"), at: m.end), placeHonor(m), let home = homePlace(),
+               Array(w[c0..<m.start]).contains(scalars("巩固")) {
+                add(li, s0, s1, name: ListedName(name: scalars(home), kind: .place, confidence: 0.6), honor: m, tier: nil,
+                    rule: "巩固 honor 创建成果: the release's own place", counted: false)
+                continue
+            }
+            // A counted list: …、… N个 honor.
+            var k = m.start
+            guard k > c0, ListReader.countUnits.contains(w[k - 1]) else { continue }
+            k -= 1
+            let unitAt = k
+            while k > c0 && (isDigit(w[k - 1]) || chineseNumber(w[(k - 1)...(k - 1)]) != nil) { k -= 1 }
+            guard k < unitAt, let n = chineseNumber(w[k..<unitAt]), n >= 1 else { continue }
+            let items = w[c0..<k].split(separator: 0x3001).map(Array.init)
+            guard items.count == n else { continue }
+            var places: [(String, Scalars)] = []
+            for it in items {
+                // The place the item starts with (高新区工程机械 → 济宁高新区).
+                var hit: String? = nil
+                for start in 0..<min(4, it.count) {
+                    var len = min(10, it.count - start)
+                    while len >= 2 {
+                        let sub = Array(it[start..<(start + len)])
+                        if let l = linker, let e = l.link(sub), ["district", "city", "province"].contains(e.kind) { hit = e.name; break }
+                        len -= 1
+                    }
+                    if hit != nil { break }
+                }
+                if let h = hit { places.append((h, it)) }
+            }
+            guard places.count == n else { continue }
+            for (name, _) in places {
+                add(li, s0, s1, name: ListedName(name: scalars(name), kind: .place, confidence: 0.7), honor: m, tier: nil,
+                    rule: "a counted list of places before the honor (\(n) places)", counted: true)
+            }
+        }
     }
 
     /// `A、B获得…奖` and `A被…评为…`.
@@ -205,7 +253,8 @@ struct Extractor {
         }
         var start = c0
         var base = 0.9
-        if Metadata.trimmed(w[start..<end]).isEmpty || lists.read(work: w[start..<end], clean: doc.lines[li].clean[start..<end]).names.isEmpty {
+        let subjectEntities = linker.map { $0.entities(mentionedIn: Array(w[start..<end])) } ?? []
+        if Metadata.trimmed(w[start..<end]).isEmpty || lists.read(work: w[start..<end], clean: doc.lines[li].clean[start..<end]).names.isEmpty && subjectEntities.isEmpty {
             // No subject in this clause: the previous clause of the sentence, if it names something.
             guard c0 > s0 + 1 else {
                 if let h = Optional(honor), placeHonor(h), let home = homePlace(), Metadata.trimmed(w[start..<end]).count <= 6 {
@@ -376,6 +425,7 @@ struct Extractor {
 
     mutating func add(_ li: Int, _ s0: Int, _ s1: Int, name n: ListedName, honor m: Mention, tier: Scalars?, rule: String, counted: Bool, authority: String? = nil) {
         if m.excluded { return }
+        used.insert(m.line << 20 | m.start)
         let line = doc.lines[li]
         var honorName = m.name
         if let t = tier, !m.name.has(t, endingAt: m.name.count) { honorName = m.base + t }

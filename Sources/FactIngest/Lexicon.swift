@@ -191,6 +191,5 @@ public struct HonorLexicon: Sendable {
     negative 实施细则
     # Honors containing these are not extracted (project awards name projects, not organisations).
     exclude 项目奖
-    exclude 项目
     """
 }

@@ -14,7 +14,7 @@ struct ListReader {
     let gazetteer = Gazetteer.shared
 
     static let leadingJunk: [Scalars] = ["其中", "会上", "此外", "另外", "同时", "近日", "日前", "目前", "今年", "去年", "此前", "最终", "共有",
-                                         "分别", "这是继", "这是", "继", "由", "对", "向", "给", "经", "成功推荐", "推荐", "指导", "支持", "帮助",
+                                         "分别", "这是继", "这是", "继", "由", "对", "向", "给", "成功推荐", "推荐", "指导", "支持", "帮助",
                                          "组织", "引导", "鼓励", "还有", "以及", "和", "及", "决定", "并", "将", "先后", "均", "也", "还", "都",
                                          "今年以来", "截至目前", "目前", "本届", "大会", "并为", "为", "其", "我市的", "我省的", "的", "做好", "打造",
                                          "一举", "共", "又", "再次", "正式", "成功", "首次", "相继"].map(scalars).sorted { $0.count > $1.count }
@@ -224,6 +224,7 @@ struct ListReader {
             changed = false
             while let f = w.first, isSpace(f) { dropFront(1); changed = true }
             while let l = w.last, isSpace(l) || l == 0x3002 { dropBack(1); changed = true }
+            if let l = linker, l.entity(named: c) != nil { break }
             for j in ListReader.leadingJunk where w.count > j.count + 1 && w.has(j, at: 0) { dropFront(j.count); changed = true; break }
             for j in ListReader.trailingJunk where w.count > j.count + 1 && w.has(j, endingAt: w.count) { dropBack(j.count); changed = true; break }
         }

@@ -78,7 +78,14 @@ struct MentionFinder {
         // Left: place, level, named-award, edition and year words.
         var p = coreStart
         leftLoop: while p > 0 {
-            if let (s, ed) = editionEnding(w, p) { m.editions.insert(ed, at: 0); removed.append(s..<p); p = s; continue }
+            if let (s, ed) = editionEnding(w, p) {
+                m.editions.insert(ed, at: 0); removed.append(s..<p); p = s
+                // 第一届、第二届中国质量奖提名奖: one honor, several editions.
+                while p > 1 && w[p - 1] == 0x3001, let (s2, ed2) = editionEnding(w, p - 1) {
+                    m.editions.insert(ed2, at: 0); removed.append(s2..<p); p = s2
+                }
+                continue
+            }
             if let (s, text, y) = yearEnding(w, p) { m.yearText = text; m.year = y; removed.append(s..<p); p = s; continue }
             if let (s, b) = batchEnding(w, p) { m.batch = b; removed.append(s..<p); p = s; continue }
             var n = min(7, p)
