@@ -43,8 +43,7 @@ public struct Gazetteer: Sendable {
         var byName: [Scalars: [Int]] = [:]
         var longest = 0
         for (i, d) in divs.enumerated() {
-            for n in Gazetteer.names(for: d) {
-                let s = scalars(n)
+            for s in Gazetteer.nameScalars(for: d) {
                 longest = max(longest, s.count)
                 if !(byName[s]?.contains(i) ?? false) { byName[s, default: []].append(i) }
             }
@@ -62,27 +61,34 @@ public struct Gazetteer: Sendable {
                          "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族",
                          "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", "各族"]
 
-    /// The full name and the short names a text may use for a division.
-    static func names(for d: Division) -> [String] {
-        var out = [d.name]
-        var base = d.name
-        for s in suffixes where base.hasSuffix(s) && base.count > s.count {
-            base = String(base.dropLast(s.count))
+    static let suffixScalars = suffixes.map(scalars)
+    static let ethnicScalars = ethnic.map(scalars)
+    static let zhou = scalars("州"), diqu = scalars("地区"), zizhizhou = scalars("自治州")
+
+    /// The full name and the short names a text may use for a division (scalars; no `String`
+    /// work: this runs for every division at start).
+    static func nameScalars(for d: Division) -> [Scalars] {
+        let full = scalars(d.name)
+        var out = [full]
+        var base = full
+        for suf in suffixScalars where base.count > suf.count && base.has(suf, endingAt: base.count) {
+            base.removeLast(suf.count)
             break
         }
-        // Strip ethnic names: 黔南布依族苗族 → 黔南, 广西壮族 → 广西.
         var changed = true
         while changed {
             changed = false
-            for e in ethnic where base.hasSuffix(e) && base.count > e.count + 1 {
-                base = String(base.dropLast(e.count)); changed = true
+            for e in ethnicScalars where base.count > e.count + 1 && base.has(e, endingAt: base.count) {
+                base.removeLast(e.count); changed = true
             }
         }
-        if base != d.name && base.count >= 2 { out.append(base) }
-        if d.name.hasSuffix("自治州") && base.count >= 2 { out.append(base + "州") }
-        if d.name.hasSuffix("地区") && base.count >= 2 { out.append(base + "地区") }
+        if base != full && base.count >= 2 { out.append(base) }
+        if base.count >= 2 && full.has(zizhizhou, endingAt: full.count) { out.append(base + zhou) }
+        if base.count >= 2 && full.has(diqu, endingAt: full.count) { out.append(base + diqu) }
         return out
     }
+
+    static func names(for d: Division) -> [String] { nameScalars(for: d).map { string($0) } }
 
     /// Divisions named `name` (full or short).
     func lookup(_ name: Scalars) -> [Division] { (byName[name] ?? []).map { divisions[$0] } }
