@@ -106,8 +106,9 @@ public enum FactsOutput {
             var cols: [(String, String?)] = [("date", doc.date), ("publisher", doc.issuer), ("file", doc.fileName)]
             if doc.date == nil { cols.removeFirst() }
             var aliases: [String] = []
-            if let t = doc.title, !reg.has(t), linker?.graph.entity(named: t) == nil { aliases.append(t) }
-            if linker?.graph.entity(named: doc.id) == nil { _ = reg.add("source", doc.id, aliases: aliases, cols) }
+            if let t = doc.title, !reg.has(t), linker?.graph.entity(named: t) == nil, t != doc.id { aliases.append(t) }
+            // The source: always in a file that loads alone; in a delta only if the graph lacks it.
+            if !(omitLinked && linker?.graph.entity(named: doc.id) != nil) { _ = reg.add("source", doc.id, aliases: aliases, cols) }
             for c in d.candidates where c.confidence >= minimumConfidence {
                 let prov = "@\(doc.id):\(c.line)"
                 // The honor.
@@ -160,7 +161,17 @@ public enum FactsOutput {
             }
         }
         var out = "# factsh ingest: candidate facts from \(docs.count) press release\(docs.count == 1 ? "" : "s"). Review before use (docs/INGEST.md).\n"
-        out += kinds + "\n\n"
+        if omitLinked, let g = linker?.graph {
+            // A delta declares only the kinds the graph lacks: it extends that graph (the reader
+            // refuses some identical redeclarations, e.g. of a kind that refers to itself).
+            for line in kinds.split(separator: "\n") {
+                let name = line.split(separator: " ")[1].split(separator: "/")[0]
+                if g.kind(named: String(name)) == nil { out += line + "\n" }
+            }
+            out += "\n"
+        } else {
+            out += kinds + "\n\n"
+        }
         for k in reg.order { for l in reg.lines[k] ?? [] { out += l + "\n" } }
         for (k, ls) in reg.lines where !reg.order.contains(k) { for l in ls { out += l + "\n" } }
         out += "\n"
