@@ -279,6 +279,8 @@ struct ListReader {
             return ListedName(name: Array(c[ns...]), kind: .person, employer: employer.isEmpty ? nil : employer,
                               title: Array(c[ts..<ns]), confidence: 0.9, notes: notes)
         }
+        // A place alone (柳州 in 柳州三家企业) says where, not who (and 柳 is also a surname).
+        if described == nil && !honorific && !gazetteer.lookup(w).isEmpty && gazetteer.lookup(w)[0].name != string(w) { return nil }
         if Names.isPersonName(w) {
             var x = ListedName(name: c, kind: .person, confidence: honorific || described != nil ? 0.9 : 0.8)
             if let (dw, dc) = described {
@@ -310,7 +312,7 @@ struct ListReader {
         if !gazetteer.lookup(w).isEmpty { return nil }
         // A short name: 星澜泵业.
         guard w.count >= 2, w.count <= 12, w.allSatisfy(isHan), !isGeneric(w) else { return nil }
-        if Names.titles.contains(where: { w.contains($0) }) { return nil }
+        if Names.titles.contains(where: { w.contains($0) }) || Names.isAuthority(w) { return nil }
         return ListedName(name: c, kind: .shortName, confidence: 0.7, notes: ["a short name"])
     }
 }

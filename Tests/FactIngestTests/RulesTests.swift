@@ -1,3 +1,4 @@
+import ChineseText
 import Testing
 @testable import FactIngest
 
@@ -54,8 +55,8 @@ import Testing
     let reader = ListReader(linker: nil)
 
     func names(_ s: String) -> [String] {
-        let a = scalars(s)
-        return reader.read(work: a[...], clean: a[...]).names.map { string($0.name) + ":" + $0.kind.rawValue }
+        let a = scalars(s), w = a.map { FullWidth.halfWidthScalar($0) }
+        return reader.read(work: w[...], clean: a[...]).names.map { string($0.name) + ":" + $0.kind.rawValue }
     }
 
     @Test(arguments: [
