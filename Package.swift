@@ -8,6 +8,7 @@ import PackageDescription
 //   CLibEdit     — system library target for libedit (+ fixed-argument shims)
 //   BuiltinGraph — the built-in graph, embedded in the binary
 //   ChineseText  — text decoding (UTF-8/GB18030), traditional→simplified, full-width (a leaf)
+//   FactIngest   — press releases → candidate facts (rules, gazetteer, honor lexicon)
 //   factsh       — the command line
 //   factsh-bench — the benchmark against sqlite3
 let package = Package(
@@ -23,6 +24,7 @@ let package = Package(
     targets: [
         .target(name: "FactGraph", dependencies: ["ChineseText"]),
         .target(name: "ChineseText"),
+        .target(name: "FactIngest", dependencies: ["ChineseText", "FactGraph"]),
         .target(name: "BuiltinGraph", dependencies: ["FactGraph"], resources: [.embedInCode("builtin.facts")]),
         .target(name: "FactQuery", dependencies: ["FactGraph", "ChineseText"]),
         .systemLibrary(
@@ -30,11 +32,11 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit"]),
+        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit", "FactIngest"]),
         .executableTarget(
             name: "factsh",
             dependencies: [
-                "FactShell", "FactGraph", "FactQuery", "BuiltinGraph",
+                "FactShell", "FactGraph", "FactQuery", "BuiltinGraph", "FactIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "FactShellTests", dependencies: ["FactShell", "FactQuery", "FactGraph", "BuiltinGraph"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
         .testTarget(name: "ChineseTextTests", dependencies: ["ChineseText"]),
+        .testTarget(name: "FactIngestTests", dependencies: ["FactIngest", "ChineseText", "FactGraph", "BuiltinGraph"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
