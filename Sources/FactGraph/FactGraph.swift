@@ -20,6 +20,8 @@ public enum Value: Sendable, Hashable {
 /// Built by `GraphBuilder`; immutable afterwards, so a query never sees a half-loaded graph.
 public final class FactGraph: @unchecked Sendable {
     public internal(set) var strings = StringPool()
+    /// Data the query layer derives from this graph once (collation ranks, pinyin index).
+    public let derived = DerivedCache()
     public internal(set) var kinds: [Kind] = []
     /// Lookup by kind name or plural (lower-cased).
     var kindByName: [String: Int] = [:]

@@ -154,13 +154,13 @@ public final class QueryEngine: @unchecked Sendable {
             plan.matchedRows = rows.count
             return rows
         }
-        let ev = evaluator
+        let test = CompiledFilter(residual, kind: k, graph: graph).test
         var out: [UInt32] = []
         var i = 0
         try rows.forEach { (r) throws(QueryError) in
             i &+= 1
-            if i & 0xFFF == 0 { try checkCancel() }
-            if ev.test(residual, k, r) == .yes { out.append(UInt32(r)) }
+            if i & 0xFFFF == 0 { try checkCancel() }
+            if test(r) == .yes { out.append(UInt32(r)) }
         }
         plan.matchedRows = out.count
         return .list(out)
@@ -176,6 +176,9 @@ public final class QueryEngine: @unchecked Sendable {
            case .bucket(let bucket, let sortedBy) = planner.rows(plan.access, k), sortedBy == oc {
             plan.steps.append(.readInOrder(column: graph.kinds[k].columns[oc].name, descending: bq.order[0].descending, stopAfter: want))
             rows = try topFromSorted(bucket, plan.residual, k, oc, descending: bq.order[0].descending, want: want, &plan)
+        } else if let want, bq.order.count == 1, case .scan = plan.access,
+                  let walked = try walkInOrder(bq.order[0], k, plan.residual, want, &plan) {
+            rows = walked
         } else {
             let matched = try matching(&plan)
             switch matched {
@@ -203,17 +206,81 @@ public final class QueryEngine: @unchecked Sendable {
         return t
     }
 
+    /// `order by COLUMN limit N` without an index to drive it: the entities the column can name,
+    /// walked in collation order, each with its rows from the column's index, until N rows match
+    /// — instead of ranking every row. (`order by name` walks the relation's own entities.)
+    /// Nil when the key is not an indexed entity column.
+    func walkInOrder(_ key: BoundOrder, _ k: Int, _ cond: Predicate?, _ want: Int, _ plan: inout QueryPlan) throws(QueryError) -> [UInt32]? {
+        let kind = graph.kinds[k]
+        let column: Int?
+        let target: Int
+        switch key.accessor {
+        case .name:
+            column = nil
+            target = k
+        case .stored(let c):
+            guard case .ref(.kind(let tk)) = kind.columns[c].type, graph.hasIndex(kind: k, column: c) else { return nil }
+            column = c
+            target = tk
+        default:
+            return nil
+        }
+        let ordered = OrderedEntities.of(graph).entities(ofKind: target, key.collation)
+        let test = cond.map { CompiledFilter($0, kind: k, graph: graph).test }
+        var out: [UInt32] = []
+        var examined = 0
+        plan.steps.append(.readInOrder(column: column.map { kind.columns[$0].name } ?? "name", descending: key.descending, stopAfter: want))
+        defer {
+            plan.examinedRows = examined
+            plan.matchedRows = out.count
+        }
+        if want == 0 { return [] }
+        var i = 0
+        let n = ordered.count
+        while i < n {
+            let e = ordered[key.descending ? n - 1 - i : i]
+            i += 1
+            if i & 0x3FFF == 0 { try checkCancel() }
+            let bucket: [UInt32]
+            if let c = column {
+                guard let b = graph.rows(kind: k, column: c, referring: e), !b.isEmpty else { continue }
+                bucket = graph.indexSortColumn(kind: k, column: c) == nil ? Array(b) : b.sorted()
+            } else {
+                bucket = [graph.entityRow[Int(e)]]
+            }
+            for r in bucket {
+                examined += 1
+                if test == nil || test!(Int(r)) == .yes {
+                    out.append(r)
+                    if out.count >= want { return out }
+                }
+            }
+        }
+        // Rows with no value come last.
+        if let c = column {
+            let col = kind.idColumn(c)
+            for r in 0..<kind.rowCount where col[r] == Null.id {
+                examined += 1
+                if test == nil || test!(r) == .yes {
+                    out.append(UInt32(r))
+                    if out.count >= want { return out }
+                }
+            }
+        }
+        return out
+    }
+
     /// Reads a bucket sorted ascending by `oc` from the needed end, group of equal values by
     /// group (row order within a group), until `want` rows match. Nulls come last either way.
     func topFromSorted(_ bucket: ArraySlice<UInt32>, _ cond: Predicate?, _ k: Int, _ oc: Int, descending: Bool, want: Int,
                        _ plan: inout QueryPlan) throws(QueryError) -> [UInt32] {
         var out: [UInt32] = []
         let col = graph.kinds[k].intColumn(oc)
-        let ev = evaluator
+        let test = cond.map { CompiledFilter($0, kind: k, graph: graph).test }
         var examined = 0
         func take(_ r: UInt32) -> Bool {
             examined += 1
-            if cond == nil || ev.test(cond!, k, Int(r)) == .yes { out.append(r) }
+            if test == nil || test!(Int(r)) == .yes { out.append(r) }
             return out.count >= want
         }
         // Nulls sit first in the bucket; find where they end by binary search.

@@ -5,11 +5,11 @@ import FactGraph
 /// values are the caller's business (they sort last in both directions).
 final class ValueOrder {
     let g: FactGraph
-    private var keys: [String: [UInt32]] = [:]
+    private var keys: [String: [UInt8]] = [:]
 
     init(g: FactGraph) { self.g = g }
 
-    func key(_ s: String) -> [UInt32] {
+    func key(_ s: String) -> [UInt8] {
         if let k = keys[s] { return k }
         let k = CollationKey.key(s)
         keys[s] = k
@@ -42,7 +42,9 @@ final class ValueOrder {
             if sa == sb { return 0 }
             switch c {
             case .codepoint: return sa.utf8.lexicographicallyPrecedes(sb.utf8) ? -1 : 1
-            case .pinyin: return key(sa).lexicographicallyPrecedes(key(sb)) ? -1 : 1
+            case .pinyin:
+                let x = key(sa), y = key(sb)
+                return x.withUnsafeBytes { p in y.withUnsafeBytes { q in CollationKey.compare(p, q) } } < 0 ? -1 : 1
             }
         }
     }
@@ -134,8 +136,8 @@ struct RowSorter {
                 default: return .values(vals, descending: key.descending, collation: key.collation)
                 }
             }
-            let ranks = CollationRanks(ids: ids.enumerated().lazy.filter { !nulls[$0.offset] }.map(\.element), pool: g.strings, key.collation)
-            for i in ids.indices where !nulls[i] { codes[i] = UInt64(ranks[ids[i]]) }
+            let ranks = CollationRankTable.of(g)
+            for i in ids.indices where !nulls[i] { codes[i] = UInt64(ranks.rank(ids[i], key.collation)) }
         case .dynamic:
             return .values(vals, descending: key.descending, collation: key.collation)
         }
