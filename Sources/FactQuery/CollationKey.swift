@@ -218,14 +218,17 @@ extension Collation {
 final class CollationRankTable: @unchecked Sendable {
     /// Rank of each string id in pinyin collation.
     let pinyin: [UInt32]
-    /// Rank of each string id in code point order.
-    let codepoint: [UInt32]
+    let pool: StringPool
+    private var mutex = pthread_mutex_t()
+    private var codepointRanks: [UInt32]? = nil
 
     static func of(_ g: FactGraph) -> CollationRankTable {
         g.derived.value(CollationRankTable.self) { CollationRankTable(g.strings) }
     }
 
     init(_ pool: StringPool) {
+        self.pool = pool
+        pthread_mutex_init(&mutex, nil)
         let n = pool.count
         var keys: [UInt8] = []
         var keyStart = [Int](repeating: 0, count: n + 1)
@@ -237,32 +240,43 @@ final class CollationRankTable: @unchecked Sendable {
                 keyStart[i + 1] = keys.count
             }
         }
-        func ranks(_ order: [Int32]) -> [UInt32] {
-            var r = [UInt32](repeating: 0, count: n)
-            for (rank, id) in order.enumerated() { r[Int(id)] = UInt32(rank) }
-            return r
-        }
         var order = (0..<Int32(n)).map { $0 }
         keys.withUnsafeBytes { kb in
-            order.sort { a, b in
-                CollationKey.compare(UnsafeRawBufferPointer(rebasing: kb[keyStart[Int(a)]..<keyStart[Int(a) + 1]]),
-                                     UnsafeRawBufferPointer(rebasing: kb[keyStart[Int(b)]..<keyStart[Int(b) + 1]])) < 0
+            keyStart.withUnsafeBufferPointer { ks in
+                order.sort { a, b in
+                    CollationKey.compare(UnsafeRawBufferPointer(rebasing: kb[ks[Int(a)]..<ks[Int(a) + 1]]),
+                                         UnsafeRawBufferPointer(rebasing: kb[ks[Int(b)]..<ks[Int(b) + 1]])) < 0
+                }
             }
         }
-        pinyin = ranks(order)
-        keys = []
-        var cp = (0..<Int32(n)).map { $0 }
+        pinyin = Self.ranks(order)
+    }
+
+    static func ranks(_ order: [Int32]) -> [UInt32] {
+        var r = [UInt32](repeating: 0, count: order.count)
+        for (rank, id) in order.enumerated() { r[Int(id)] = UInt32(rank) }
+        return r
+    }
+
+    /// Ranks in code point order, built on first use.
+    var codepoint: [UInt32] {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if let c = codepointRanks { return c }
+        var cp = (0..<Int32(pool.count)).map { $0 }
         pool.withStorage { bytes, starts in
             cp.sort { a, b in
                 CollationKey.compare(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[Int(a)])..<Int(starts[Int(a) + 1])]),
                                      UnsafeRawBufferPointer(rebasing: bytes[Int(starts[Int(b)])..<Int(starts[Int(b) + 1])])) < 0
             }
         }
-        codepoint = ranks(cp)
+        let r = Self.ranks(cp)
+        codepointRanks = r
+        return r
     }
 
-    @inline(__always)
-    func rank(_ id: UInt32, _ c: Collation) -> UInt32 { c == .pinyin ? pinyin[Int(id)] : codepoint[Int(id)] }
+    /// The ranks of every string in one collation (fetch once, index in loops).
+    func table(_ c: Collation) -> [UInt32] { c == .pinyin ? pinyin : codepoint }
 }
 
 /// Each kind's entities in collation order of their names (per collation), built on first use
@@ -285,9 +299,9 @@ final class OrderedEntities: @unchecked Sendable {
         defer { pthread_mutex_unlock(&mutex) }
         let slot = k * 2 + (c == .pinyin ? 0 : 1)
         if let l = lists[slot] { return l }
-        let ranks = CollationRankTable.of(g)
+        let ranks = CollationRankTable.of(g).table(c)
         let kind = g.kinds[k]
-        var keyed: [UInt64] = kind.entityOfRow.map { e in UInt64(ranks.rank(g.entityName[Int(e)], c)) << 32 | UInt64(e) }
+        var keyed: [UInt64] = kind.entityOfRow.map { e in UInt64(ranks[Int(g.entityName[Int(e)])]) << 32 | UInt64(e) }
         Grouping.radixSort(&keyed, bits: 64)
         let l = keyed.map { EntityID(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
         lists[slot] = l

@@ -136,8 +136,8 @@ struct RowSorter {
                 default: return .values(vals, descending: key.descending, collation: key.collation)
                 }
             }
-            let ranks = CollationRankTable.of(g)
-            for i in ids.indices where !nulls[i] { codes[i] = UInt64(ranks.rank(ids[i], key.collation)) }
+            let ranks = CollationRankTable.of(g).table(key.collation)
+            for i in ids.indices where !nulls[i] { codes[i] = UInt64(ranks[Int(ids[i])]) }
         case .dynamic:
             return .values(vals, descending: key.descending, collation: key.collation)
         }

@@ -23,7 +23,7 @@ extension QueryEngine {
         plan.steps.append(.group(keys: s.keys.map(\.0), aggregates: s.aggregates.map(\.aggregate.title), method: grouping.method))
 
         // Aggregates, one typed pass each.
-        var columns: [[Value]] = []
+        var columns: [AggColumn] = []
         for a in s.aggregates {
             try checkCancel()
             columns.append(try aggregate(a, k, rows, &grouping))
@@ -75,10 +75,10 @@ extension QueryEngine {
     }
 
     /// One aggregate's value per group.
-    func aggregate(_ a: BoundAggregate, _ k: Int, _ rows: RowList, _ grouping: inout Grouping) throws(QueryError) -> [Value] {
+    func aggregate(_ a: BoundAggregate, _ k: Int, _ rows: RowList, _ grouping: inout Grouping) throws(QueryError) -> AggColumn {
         let n = grouping.count
         let f = a.aggregate.function
-        guard let acc = a.accessor else { return grouping.counts.map { .int(Int64($0)) } }   // plain count
+        guard let acc = a.accessor else { return .counts(grouping.counts) }   // plain count
         let kind = graph.kinds[k]
         if a.aggregate.distinct {
             // Distinct values per group: (group, value code) pairs, made unique.
@@ -108,7 +108,7 @@ extension QueryEngine {
                 let v = coder.value(Int32(truncatingIfNeeded: p & 0xFFFF_FFFF))
                 accumulate(f, v, g, &sums, &intSums, &exact, &best, order)
             }
-            return finish(f, a.resultType, counts, sums, intSums, exact, best)
+            return f == .count ? .counts(counts) : .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
         }
         var counts = [Int](repeating: 0, count: n)
         var sums = [Double](repeating: 0, count: n)
@@ -137,7 +137,7 @@ extension QueryEngine {
                             sums[g] += Double(v)
                         }
                     }
-                    return finish(f, a.resultType, counts, sums, intSums, exact, best)
+                    return f == .count ? .counts(counts) : .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
                 }
                 var lo = [Int64](repeating: .max, count: n), hi = [Int64](repeating: .min, count: n)
                 try rows.forEach { (r) throws(QueryError) in
@@ -149,9 +149,9 @@ extension QueryEngine {
                     if v < lo[g] { lo[g] = v }
                     if v > hi[g] { hi[g] = v }
                 }
-                return (0..<n).map { g in
+                return .values((0..<n).map { g in
                     counts[g] == 0 ? .null : (isDate ? .date(f == .min ? lo[g] : hi[g]) : .int(f == .min ? lo[g] : hi[g]))
-                }
+                })
             case .number:
                 let col = kind.numberColumn(c)
                 var lo = [Double](repeating: .infinity, count: n), hi = [Double](repeating: -.infinity, count: n)
@@ -165,9 +165,10 @@ extension QueryEngine {
                     if v < lo[g] { lo[g] = v }
                     if v > hi[g] { hi[g] = v }
                 }
-                if f == .min || f == .max { return (0..<n).map { counts[$0] == 0 ? .null : .number(f == .min ? lo[$0] : hi[$0]) } }
+                if f == .min || f == .max { return .values((0..<n).map { counts[$0] == 0 ? .null : .number(f == .min ? lo[$0] : hi[$0]) }) }
+                if f == .count { return .counts(counts) }
                 for g in 0..<n { exact[g] = false }
-                return finish(f, a.resultType, counts, sums, intSums, exact, best)
+                return .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
             case .text, .ref:
                 if f == .count {
                     let col = kind.idColumn(c)
@@ -175,7 +176,7 @@ extension QueryEngine {
                         if col[r] != Null.id { counts[Int(gid[i])] += 1 }
                         i += 1
                     }
-                    return counts.map { .int(Int64($0)) }
+                    return .counts(counts)
                 }
             }
         }
@@ -191,7 +192,7 @@ extension QueryEngine {
             counts[g] += 1
             if f != .count { accumulate(f, v, g, &sums, &intSums, &exact, &best, order) }
         }
-        return finish(f, a.resultType, counts, sums, intSums, exact, best)
+        return f == .count ? .counts(counts) : .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
     }
 
     func accumulate(_ f: Aggregate.Function, _ v: Value, _ g: Int, _ sums: inout [Double], _ intSums: inout [Int64],
@@ -226,6 +227,19 @@ extension QueryEngine {
             case .avg: return counts[g] == 0 ? .null : .number(sums[g] / Double(counts[g]))
             case .min, .max: return best[g]
             }
+        }
+    }
+}
+
+/// One aggregate's result per group: counts as integers (never missing), anything else as values.
+enum AggColumn {
+    case counts([Int])
+    case values([Value])
+
+    subscript(_ g: Int) -> Value {
+        switch self {
+        case .counts(let c): return .int(Int64(c[g]))
+        case .values(let v): return v[g]
         }
     }
 }
@@ -268,16 +282,8 @@ struct Grouping {
         // Each key's code per row.
         var perKey: [[Int32]] = []
         for key in keys {
-            var c = [Int32](repeating: 0, count: n)
-            var i = 0
-            try c.withUnsafeMutableBufferPointer { (out) throws(QueryError) in
-                try rows.forEach { (r) throws(QueryError) in
-                    out[i] = key.code(r)
-                    i += 1
-                    if i & 0x3FFFF == 0 { try engine.checkCancel() }
-                }
-            }
-            perKey.append(c)
+            perKey.append(key.codes(rows))
+            try engine.checkCancel()
         }
         if keys.count == 1 {
             let card = keys[0].cardinality
@@ -299,9 +305,17 @@ struct Grouping {
         if fits {
             // A dense table of the combinations.
             var slot = [Int32](repeating: -1, count: product)
+            var combinedCodes = perKey[0].map { Int($0) }
+            for k in 1..<perKey.count {
+                let card = cards[k]
+                perKey[k].withUnsafeBufferPointer { c in
+                    combinedCodes.withUnsafeMutableBufferPointer { m in
+                        for i in 0..<n { m[i] = m[i] * card + Int(c[i]) }
+                    }
+                }
+            }
             for i in 0..<n {
-                var combined = 0
-                for (k, c) in perKey.enumerated() { combined = combined * cards[k] + Int(c[i]) }
+                let combined = combinedCodes[i]
                 var g = slot[combined]
                 if g < 0 {
                     g = Int32(counts.count)
@@ -332,92 +346,135 @@ struct Grouping {
             }
             return Grouping(gid: gid, counts: counts, codes: codes, method: "hash")
         }
+        // The row's position in the high bits, the key in the low ones: the sort reads only the key.
         var packed = [UInt64](repeating: 0, count: n)
-        for i in 0..<n {
-            var v: UInt64 = 0
-            for (k, c) in perKey.enumerated() { v = v << UInt64(bits[k]) | UInt64(UInt32(c[i])) }
-            packed[i] = v << UInt64(indexBits) | UInt64(i)
-        }
-        radixSort(&packed, bits: 64)
-        try engine.checkCancel()
-        let indexMask: UInt64 = indexBits >= 64 ? .max : (1 << UInt64(indexBits)) - 1
-        var prevKey = UInt64.max
-        var g = Int32(-1)
-        for p in packed {
-            let key = p >> UInt64(indexBits)
-            let i = Int(p & indexMask)
-            if key != prevKey {
-                prevKey = key
-                g += 1
-                counts.append(0)
-                for k in perKey.indices { codes[k].append(perKey[k][i]) }
+        packed.withUnsafeMutableBufferPointer { out in
+            for i in 0..<n { out[i] = UInt64(i) << UInt64(keyBits) }
+            var shift = UInt64(keyBits)
+            for (k, c) in perKey.enumerated() {
+                shift -= UInt64(bits[k])
+                c.withUnsafeBufferPointer { codes in
+                    for i in 0..<n { out[i] |= UInt64(UInt32(codes[i])) << shift }
+                }
             }
-            gid[i] = g
-            counts[Int(g)] += 1
         }
+        radixSort(&packed, bits: keyBits)
+        try engine.checkCancel()
+        let keyMask: UInt64 = (1 << UInt64(keyBits)) - 1
+        // Groups are runs of equal keys: count them first, then fill.
+        var groups = 0
+        var prevKey = UInt64.max
+        for p in packed where p & keyMask != prevKey { prevKey = p & keyMask; groups += 1 }
+        counts = [Int](repeating: 0, count: groups)
+        var firstRow = [Int](repeating: 0, count: groups)
+        prevKey = UInt64.max
+        var g = -1
+        counts.withUnsafeMutableBufferPointer { cnt in
+            gid.withUnsafeMutableBufferPointer { gd in
+                firstRow.withUnsafeMutableBufferPointer { fr in
+                    for p in packed {
+                        let key = p & keyMask
+                        let i = Int(p >> UInt64(keyBits))
+                        if key != prevKey { prevKey = key; g += 1; fr[g] = i }
+                        gd[i] = Int32(g)
+                        cnt[g] += 1
+                    }
+                }
+            }
+        }
+        for k in perKey.indices { codes[k] = firstRow.map { perKey[k][$0] } }
         return Grouping(gid: gid, counts: counts, codes: codes, method: "radix sort of \(keyBits)-bit keys")
     }
 
-    /// LSD radix sort by 16-bit digits, over the low `bits` bits.
+    /// LSD radix sort by 16-bit digits, over the low `bits` bits only (higher bits ride along
+    /// and keep their order among equal keys).
     static func radixSort(_ a: inout [UInt64], bits: Int) {
         let n = a.count
         if n < 2 { return }
         var buffer = [UInt64](repeating: 0, count: n)
         var shift = 0
         var inA = true
-        while shift < max(bits, 1) {
-            var count = [Int](repeating: 0, count: 65537)
-            let src = inA ? a : buffer
-            src.withUnsafeBufferPointer { s in
-                for v in s { count[Int((v >> UInt64(shift)) & 0xFFFF) + 1] += 1 }
+        let total = min(max(bits, 1), 64)
+        while shift < total {
+            let width = min(16, total - shift)
+            let mask: UInt64 = (1 << UInt64(width)) - 1
+            let sh = UInt64(shift)
+            var countStorage = [Int](repeating: 0, count: (1 << width) + 1)
+            func pass(_ s: UnsafeBufferPointer<UInt64>, _ d: UnsafeMutableBufferPointer<UInt64>) {
+                countStorage.withUnsafeMutableBufferPointer { count in
+                    for v in s { count[Int((v >> sh) & mask) + 1] += 1 }
+                    for x in 0..<(1 << width) { count[x + 1] += count[x] }
+                    for v in s { let x = Int((v >> sh) & mask); d[count[x]] = v; count[x] += 1 }
+                }
             }
-            for d in 0..<65536 { count[d + 1] += count[d] }
             if inA {
-                a.withUnsafeBufferPointer { s in buffer.withUnsafeMutableBufferPointer { d in
-                    for v in s { let x = Int((v >> UInt64(shift)) & 0xFFFF); d[count[x]] = v; count[x] += 1 }
-                } }
+                a.withUnsafeBufferPointer { s in buffer.withUnsafeMutableBufferPointer { d in pass(s, d) } }
             } else {
-                buffer.withUnsafeBufferPointer { s in a.withUnsafeMutableBufferPointer { d in
-                    for v in s { let x = Int((v >> UInt64(shift)) & 0xFFFF); d[count[x]] = v; count[x] += 1 }
-                } }
+                buffer.withUnsafeBufferPointer { s in a.withUnsafeMutableBufferPointer { d in pass(s, d) } }
             }
             inA.toggle()
-            shift += 16
+            shift += width
         }
         if !inA { a = buffer }
     }
 }
 
-/// Orders groups by result columns: counts and numbers as numbers, names and text by their
-/// collation ranks, other values as values.
+/// Orders groups by result columns. Each order column becomes one integer per group where it
+/// can (a count; a key's collation rank or number), so the heap that keeps the first N of
+/// millions of groups compares integers; other values compare as values.
 struct GroupOrder {
-    let engine: QueryEngine
-    let keys: [KeyCoder]
-    let grouping: Grouping
-    let aggregates: [[Value]]
-    let order: [(Int, Bool, Collation)]
+    enum Column {
+        /// Integers per group (nil: missing, sorts last).
+        case ints([Int64], nulls: [Bool]?)
+        case values((Int) -> Value)
+    }
+    let columns: [(Column, Bool, Collation)]
     let valueOrder: ValueOrder
 
-    init(engine: QueryEngine, keys: [KeyCoder], grouping: Grouping, aggregates: [[Value]], order: [(Int, Bool, Collation)]) {
-        self.engine = engine
-        self.keys = keys
-        self.grouping = grouping
-        self.aggregates = aggregates
-        self.order = order
+    init(engine: QueryEngine, keys: [KeyCoder], grouping: Grouping, aggregates: [AggColumn], order: [(Int, Bool, Collation)]) {
         valueOrder = ValueOrder(g: engine.graph)
-    }
-
-    func value(_ column: Int, _ g: Int) -> Value {
-        column < keys.count ? keys[column].value(grouping.keyCode(column, g)) : aggregates[column - keys.count][g]
+        let g = engine.graph
+        var cols: [(Column, Bool, Collation)] = []
+        for (column, desc, collation) in order {
+            if column < keys.count {
+                let key = keys[column]
+                let codes = grouping.codes[column]
+                if let perCode = key.integerOrder(collation, g) {
+                    var nulls: [Bool]? = nil
+                    var ints = [Int64](repeating: 0, count: codes.count)
+                    for (i, c) in codes.enumerated() {
+                        if let v = perCode[Int(c)] { ints[i] = v } else {
+                            if nulls == nil { nulls = [Bool](repeating: false, count: codes.count) }
+                            nulls![i] = true
+                        }
+                    }
+                    cols.append((.ints(ints, nulls: nulls), desc, collation))
+                } else {
+                    cols.append((.values({ key.value(codes[$0]) }), desc, collation))
+                }
+            } else {
+                switch aggregates[column - keys.count] {
+                case .counts(let c): cols.append((.ints(c.map { Int64($0) }, nulls: nil), desc, collation))
+                case .values(let v): cols.append((.values({ v[$0] }), desc, collation))
+                }
+            }
+        }
+        columns = cols
     }
 
     func less(_ a: Int, _ b: Int) -> Bool {
-        for (column, desc, collation) in order {
+        for (column, desc, collation) in columns {
             let c: Int
-            if column < keys.count {
-                c = keys[column].compare(grouping.keyCode(column, a), grouping.keyCode(column, b), collation)
-            } else {
-                let x = aggregates[column - keys.count][a], y = aggregates[column - keys.count][b]
+            switch column {
+            case .ints(let v, let nulls):
+                if let nulls, nulls[a] || nulls[b] {
+                    if nulls[a] != nulls[b] { return nulls[b] }
+                    continue
+                }
+                let x = v[a], y = v[b]
+                c = x < y ? -1 : (x == y ? 0 : 1)
+            case .values(let value):
+                let x = value(a), y = value(b)
                 if x == .null || y == .null {
                     if (x == .null) != (y == .null) { return y == .null }
                     continue
@@ -535,6 +592,151 @@ final class KeyCoder {
         }
     }
 
+    /// Every row's code, in one tight loop per kind of source. (The loops capture only
+    /// pointers; a new code, which is rare, goes through `codeForRaw`.)
+    func codes(_ rows: RowList) -> [Int32] {
+        var out = [Int32](repeating: 0, count: rows.count)
+        switch source {
+        case .ids(let col, let isEntity):
+            var table = codeOfRaw
+            codeOfRaw = []
+            let nullSlot = table.count - 1
+            let base = Int32(values.count)
+            var fresh: [UInt32] = []
+            table.withUnsafeMutableBufferPointer { t in
+                col.withUnsafeBufferPointer { c in
+                    out.withUnsafeMutableBufferPointer { o in
+                        @inline(__always) func one(_ r: Int, _ i: Int) {
+                            let raw = c[r]
+                            let slot = raw == Null.id ? nullSlot : Int(raw)
+                            var code = t[slot]
+                            if code < 0 {
+                                code = base + Int32(fresh.count)
+                                t[slot] = code
+                                fresh.append(raw)
+                            }
+                            o[i] = code
+                        }
+                        Self.loop(rows, one)
+                    }
+                }
+            }
+            for raw in fresh { values.append(raw == Null.id ? .null : (isEntity ? .entity(raw) : .text(raw))) }
+            codeOfRaw = table
+        case .place(let loc, let level):
+            var byLocation = codeOfLocation
+            codeOfLocation = []
+            let g = engine.graph
+            let parent = g.parent, entityKind = g.entityKind
+            let lev = UInt16(level)
+            var byAncestor = [Int32](repeating: -1, count: g.entityCount + 1)   // ancestor → this call's code
+            var made: [UInt32] = []
+            byLocation.withUnsafeMutableBufferPointer { t in
+                loc.withUnsafeBufferPointer { c in
+                    out.withUnsafeMutableBufferPointer { o in
+                        parent.withUnsafeBufferPointer { up in
+                            entityKind.withUnsafeBufferPointer { ek in
+                                byAncestor.withUnsafeMutableBufferPointer { ba in
+                                    let nullSlot = t.count - 1
+                                    @inline(__always) func one(_ r: Int, _ i: Int) {
+                                        let l = c[r]
+                                        let slot = l == Null.id ? nullSlot : Int(l)
+                                        var code = t[slot]
+                                        if code == -2 {
+                                            // The first place of the level up the location chain.
+                                            var a = l, steps = 0
+                                            while a != Null.id && ek[Int(a)] != lev && steps < 64 { a = up[Int(a)]; steps += 1 }
+                                            if steps == 64 { a = Null.id }
+                                            let aslot = a == Null.id ? ba.count - 1 : Int(a)
+                                            code = ba[aslot]
+                                            if code < 0 {
+                                                code = Int32(made.count)
+                                                ba[aslot] = code
+                                                made.append(a)
+                                            }
+                                            t[slot] = code
+                                        }
+                                        o[i] = code
+                                    }
+                                    Self.loop(rows, one)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Map this call's codes onto the coder's (shared with `code(_:)`).
+            var remap = [Int32](repeating: 0, count: made.count)
+            for (j, a) in made.enumerated() { remap[j] = codeForRaw(a, .entity(a)) }
+            let identity = remap.enumerated().allSatisfy { $0.offset == Int($0.element) }
+            if !identity {
+                for i in out.indices { out[i] = remap[Int(out[i])] }
+                for i in byLocation.indices where byLocation[i] >= 0 { byLocation[i] = remap[Int(byLocation[i])] }
+            }
+            codeOfLocation = byLocation
+        case .ints(let col, let isDate):
+            // A small range of values: a table indexed by value, else the dictionary.
+            var lo = Int64.max, hi = Int64.min
+            try? rows.forEach { r in
+                let v = col[r]
+                if v != Null.int { if v < lo { lo = v }; if v > hi { hi = v } }
+            }
+            let span: (partialValue: Int64, overflow: Bool) = lo <= hi ? hi.subtractingReportingOverflow(lo) : (0, false)
+            if lo <= hi && !span.overflow && span.partialValue < 4_000_000 {
+                var table = [Int32](repeating: -1, count: Int(span.partialValue) + 2)
+                let nullSlot = table.count - 1
+                var vals = values
+                var i = 0
+                table.withUnsafeMutableBufferPointer { t in
+                    try? rows.forEach { r in
+                        let v = col[r]
+                        let slot = v == Null.int ? nullSlot : Int(v - lo)
+                        var c = t[slot]
+                        if c < 0 {
+                            c = Int32(vals.count)
+                            t[slot] = c
+                            vals.append(v == Null.int ? .null : (isDate ? .date(v) : .int(v)))
+                        }
+                        out[i] = c
+                        i += 1
+                    }
+                }
+                values = vals
+                // Keep `code(_:)` consistent with the codes handed out here.
+                for (c, v) in vals.enumerated() {
+                    switch v {
+                    case .int(let x), .date(let x): codeOfInt[x] = Int32(c)
+                    case .null: codeOfInt[Null.int] = Int32(c)
+                    default: break
+                    }
+                }
+                return out
+            }
+            var i = 0
+            try? rows.forEach { r in
+                out[i] = code(r)
+                i += 1
+            }
+        case .values:
+            var i = 0
+            try? rows.forEach { r in
+                out[i] = code(r)
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// Calls `body(row, position)` for each row of the list.
+    @inline(__always)
+    static func loop(_ rows: RowList, _ body: (Int, Int) -> Void) {
+        switch rows.rows {
+        case .all(let n): for r in 0..<n { body(r, r) }
+        case .list(let l): l.withUnsafeBufferPointer { p in for i in 0..<p.count { body(Int(p[i]), i) } }
+        case .bucket(let b, _): var i = 0; for r in b { body(Int(r), i); i += 1 }
+        }
+    }
+
     func value(_ code: Int32) -> Value { values[Int(code)] }
     func isNull(_ code: Int32) -> Bool { values[Int(code)] == .null }
 
@@ -546,16 +748,43 @@ final class KeyCoder {
         case (.null, _): return 1
         case (_, .null): return -1
         case (.entity(let e), .entity(let f)):
-            let ranks = CollationRankTable.of(engine.graph)
             let g = engine.graph
-            let r1 = ranks.rank(g.entityName[Int(e)], collation), r2 = ranks.rank(g.entityName[Int(f)], collation)
+            let rank = ranks.table(collation)
+            let r1 = rank[Int(g.entityName[Int(e)])], r2 = rank[Int(g.entityName[Int(f)])]
             return r1 < r2 ? -1 : (r1 == r2 ? 0 : 1)
         case (.text(let s), .text(let t)):
-            let ranks = CollationRankTable.of(engine.graph)
-            let r1 = ranks.rank(s, collation), r2 = ranks.rank(t, collation)
+            let rank = ranks.table(collation)
+            let r1 = rank[Int(s)], r2 = rank[Int(t)]
             return r1 < r2 ? -1 : (r1 == r2 ? 0 : 1)
         default:
-            return ValueOrder(g: engine.graph).compare(x, y, collation)
+            return valueOrder.compare(x, y, collation)
         }
     }
+
+    /// Each code's place in the order as an integer (nil for a missing value), when the key's
+    /// values are all names, texts or numbers; nil otherwise.
+    func integerOrder(_ collation: Collation, _ g: FactGraph) -> [Int64?]? {
+        var out: [Int64?] = []
+        out.reserveCapacity(values.count)
+        var scale = 0   // 1: names and texts (ranks), 2: numbers, 3: dates
+        let rank = ranks.table(collation)
+        func same(_ s: Int) -> Bool {
+            if scale == 0 { scale = s }
+            return scale == s
+        }
+        for v in values {
+            switch v {
+            case .null: out.append(nil)
+            case .entity(let e): guard same(1) else { return nil }; out.append(Int64(rank[Int(g.entityName[Int(e)])]))
+            case .text(let t): guard same(1) else { return nil }; out.append(Int64(rank[Int(t)]))
+            case .int(let x): guard same(2) else { return nil }; out.append(x)
+            case .date(let x): guard same(3) else { return nil }; out.append(x)
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    lazy var ranks = CollationRankTable.of(engine.graph)
+    lazy var valueOrder = ValueOrder(g: engine.graph)
 }
