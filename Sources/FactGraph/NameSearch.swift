@@ -77,3 +77,18 @@ extension FactGraph {
         return set
     }
 }
+
+extension FactGraph {
+    /// Calls `body(bytes, entity)` for every name and alias key (ASCII letters lower-cased), in
+    /// key order: the raw material of indexes the query layer derives (pinyin).
+    public func forEachNameKey(_ body: (UnsafeRawBufferPointer, EntityID) -> Void) {
+        keys.withStorage { bytes, starts in
+            for i in 0..<(starts.count - 1) {
+                body(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])]), keyEntity[i])
+            }
+        }
+    }
+
+    /// The number of name and alias keys.
+    public var nameKeyCount: Int { keys.count }
+}

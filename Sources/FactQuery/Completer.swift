@@ -269,42 +269,57 @@ public struct Completer {
         let word = NameText.normalize(typed)
         let lw = word.lowercased()
         let asciiWord = !lw.isEmpty && lw.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
-        let usePinyin = asciiWord && g.entityCount <= 50_000
-        // entity → (rank: 0 own kind / 1 other place, by pinyin?, best name)
-        var best: [EntityID: (rank: Int, pinyin: Bool, name: String)] = [:]
-        var order: [EntityID] = []
-        for (name, e) in g.allNames() {
+        func fits(_ e: EntityID) -> Int? {
             let k = Int(g.entityKind[Int(e)])
-            var rank = 0
             switch target {
             case .kind(let tk)?:
-                if k != tk {
-                    guard g.kinds[tk].role == .place && g.kinds[k].role == .place else { continue }
-                    rank = 1
-                }
-            case .anyPlace?: if g.kinds[k].role != .place { continue }
-            default: break
+                if k == tk { return 0 }
+                return g.kinds[tk].role == .place && g.kinds[k].role == .place ? 1 : nil
+            case .anyPlace?: return g.kinds[k].role == .place ? 0 : nil
+            default: return 0
             }
-            let byPrefix = name.lowercased().hasPrefix(lw)
-            let byPinyin = !byPrefix && usePinyin && !Pinyin.isASCII(name)
-                && (Pinyin.full(name).hasPrefix(lw) || Pinyin.initials(name).hasPrefix(lw))
-            guard byPrefix || byPinyin else { continue }
-            // For ASCII input, a Chinese name reached by pinyin beats an ASCII alias.
-            let viaPinyin = byPinyin || (asciiWord && !Pinyin.isASCII(name))
-            if let old = best[e] {
-                let better = (viaPinyin && !old.pinyin && asciiWord) || (viaPinyin == old.pinyin && name.count < old.name.count)
-                if better { best[e] = (rank, viaPinyin, name) }
-            } else {
-                best[e] = (rank, viaPinyin, name)
-                order.append(e)
-            }
-            if order.count > 2000 { break }
         }
-        let ownKind = order.filter { best[$0]!.rank == 0 }
-        let chosen = ownKind.isEmpty ? order : ownKind
-        let names = chosen.map { best[$0]!.name }.sorted { $0.count != $1.count ? $0.count < $1.count : CollationKey.less($0, $1) }
-        var seen = Set<String>()
-        return names.filter { seen.insert($0).inserted }.prefix(100).map { quoteIfNeeded($0) + " " }
+        // The entities the word may lead to: by name or alias prefix (the name index), and for
+        // ASCII by pinyin or initials (the pinyin index). At most a few thousand are looked at.
+        var found: [EntityID] = []
+        var seen = Set<EntityID>()
+        func add(_ e: EntityID) { if found.count < 2000, fits(e) != nil, seen.insert(e).inserted { found.append(e) } }
+        if lw.isEmpty {
+            var n = 0
+            g.forEachNameKey { _, e in if n < 4000 { n += 1; add(e) } }
+        } else {
+            g.entitiesWithName(containing: word).forEach { e in
+                if ([g.name(of: e)] + g.aliases(of: e)).contains(where: { $0.lowercased().hasPrefix(lw) }) { add(e) }
+            }
+            if asciiWord {
+                let index = PinyinIndex.of(g)
+                index.searchFull(Array(lw.utf8)) { e, prefix in if prefix { add(e) } }
+                index.searchInitials(Array(lw.utf8)) { e, _ in add(e) }
+            }
+        }
+        // One name per entity: for ASCII input a Chinese name (reached by pinyin) beats an ASCII
+        // alias; otherwise the shortest name the word leads to.
+        var offered: [(rank: Int, name: String)] = []
+        for e in found {
+            let names = [g.name(of: e)] + g.aliases(of: e)
+            var choice: String? = nil
+            if asciiWord {
+                choice = names.filter { !Pinyin.isASCII($0) && (Pinyin.full($0).hasPrefix(lw) || Pinyin.initials($0).hasPrefix(lw)) }
+                    .min { $0.count < $1.count }
+            }
+            if choice == nil {
+                choice = names.filter { $0.lowercased().hasPrefix(lw) }.min { $0.count < $1.count }
+            }
+            if choice == nil, asciiWord { choice = names.filter { !Pinyin.isASCII($0) }.min { $0.count < $1.count } }
+            if let c = choice { offered.append((fits(e) ?? 0, c)) }
+        }
+        let own = offered.filter { $0.rank == 0 }
+        let chosen = (own.isEmpty ? offered : own).map(\.name)
+        let keyed = chosen.map { ($0, $0.count, CollationKey.key($0)) }.sorted { x, y in
+            x.1 != y.1 ? x.1 < y.1 : x.2.withUnsafeBytes { p in y.2.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
+        }
+        var seenNames = Set<String>()
+        return keyed.map(\.0).filter { seenNames.insert($0).inserted }.prefix(100).map { quoteIfNeeded($0) + " " }
     }
 
     /// Distinct values of a text column starting with the word.

@@ -17,48 +17,10 @@ struct Explorer {
         try binder.entity(l, .any, column: "name")
     }
 
-    /// The anchor column of a relation kind: its location column, else its first reference.
-    static func anchor(_ kind: Kind) -> Int? {
-        kind.locationColumn ?? kind.columns.firstIndex { $0.type.isRef }
-    }
-
-    /// Calls `body(other, kind, row, column)` for every link of `e`: `column` is the column that
-    /// holds `other` (for a relation row) or the referring column (for a named row).
+    /// Calls `body(other, kind, row, column)` for every link of `e` (see `LinkTable`).
     @inline(__always)
     func forEachLink(_ e: EntityID, _ body: (EntityID, Int, Int, Int) -> Void) {
-        let k = Int(g.entityKind[Int(e)])
-        let kind = g.kinds[k]
-        let row = Int(g.entityRow[Int(e)])
-        for (c, col) in kind.columns.enumerated() where col.type.isRef {
-            let v = kind.id(c, row)
-            if v != Null.id && v != e { body(v, k, row, c) }
-        }
-        for (k2, kind2) in g.kinds.enumerated() {
-            let anchor = kind2.role.isNamed ? nil : Self.anchor(kind2)
-            for (c, col) in kind2.columns.enumerated() where col.type.isRef {
-                guard let rows = g.rows(kind: k2, column: c, referring: e), !rows.isEmpty else { continue }
-                if kind2.role.isNamed {
-                    for r in rows {
-                        let other = kind2.entityOfRow[Int(r)]
-                        if other != e { body(other, k2, Int(r), c) }
-                    }
-                } else if c == anchor {
-                    for (c2, col2) in kind2.columns.enumerated() where col2.type.isRef && c2 != c {
-                        let ids = kind2.idColumn(c2)
-                        for r in rows {
-                            let v = ids[Int(r)]
-                            if v != Null.id && v != e { body(v, k2, Int(r), c2) }
-                        }
-                    }
-                } else if let a = anchor {
-                    let ids = kind2.idColumn(a)
-                    for r in rows {
-                        let v = ids[Int(r)]
-                        if v != Null.id && v != e { body(v, k2, Int(r), c) }
-                    }
-                }
-            }
-        }
+        LinkTable.of(g).forEachLink(g, e, body)
     }
 
     /// A short label for the fact behind a link.
@@ -158,7 +120,8 @@ struct Explorer {
     // MARK: path
 
     /// Shortest chain of facts between two entities, by bidirectional breadth-first search that
-    /// always expands the smaller frontier.
+    /// always expands the smaller frontier. Marks are stamps in arrays kept with the graph, so a
+    /// search touches only what it reaches.
     func path(_ la: Literal, _ lb: Literal) throws(QueryError) -> ResultTable {
         let a = try entity(la), b = try entity(lb)
         engine.lastStats.plan = "bidirectional breadth-first search"
@@ -166,64 +129,74 @@ struct Explorer {
         if a == b {
             return ResultTable(graph: g, columns: cols, rows: [], shape: .graph, note: "\(g.name(of: a)) is itself (0 links)")
         }
-        let n = g.entityCount
-        // parent[side][e] = (previous entity, fact kind, fact row, column); dist 0 = unseen.
-        var dist: [[Int32]] = [[Int32](repeating: 0, count: n), [Int32](repeating: 0, count: n)]
-        var prev: [[EntityID]] = [[EntityID](repeating: Null.id, count: n), [EntityID](repeating: Null.id, count: n)]
-        var via: [[UInt64]] = [[UInt64](repeating: 0, count: n), [UInt64](repeating: 0, count: n)]
-        dist[0][Int(a)] = 1
-        dist[1][Int(b)] = 1
-        var frontiers: [[EntityID]] = [[a], [b]]
-        var meet: EntityID? = nil
+        let links = LinkTable.of(g)
+        let marks = SearchMarks.of(g)
+        let n = marks.n
+        var chain: [EntityID] = []
         var examined = 0
-        search: while !frontiers[0].isEmpty && !frontiers[1].isEmpty {
-            let side = frontiers[0].count <= frontiers[1].count ? 0 : 1
-            let other = 1 - side
-            var next: [EntityID] = []
-            var best: (EntityID, Int32)? = nil
-            for e in frontiers[side] {
-                try engine.checkCancel()
-                let de = dist[side][Int(e)]
-                forEachLink(e) { o, k, r, c in
-                    examined += 1
-                    if dist[side][Int(o)] != 0 { return }
-                    dist[side][Int(o)] = de + 1
-                    prev[side][Int(o)] = e
-                    via[side][Int(o)] = UInt64(k) << 48 | UInt64(c) << 32 | UInt64(r)
-                    next.append(o)
-                    let dOther = dist[other][Int(o)]
-                    if dOther != 0 && (best == nil || dOther < best!.1) { best = (o, dOther) }
+        var failure: QueryError? = nil
+        marks.withFreshMarks { gen, stamp, dist, prev in
+            stamp[Int(a)] = gen; dist[Int(a)] = 0
+            stamp[n + Int(b)] = gen; dist[n + Int(b)] = 0
+            var frontiers: [[EntityID]] = [[a], [b]]
+            var meet: EntityID? = nil
+            var costs = [links.cost(g, [a]), links.cost(g, [b])]
+            search: while !frontiers[0].isEmpty && !frontiers[1].isEmpty {
+                // Expand the side whose next level costs fewer links.
+                let side = costs[0] <= costs[1] ? 0 : 1
+                let base = side * n, otherBase = (1 - side) * n
+                var next: [EntityID] = []
+                for (i, e) in frontiers[side].enumerated() {
+                    if i & 0xFF == 0 && engine.isCancelled() { failure = QueryError(.cancelled, 0..<0); return }
+                    let de = dist[base + Int(e)]
+                    if de == UInt8.max { continue }
+                    links.forEachLink(g, e) { o, _, _, _ in
+                        examined += 1
+                        let oi = Int(o)
+                        if meet != nil || stamp[base + oi] == gen { return }
+                        stamp[base + oi] = gen
+                        dist[base + oi] = de + 1
+                        prev[base + oi] = e
+                        next.append(o)
+                        // Every node the other side reached before its last level was expanded, so
+                        // a meeting found now is through the other side's last level: all
+                        // meetings of this level are equally short, and the first one will do.
+                        if stamp[otherBase + oi] == gen { meet = o }
+                    }
+                    if meet != nil { break search }
                 }
+                frontiers[side] = next
+                costs[side] = links.cost(g, next)
             }
-            // The whole level is expanded before choosing, so the meeting point with the
-            // shortest distance to the other side wins.
-            if let best { meet = best.0; break search }
-            frontiers[side] = next
+            guard let m = meet else { return }
+            var left: [EntityID] = [m]
+            var cur = m
+            while cur != a { cur = prev[Int(cur)]; left.append(cur) }
+            left.reverse()
+            cur = m
+            while cur != b { cur = prev[n + Int(cur)]; left.append(cur) }
+            chain = left
         }
+        if let failure { throw failure }
+        // The fact behind each hop, found again among the links of its first entity.
+        var hops: [(EntityID, EntityID, UInt64)] = []
+        for i in 0..<max(0, chain.count - 1) {
+            var via: UInt64 = 0
+            var found = false
+            links.forEachLink(g, chain[i]) { o, k, r, c in
+                if !found && o == chain[i + 1] { via = UInt64(k) << 48 | UInt64(c) << 32 | UInt64(r); found = true }
+            }
+            hops.append((chain[i], chain[i + 1], via))
+        }
+        let found = !chain.isEmpty
         engine.lastStats.rowsExamined = examined
-        guard let m = meet else {
+        guard found else {
             return ResultTable(graph: g, columns: cols, rows: [], shape: .graph,
                                note: "no path between \(g.name(of: a)) and \(g.name(of: b))")
         }
-        // Walk back to a, then forward to b.
-        var left: [(EntityID, EntityID, UInt64)] = []   // (from, to, via) toward m
-        var cur = m
-        while cur != a {
-            let p = prev[0][Int(cur)]
-            left.append((p, cur, via[0][Int(cur)]))
-            cur = p
-        }
-        left.reverse()
-        var right: [(EntityID, EntityID, UInt64)] = []
-        cur = m
-        while cur != b {
-            let p = prev[1][Int(cur)]
-            right.append((cur, p, via[1][Int(cur)]))
-            cur = p
-        }
         var rows: [[Value]] = []
         var edges: [ResultTable.Edge] = []
-        for (i, hop) in (left + right).enumerated() {
+        for (i, hop) in hops.enumerated() {
             let k = Int(hop.2 >> 48), c = Int((hop.2 >> 32) & 0xFFFF), r = Int(hop.2 & 0xFFFF_FFFF)
             let lab = label(k, c)
             rows.append([.int(Int64(i + 1)), .entity(hop.0), .string(lab), .entity(hop.1), provenance(k, r)])
@@ -235,42 +208,60 @@ struct Explorer {
 
     // MARK: find
 
-    /// Names and aliases containing the text, then pinyin matches (full reading or initials).
+    /// Names and aliases containing the text (exact first, then prefix, then anywhere), then, for
+    /// ASCII text, Chinese names whose pinyin starts with it, whose initials start with it, or
+    /// whose pinyin contains it. Both searches scan indexes with `memmem` (the name index, and
+    /// the pinyin index built once per graph), so `find` takes milliseconds at a million names.
     func find(_ l: Literal) throws(QueryError) -> ResultTable {
         let q = NameText.normalize(l.text)
         let ql = q.lowercased()
         let qb = Array(ql.utf8)
-        var best: [EntityID: (Int, String)] = [:]
-        func offer(_ e: EntityID, _ score: Int, _ via: String) {
-            if let b = best[e], b.0 <= score { return }
+        // entity → (score, matched text if not the name; nil: compute the pinyin for display)
+        var best: [EntityID: (score: Int, via: String?)] = [:]
+        func offer(_ e: EntityID, _ score: Int, _ via: String?) {
+            if let b = best[e], b.score <= score { return }
             best[e] = (score, via)
         }
-        let names = g.allNames()
-        for (name, e) in names {
-            let nl = name.lowercased()
-            if nl == ql { offer(e, 0, name) }
-            else if nl.hasPrefix(ql) { offer(e, 1, name) }
-            else if Evaluator.contains(Array(nl.utf8), qb) { offer(e, 2, name) }
-        }
-        let asciiQuery = qb.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
-        if asciiQuery && g.entityCount <= 50_000 {
-            for (name, e) in names where !Pinyin.isASCII(name) {
-                let full = Pinyin.full(name)
-                if full.hasPrefix(ql) { offer(e, 3, full) }
-                else if Pinyin.initials(name).hasPrefix(ql) { offer(e, 4, Pinyin.initials(name)) }
-                else if full.contains(ql) { offer(e, 5, full) }
+        var examined = 0
+        if !qb.isEmpty {
+            g.entitiesWithName(containing: q).forEach { e in
+                examined += 1
+                for name in [g.name(of: e)] + g.aliases(of: e) {
+                    let nl = name.lowercased()
+                    if nl == ql { offer(e, 0, name) }
+                    else if nl.hasPrefix(ql) { offer(e, 1, name) }
+                    else if Evaluator.contains(Array(nl.utf8), qb) { offer(e, 2, name) }
+                }
             }
         }
-        engine.lastStats.rowsExamined = names.count
-        engine.lastStats.plan = "scan of names and aliases"
-        let sorted = best.sorted { x, y in
-            if x.value.0 != y.value.0 { return x.value.0 < y.value.0 }
-            let nx = g.name(of: x.key), ny = g.name(of: y.key)
-            return nx.count != ny.count ? nx.count < ny.count : CollationKey.less(nx, ny)
+        let asciiQuery = !qb.isEmpty && qb.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
+        if asciiQuery {
+            let index = PinyinIndex.of(g)
+            index.searchFull(qb) { e, prefix in examined += 1; offer(e, prefix ? 3 : 5, nil) }
+            index.searchInitials(qb) { e, _ in examined += 1; offer(e, 4, nil) }
         }
-        let rows: [[Value]] = sorted.map { (e, m) in
+        try engine.checkCancel()
+        engine.lastStats.rowsExamined = examined
+        engine.lastStats.plan = asciiQuery ? "name index and pinyin index" : "name index"
+        // Best first; then shorter names; then in collation order.
+        let keyed = best.map { (e, m) -> (EntityID, Int, Int, [UInt8]) in
             let n = g.name(of: e)
-            return [.entity(e), .string(g.kindOf(e).name), m.1 == n ? .null : .string(m.1)]
+            return (e, m.score, n.unicodeScalars.count, CollationKey.key(n))
+        }.sorted { x, y in
+            if x.1 != y.1 { return x.1 < y.1 }
+            if x.2 != y.2 { return x.2 < y.2 }
+            return x.3.withUnsafeBytes { p in y.3.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
+        }
+        let rows: [[Value]] = keyed.map { (e, score, _, _) in
+            let n = g.name(of: e)
+            var via = best[e]!.via
+            if via == nil {
+                // The reading that matched, for the names found by pinyin.
+                let names = [n] + g.aliases(of: e)
+                let readings = names.filter { !Pinyin.isASCII($0) }.map { score == 4 ? Pinyin.initials($0) : Pinyin.full($0) }
+                via = readings.first { score == 5 ? $0.contains(ql) : $0.hasPrefix(ql) } ?? readings.first
+            }
+            return [.entity(e), .string(g.kindOf(e).name), via == n ? .null : via.map { .string($0) } ?? .null]
         }
         return ResultTable(graph: g, columns: ["name", "kind", "matched"], rows: rows)
     }

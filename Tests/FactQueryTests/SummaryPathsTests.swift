@@ -147,3 +147,37 @@ import FactGraph
         #expect(e.lastPlan?.steps.contains { if case .readInOrder = $0 { return true } else { return false } } == true)
     }
 }
+
+/// `path` finds a shortest chain: its length equals a plain breadth-first search's distance.
+@Suite struct PathLengthTests {
+    @Test func pathsAreShortest() throws {
+        let g = SummaryPathsTests.graph
+        let links = LinkTable.of(g)
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<40 {
+            let a = EntityID(Int.random(in: 0..<g.entityCount, using: &rng))
+            let b = EntityID(Int.random(in: 0..<g.entityCount, using: &rng))
+            // Plain BFS from a.
+            var dist = [Int](repeating: -1, count: g.entityCount)
+            dist[Int(a)] = 0
+            var queue = [a]
+            var head = 0
+            while head < queue.count {
+                let e = queue[head]; head += 1
+                links.forEachLink(g, e) { o, _, _, _ in
+                    if dist[Int(o)] < 0 { dist[Int(o)] = dist[Int(e)] + 1; queue.append(o) }
+                }
+            }
+            let t = try QueryEngine(graph: g).execute("path \"\(g.name(of: a))\" to \"\(g.name(of: b))\"")
+            if a == b { #expect(t.rows.isEmpty); continue }
+            #expect(t.rows.count == max(dist[Int(b)], 0), "\(g.name(of: a)) → \(g.name(of: b))")
+            // Each hop is a real link.
+            for row in t.rows {
+                guard case .entity(let x) = row[1], case .entity(let y) = row[3] else { Issue.record("not entities"); continue }
+                var linked = false
+                links.forEachLink(g, x) { o, _, _, _ in if o == y { linked = true } }
+                #expect(linked)
+            }
+        }
+    }
+}
