@@ -32,6 +32,9 @@ public enum Suggest {
             seen.insert(c)
             let lc = c.lowercased()
             if lc == w { continue }
+            let m = lc.unicodeScalars.count
+            // Too different in length to be within reach, and neither contains the other.
+            if abs(m - n) > maxD && !(n >= 2 && (lc.contains(w) || (w.contains(lc) && m >= 2))) { continue }
             let d = distance(w, lc)
             if d <= maxD {
                 scored.append((d, c))

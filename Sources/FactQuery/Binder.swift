@@ -262,17 +262,28 @@ struct Binder {
         if g.entityCount <= 50_000 {
             for (name, e) in g.allNames() { if fits(e, filter) { preferred.append(name) } else { others.append(name) } }
         } else {
-            var shared: [EntityID: Int] = [:]
+            // How many pieces of the text each entity's names share, in a byte per entity.
+            var shared = [UInt8](repeating: 0, count: g.entityCount)
             let pieces = scalars.count < 2 ? [String(String.UnicodeScalarView(scalars))] : (0..<(scalars.count - 1)).map { String(String.UnicodeScalarView(scalars[$0...($0 + 1)])) }
             let step = max(1, pieces.count / 3)
             for piece in stride(from: 0, to: pieces.count, by: step).prefix(3).map({ pieces[$0] }) {
-                g.entitiesWithName(containing: piece).forEach { shared[$0, default: 0] += 1 }
+                g.entitiesWithName(containing: piece).forEach { shared[Int($0)] += 1 }
             }
             let ascii = text.utf8.allSatisfy { $0 < 0x80 }
             if ascii && text.count >= 2 {
-                PinyinIndex.of(g).searchFull(Array(text.lowercased().utf8.prefix(3))) { e, prefix in if prefix { shared[e, default: 0] += 1 } }
+                PinyinIndex.of(g).searchFull(Array(text.lowercased().utf8.prefix(3))) { e, prefix in if prefix { shared[Int(e)] += 1 } }
             }
-            for (e, _) in shared.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(2000) { take(e) }
+            // The entities sharing the most, up to 600.
+            var taken = 0
+            var level: UInt8 = 4
+            while level > 0 && taken < 600 {
+                for (e, n) in shared.enumerated() where n == level {
+                    take(EntityID(e))
+                    taken += 1
+                    if taken >= 600 { break }
+                }
+                level -= 1
+            }
         }
         var s = Suggest.nearest(to: text, among: preferred)
         if s.isEmpty { s = Pinyin.nearest(to: text, among: preferred, graphSize: g.entityCount) }
