@@ -312,29 +312,25 @@ public final class QueryEngine: @unchecked Sendable {
         return out
     }
 
-    /// The result table: the shown columns of the given rows, column by column.
+    /// The result table: the shown columns of the given rows, read from the graph when a
+    /// renderer asks (nothing is copied per cell). The default projection leaves out columns
+    /// that have no value in any result row.
     func table(_ k: Int, _ shown: [(String, Accessor)], _ dropEmpty: Bool, _ rows: [UInt32]) throws(QueryError) -> ResultTable {
+        let b = Binder(g: graph, parameters: [:], notes: NoteSink())
         var cols = shown
-        var columns: [[Value]] = []
-        for c in cols {
-            try checkCancel()
-            columns.append(try columnValues(c.1, k, rows))
-        }
+        var rel = RelationRows(graph: graph, kind: k, rows: rows, accessors: cols.map(\.1), types: cols.map { b.type($0.1, in: k) })
         if dropEmpty && !rows.isEmpty {
-            // The default projection leaves out columns that have no value in any result row.
-            let keep = cols.indices.filter { c in columns[c].contains { $0 != .null } }
+            var keep: [Int] = []
+            for c in cols.indices {
+                try checkCancel()
+                if rel.hasValue(c) { keep.append(c) }
+            }
             if keep.count != cols.count {
                 cols = keep.map { cols[$0] }
-                columns = keep.map { columns[$0] }
+                rel = RelationRows(graph: graph, kind: k, rows: rows, accessors: cols.map(\.1), types: cols.map { b.type($0.1, in: k) })
             }
         }
-        var data: [[Value]] = []
-        data.reserveCapacity(rows.count)
-        for i in rows.indices {
-            if i & 0xFFFF == 0 { try checkCancel() }
-            data.append(columns.map { $0[i] })
-        }
-        return ResultTable(graph: graph, columns: cols.map(\.0), rows: data)
+        return ResultTable(graph: graph, columns: cols.map(\.0), relation: rel)
     }
 
     /// The values of one column for the given rows, reading the column's storage once.
@@ -371,6 +367,20 @@ public final class QueryEngine: @unchecked Sendable {
                 out.append(ev.value(acc, k, Int(r)))
             }
             return out
+        }
+    }
+}
+
+extension QueryEngine {
+    /// Builds what big graphs need for text order, pinyin and graph walks (collation ranks,
+    /// pinyin index, link table) on another thread, so the first `order by name`, `find jn` or
+    /// `path` does not pay for it. Worth it above about 100,000 entities; a statement that needs
+    /// one of them before it is ready waits for it.
+    public static func warmUp(_ g: FactGraph) {
+        BackgroundWork.start {
+            _ = LinkTable.of(g)
+            _ = PinyinIndex.of(g)
+            _ = CollationRankTable.of(g)
         }
     }
 }

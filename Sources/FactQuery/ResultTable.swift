@@ -3,6 +3,10 @@ import FactGraph
 /// The result of one statement, as the renderers see it: named columns and rows of typed
 /// cells. Cells stay compact `Value`s (string ids, entity ids) and are turned into text only when
 /// shown, through `text(_:_:)`.
+///
+/// A relation's rows are not copied into the table: it keeps the selected row numbers and reads
+/// each cell from the graph's columns when a renderer asks (`value(_:_:)`), so five million rows
+/// stream to a file holding twenty megabytes of row numbers, not gigabytes of cells.
 public struct ResultTable: Sendable {
     /// What produced the table, so a renderer can choose a form (`dot` wants a graph).
     public enum Shape: Sendable, Hashable {
@@ -25,8 +29,14 @@ public struct ResultTable: Sendable {
         }
     }
 
+    /// Where the cells come from.
+    enum Storage: Sendable {
+        case materialized([[Value]])
+        case relation(RelationRows)
+    }
+
     public var columns: [String]
-    public var rows: [[Value]]
+    var storage: Storage
     public var shape: Shape
     public var edges: [Edge]
     /// A line to show after the table, e.g. "path of 3 links" (renderers may ignore it).
@@ -36,26 +46,125 @@ public struct ResultTable: Sendable {
     public init(graph: FactGraph, columns: [String], rows: [[Value]], shape: Shape = .rows, edges: [Edge] = [], note: String? = nil) {
         self.graph = graph
         self.columns = columns
-        self.rows = rows
+        self.storage = .materialized(rows)
         self.shape = shape
         self.edges = edges
         self.note = note
     }
 
+    init(graph: FactGraph, columns: [String], relation: RelationRows) {
+        self.graph = graph
+        self.columns = columns
+        self.storage = .relation(relation)
+        self.shape = .rows
+        self.edges = []
+        self.note = nil
+    }
+
+    /// The number of rows.
+    public var rowCount: Int {
+        switch storage {
+        case .materialized(let r): return r.count
+        case .relation(let r): return r.rows.count
+        }
+    }
+
+    /// The cell at row `r`, column `c`.
+    @inline(__always)
+    public func value(_ r: Int, _ c: Int) -> Value {
+        switch storage {
+        case .materialized(let rows): return rows[r][c]
+        case .relation(let rel): return rel.value(r, c)
+        }
+    }
+
+    /// Every row as values. Reads the whole result: renderers use `rowCount` and `value(_:_:)`.
+    public var rows: [[Value]] {
+        get {
+            switch storage {
+            case .materialized(let r): return r
+            case .relation: return (0..<rowCount).map { r in columns.indices.map { value(r, $0) } }
+            }
+        }
+        set { storage = .materialized(newValue) }
+    }
+
     /// The display text of a cell ("" for null).
-    public func text(_ row: Int, _ column: Int) -> String { graph.display(rows[row][column]) }
+    public func text(_ row: Int, _ column: Int) -> String { graph.display(value(row, column)) }
 
     /// Whether a column holds only numbers (ints or decimals) or nulls: right-aligned in tables,
-    /// unquoted in JSON.
+    /// unquoted in JSON. A relation's column answers from its type.
     public func isNumeric(_ column: Int) -> Bool {
+        if case .relation(let rel) = storage, let t = rel.types[column] {
+            return t == .int || t == .number
+        }
         var any = false
-        for r in rows {
-            switch r[column] {
+        for r in 0..<rowCount {
+            switch value(r, column) {
             case .int, .number: any = true
             case .null: continue
             default: return false
             }
         }
         return any
+    }
+}
+
+/// A relation's selected rows and the accessors of the shown columns: cells are read on demand.
+final class RelationRows: @unchecked Sendable {
+    let kind: Int
+    let rows: [UInt32]
+    let accessors: [Accessor]
+    /// The static type of each column, where one is known.
+    let types: [ValueType?]
+    let evaluator: Evaluator
+    /// Typed column arrays for stored columns (read without a per-cell lookup).
+    let fast: [FastColumn?]
+
+    enum FastColumn {
+        case text([UInt32]), entity([UInt32]), int([Int64]), date([Int64]), number([Double]), name([UInt32])
+    }
+
+    init(graph g: FactGraph, kind k: Int, rows: [UInt32], accessors: [Accessor], types: [ValueType?]) {
+        kind = k
+        self.rows = rows
+        self.accessors = accessors
+        self.types = types
+        evaluator = Evaluator(g: g)
+        let kd = g.kinds[k]
+        fast = accessors.map { a in
+            switch a {
+            case .stored(let c):
+                switch kd.columns[c].type {
+                case .text: return .text(kd.idColumn(c))
+                case .ref: return .entity(kd.idColumn(c))
+                case .int: return .int(kd.intColumn(c))
+                case .date: return .date(kd.intColumn(c))
+                case .number: return .number(kd.numberColumn(c))
+                }
+            case .name: return .name(kd.entityOfRow)
+            default: return nil
+            }
+        }
+    }
+
+    @inline(__always)
+    func value(_ r: Int, _ c: Int) -> Value {
+        let row = Int(rows[r])
+        switch fast[c] {
+        case .text(let col)?: let v = col[row]; return v == Null.id ? .null : .text(v)
+        case .entity(let col)?: let v = col[row]; return v == Null.id ? .null : .entity(v)
+        case .int(let col)?: let v = col[row]; return v == Null.int ? .null : .int(v)
+        case .date(let col)?: let v = col[row]; return v == Null.int ? .null : .date(v)
+        case .number(let col)?: let v = col[row]; return v.isNaN ? .null : .number(v)
+        case .name(let col)?: return .entity(col[row])
+        case nil: return evaluator.value(accessors[c], kind, row)
+        }
+    }
+
+    /// Whether column `c` has a value in some row (stops at the first).
+    func hasValue(_ c: Int) -> Bool {
+        for r in rows.indices where value(r, c) != .null { return true }
+        return false
     }
 }
