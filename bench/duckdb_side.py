@@ -37,7 +37,7 @@ Prints one JSON object on one line, in the shape of factsh-bench's SideResult
     reference   strings: DuckDB version, threads, peak RSS after the loads and after importing
                 duckdb, the extra time and memory of the same ART indexes as sqlite3's
 
---stream MARKER loads the folder, writes MARKER (a file), then runs
+--stream MARKER loads the folder, writes MARKER (a file), waits for a line on standard input, then runs
 COPY (SELECT * FROM awards) TO '/dev/stdout' (FORMAT csv, HEADER), and prints its peak RSS as
 JSON on standard error: factsh-bench reads the rows through a pipe and hashes them.
 """
@@ -138,6 +138,7 @@ def stream(data, marker):
         f.write("ready\n")
     os.rename(marker + ".tmp", marker)
     sys.stdout.flush()
+    sys.stdin.readline()        # factsh-bench says when it is reading
     t0 = time.perf_counter()
     con.execute("COPY (SELECT * FROM awards) TO '/dev/stdout' (FORMAT csv, HEADER)")
     out["seconds"] = time.perf_counter() - t0

@@ -79,7 +79,7 @@ enum DuckDBSide {
         s.timedOut = r.timedOut.contains("Q14")
         s.loadPeakBytes = r.reference["loadOnlyPeakBytes"].flatMap { Int($0) }
         let marker = work + "/duckdb-stream-ready.txt", errPath = work + "/duckdb-stream-err.txt"
-        if let conv = try? Spawn.converse(["python3", script, data, "--stream", marker], before: "", marker: marker, after: "",
+        if let conv = try? Spawn.converse(["python3", script, data, "--stream", marker], before: "", marker: marker, after: "go\n",
                                           stderrPath: errPath, timeout: timeout) {
             s.apply(conv, what: "DuckDB")
             // The script's own peak (VmHWM): wait4's would start at this process's.

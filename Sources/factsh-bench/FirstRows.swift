@@ -1,11 +1,13 @@
 import Foundation
 
-/// "The first rows of any statement reach the terminal within 100 ms": one factsh process
-/// (`--import-csv DATA --format csv --no-headers`, statements on a pipe) is asked each question
-/// in turn; before each, `.once MARKER` and `count provinces` tell when it is idle (the marker
-/// file appears when that statement is done), then the question is sent and the time to the first
-/// byte of its output is taken. A pipe, not a terminal: the time a terminal takes to draw is not
-/// in it, and neither is factsh's choice of format for a terminal.
+/// "The first rows of any statement reach the terminal within 100 ms": a factsh process
+/// (`--import-csv DATA --format csv --no-headers`, statements on a pipe) is asked each question in
+/// turn, and the time from sending it to the first byte of its output is taken. After each
+/// question come `.once MARKER` and `count provinces`: the marker file appears once the question
+/// is done, which tells a question without rows from one still working. A question with no first
+/// byte within the question time-out is a time-out; the process is then killed and a new one
+/// (loading again) goes on with the next question. A pipe, not a terminal: the time a terminal
+/// takes to draw is not in it, and neither is factsh's choice of format for a terminal.
 enum FirstRows {
     struct Result: Codable {
         var seconds: [String: Double] = [:]
@@ -19,8 +21,23 @@ enum FirstRows {
     static func measure(factsh: String, data: String, steps: [(id: String, statement: String)], questionTimeout: Double,
                         loadTimeout: Double, work: String) -> Result {
         var res = Result()
+        var next = 0
+        var processes = 0
+        while next < steps.count && processes < steps.count {
+            processes += 1
+            let before = next
+            next = session(factsh: factsh, data: data, steps: steps, from: next, questionTimeout: questionTimeout,
+                           loadTimeout: loadTimeout, work: work, into: &res)
+            if next == before { break }     // not even loaded
+        }
+        return res
+    }
+
+    /// One factsh process, from step `from`; returns the index of the first step it did not finish.
+    static func session(factsh: String, data: String, steps: [(id: String, statement: String)], from: Int, questionTimeout: Double,
+                        loadTimeout: Double, work: String, into res: inout Result) -> Int {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { res.error = "pipe failed"; return res }
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { res.error = "pipe failed"; return from }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -29,7 +46,7 @@ enum FirstRows {
         posix_spawn_file_actions_addopen(&actions, 2, work + "/first-rows-err.txt", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         for fd in inPipe + outPipe { posix_spawn_file_actions_addclose(&actions, fd) }
         guard let pid = try? Spawn.spawn([factsh, "--import-csv", data, "--format", "csv", "--no-headers"], &actions, env: [:]) else {
-            res.error = "cannot run factsh"; return res
+            res.error = "cannot run factsh"; return from
         }
         close(inPipe[0]); close(outPipe[1])
         signal(SIGPIPE, SIG_IGN)
@@ -55,46 +72,58 @@ enum FirstRows {
         func exists(_ path: String) -> Bool {
             ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0) > 0
         }
-        var ok = true
-        // One more idle marker after the last question: its answer must end too.
-        let all: [(id: String, statement: String)?] = steps.map { $0 } + [nil]
-        for (i, s) in all.enumerated() where ok {
-            let marker = work + "/first-rows-\(i).csv"
-            unlink(marker)
-            send(".once \(marker)\ncount provinces\n")
-            // Idle: the marker appears once everything before it is done (and written).
-            let limit = Spawn.now() + (i == 0 ? loadTimeout : questionTimeout)
-            while !exists(marker) && !eof {
-                if Spawn.now() > limit { ok = false; break }
-                _ = drain(5)
-            }
-            if !ok || eof { if i > 0 { res.timedOut.append(steps[i - 1].id) }; ok = false; break }
+        func idle(_ i: Int) -> String {
+            let m = work + "/first-rows-\(i).csv"
+            unlink(m)
+            return ".once \(m)\ncount provinces\n"
+        }
+        var done = from
+        // Loaded and idle.
+        send(idle(from))
+        let loaded = Spawn.now() + loadTimeout
+        while !exists(work + "/first-rows-\(from).csv") && !eof && Spawn.now() < loaded { _ = drain(5) }
+        if exists(work + "/first-rows-\(from).csv") {
             while drain(0) > 0 {}
-            guard let step = s else { break }
-            let t0 = Spawn.now()
-            send(step.statement + "\n")
-            // The first byte of the answer, or the next marker's turn if there are no rows.
-            let deadline = t0 + questionTimeout
-            var first: Double? = nil
-            while first == nil && !eof && Spawn.now() < deadline {
-                if drain(2) > 0 { first = Spawn.now() - t0 }
+            for i in from..<steps.count {
+                let marker = work + "/first-rows-\(i + 1).csv"
+                let t0 = Spawn.now()
+                send(steps[i].statement + "\n" + idle(i + 1))
+                // The first byte, or the marker first (no rows), or the time-out.
+                var first: Double? = nil
+                var finished = false
+                while first == nil && !eof && Spawn.now() - t0 < questionTimeout {
+                    if drain(2) > 0 { first = Spawn.now() - t0; break }
+                    if exists(marker) {
+                        if drain(0) > 0 { first = Spawn.now() - t0 } else { finished = true }
+                        break
+                    }
+                }
+                if let f = first { res.seconds[steps[i].id] = f } else if finished { res.noRows.append(steps[i].id) } else {
+                    if eof { res.error = "factsh exited during \(steps[i].id)" } else { res.timedOut.append(steps[i].id) }
+                    done = i + 1
+                    break
+                }
+                // The rest of the answer, to the marker.
+                let end = Spawn.now() + questionTimeout
+                while !exists(marker) && !eof && Spawn.now() < end { _ = drain(5) }
+                if !exists(marker) {
+                    if !eof { res.timedOut.append(steps[i].id + " (rest of the answer)") }
+                    done = i + 1
+                    break
+                }
+                while drain(0) > 0 {}
+                done = i + 1
             }
-            if let f = first { res.seconds[step.id] = f } else if eof { ok = false } else {
-                // Either still working, or no rows: the next marker tells which.
-                res.noRows.append(step.id)
-            }
+        } else if !eof {
+            res.error = "factsh did not load within \(Int(loadTimeout)) s"
+        } else {
+            res.error = "factsh exited before loading: " + ((try? String(contentsOfFile: work + "/first-rows-err.txt", encoding: .utf8)) ?? "")
         }
         close(inPipe[1])
-        if ok {
-            let end = Spawn.now() + questionTimeout
-            while !eof && Spawn.now() < end { _ = drain(100) }
-        }
-        if !eof { kill(pid, SIGKILL) }
+        kill(pid, SIGKILL)
         close(outPipe[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // A question listed as "no rows" whose successor never became idle was still working.
-        if let last = res.timedOut.last, let k = res.noRows.firstIndex(of: last) { res.noRows.remove(at: k) }
-        return res
+        return done
     }
 }

@@ -109,6 +109,16 @@ struct Questions {
     /// benchmark computed for them (see README).
     static let noPeer: Set<String> = ["Q13a", "Q13b"]
 
+    /// The keys of question `id`'s checks (they do not depend on the data).
+    static func checkKeys(_ id: String) -> [String] {
+        switch id {
+        case "Q7": return ["Q7.codepoint"]
+        case "Q11": return ["Q11.full"]
+        case "Q12": return ["Q12.hist", "Q12.top"]
+        default: return []
+        }
+    }
+
     /// A query-language string literal.
     static func fq(_ s: String) -> String { s.contains("\"") ? "'\(s)'" : "\"\(s)\"" }
     /// An SQL string literal.

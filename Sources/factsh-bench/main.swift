@@ -137,7 +137,7 @@ func main() throws {
 
     // factsh first: its reference BFS gives the true Q5 length, which bounds SQL's search.
     log("factsh: \(o.loadRuns) imports + 1 + \(runs) runs of each question (time-out \(Int(o.questionTimeout)) s each) …")
-    var fs = try FactshSide.run(data: absData, runs: runs, loadRuns: o.loadRuns, q5Runs: runs, questionTimeout: o.questionTimeout,
+    var fs = try FactshSide.run(data: absData, questions: questions, runs: runs, loadRuns: o.loadRuns, q5Runs: runs, questionTimeout: o.questionTimeout,
                                 loadTimeout: o.timeout, work: work)
     for (k, v) in fs.errors { log("factsh \(k): \(v.prefix(500))") }
     if !fs.timedOut.isEmpty { log("factsh timed out on \(fs.timedOut.joined(separator: ", "))") }
