@@ -39,7 +39,8 @@ enum DuckDBSide {
             let q = questions.question(id, depth: q5Depth)
             // Q5 is slow and Q14 writes every award: only timed runs, as on sqlite3's side.
             let slow = id == "Q5" || q.silent
-            qs.append(["id": id, "sql": q.duckdbSQL ?? q.sql, "runs": id == "Q5" ? q5Runs : runs, "warmup": !slow, "silent": q.silent])
+            qs.append(["id": id, "sql": q.duckdbSQL ?? q.sql, "runs": id == "Q5" ? q5Runs : runs, "warmup": !slow, "silent": q.silent,
+                       "pinyin": Questions.noPeer.contains(id)])
             for c in q.checks { checks.append(["key": c.key, "sql": c.sql]) }
         }
         return try JSONSerialization.data(withJSONObject: ["questions": qs, "checks": checks, "pinyin": pinyinCSV], options: [.sortedKeys])

@@ -61,9 +61,73 @@ enum SQLiteSide {
     static func run(data: String, questions: Questions, pinyinCSV: String, runs: Int, loadRuns: Int, q5Depth: Int, q5Runs: Int,
                     timeout: Double, work: String) throws -> SideResult {
         guard let sqlite = Spawn.which("sqlite3") else { throw BenchError("sqlite3 is not installed (apt-get install sqlite3)") }
-        var script = loadScript(data) + pinyinScript(pinyinCSV)
+        // Q13 searches only name_pinyin, which is not part of the data: it runs in a process of
+        // its own, so that the table is not in the peak memory of the one that answers the rest.
+        let pinyinIDs = Questions.allIDs.filter { Questions.noPeer.contains($0) }
+        let mainIDs = Questions.allIDs.filter { !Questions.noPeer.contains($0) }
+        let (mainScript, checkKeys) = questionScript(mainIDs, questions: questions, runs: runs, q5Depth: q5Depth, q5Runs: q5Runs)
+        let scriptPath = work + "/sqlite-script.sql", outPath = work + "/sqlite-out.txt"
+        try (loadScript(data) + mainScript).write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        let child = try Spawn.run([sqlite, ":memory:"], stdin: scriptPath, stdout: outPath, timeout: timeout)
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        var r = SideResult()
+        r.peakBytes = child.peakBytes
+        var finished = parse(out, into: &r)
+        if child.timedOut {
+            // Whatever was running when time ran out did not finish.
+            for q in mainIDs + checkKeys where !finished.contains(q) && !r.timedOut.contains(q) { r.timedOut.append(q) }
+        }
+
+        let (pyScript, _) = questionScript(pinyinIDs, questions: questions, runs: runs, q5Depth: q5Depth, q5Runs: q5Runs)
+        let pyPath = work + "/sqlite-pinyin.sql", pyOut = work + "/sqlite-pinyin-out.txt"
+        try (".bail off\n.headers off\n.mode csv\n" + pinyinScript(pinyinCSV) + pyScript).write(toFile: pyPath, atomically: true, encoding: .utf8)
+        let py = try Spawn.run([sqlite, ":memory:"], stdin: pyPath, stdout: pyOut, timeout: timeout)
+        var pr = SideResult()
+        finished = parse((try? String(contentsOfFile: pyOut, encoding: .utf8)) ?? "", into: &pr)
+        if py.timedOut { for q in pinyinIDs where !finished.contains(q) { pr.timedOut.append(q) } }
+        for q in pinyinIDs {
+            r.times[q] = pr.times[q]
+            r.rows[q] = pr.rows[q]
+            if let e = pr.errors[q] { r.errors[q] = e }
+        }
+        r.timedOut += pr.timedOut
+
+        if let t = loadSeconds(out) { r.loadRuns.append(t) }
+        var loadPeaks: [Int] = []
+        if !r.loadRuns.isEmpty {
+            let loadPath = work + "/sqlite-load.sql"
+            try loadScript(data).write(toFile: loadPath, atomically: true, encoding: .utf8)
+            for _ in 1..<max(1, loadRuns) {
+                let c = try Spawn.run([sqlite, ":memory:"], stdin: loadPath, stdout: outPath)
+                if let t = loadSeconds((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") { r.loadRuns.append(t) }
+                loadPeaks.append(c.peakBytes)
+            }
+        }
+        if r.loadSeconds == nil { r.errors["load"] = String(out.prefix(2000)) }
+
+        // Q14: its times come from the run above; its rows and peak memory from a process that
+        // loads and streams them through a pipe.
+        var s = StreamResult()
+        s.method = "`.timer on`, `.output /dev/null`, `SELECT * FROM awards;` in `.mode csv`, in the process that answers the questions"
+        s.seconds = r.times["Q14"] ?? []
+        s.timedOut = r.timedOut.contains("Q14")
+        s.loadPeakBytes = loadPeaks.max()
+        let marker = work + "/sqlite-stream-ready.txt"
+        if let conv = try? Spawn.converse([sqlite, ":memory:"], before: loadScript(data) + ".once \(marker)\nSELECT 1;\n", marker: marker,
+                                          after: ".headers on\n.mode csv\nSELECT * FROM awards;\n",
+                                          stderrPath: work + "/sqlite-stream-err.txt", timeout: timeout) {
+            s.peakBytes = conv.child.peakBytes
+            s.apply(conv, what: "sqlite3")
+        }
+        r.stream = s
+        return r
+    }
+
+    /// The statements that run and time `ids` (after a load), and the keys of their checks.
+    static func questionScript(_ ids: [String], questions: Questions, runs: Int, q5Depth: Int, q5Runs: Int) -> (String, [String]) {
+        var script = ""
         var checkKeys: [String] = []
-        for id in Questions.allIDs {
+        for id in ids {
             let q = questions.question(id, depth: q5Depth)
             let n = id == "Q5" ? q5Runs : runs
             let k = repetitions(q, scale: questions.p.scale)
@@ -90,14 +154,12 @@ enum SQLiteSide {
                 checkKeys.append(c.key)
             }
         }
-        script += ".print @@END\n"
-        let scriptPath = work + "/sqlite-script.sql", outPath = work + "/sqlite-out.txt"
-        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        let child = try Spawn.run([sqlite, ":memory:"], stdin: scriptPath, stdout: outPath, timeout: timeout)
-        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        return (script + ".print @@END\n", checkKeys)
+    }
 
-        var r = SideResult()
-        r.peakBytes = child.peakBytes
+    /// Reads the output of a `questionScript` run into `r`; returns the questions and checks that
+    /// finished.
+    static func parse(_ out: String, into r: inout SideResult) -> Set<String> {
         var current: String? = nil
         var runRows: [[String]] = []
         var firstRun = Set<String>()
@@ -137,39 +199,7 @@ enum SQLiteSide {
             }
             if !line.isEmpty { runRows.append(parseCSVLine(line)) }
         }
-        if let t = loadSeconds(out) { r.loadRuns.append(t) }
-        var loadPeaks: [Int] = []
-        if !r.loadRuns.isEmpty {
-            let loadPath = work + "/sqlite-load.sql"
-            try loadScript(data).write(toFile: loadPath, atomically: true, encoding: .utf8)
-            for _ in 1..<max(1, loadRuns) {
-                let c = try Spawn.run([sqlite, ":memory:"], stdin: loadPath, stdout: outPath)
-                if let t = loadSeconds((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "") { r.loadRuns.append(t) }
-                loadPeaks.append(c.peakBytes)
-            }
-        }
-        if child.timedOut {
-            // Whatever was running when time ran out did not finish.
-            for q in Questions.allIDs + checkKeys where !finished.contains(q) && !r.timedOut.contains(q) { r.timedOut.append(q) }
-        }
-        if r.loadSeconds == nil { r.errors["load"] = String(out.prefix(2000)) }
-
-        // Q14: its times come from the run above; its rows and peak memory from a process that
-        // loads and streams them through a pipe.
-        var s = StreamResult()
-        s.method = "`.timer on`, `.output /dev/null`, `SELECT * FROM awards;` in `.mode csv`, in the process that answers the questions"
-        s.seconds = r.times["Q14"] ?? []
-        s.timedOut = r.timedOut.contains("Q14")
-        s.loadPeakBytes = loadPeaks.max()
-        let marker = work + "/sqlite-stream-ready.txt"
-        if let conv = try? Spawn.converse([sqlite, ":memory:"], before: loadScript(data) + ".once \(marker)\nSELECT 1;\n", marker: marker,
-                                          after: ".headers on\n.mode csv\nSELECT * FROM awards;\n",
-                                          stderrPath: work + "/sqlite-stream-err.txt", timeout: timeout) {
-            s.peakBytes = conv.child.peakBytes
-            s.apply(conv, what: "sqlite3")
-        }
-        r.stream = s
-        return r
+        return finished
     }
 
     /// How many times a timed run repeats a question so that it lasts some 50 ms at the issue's

@@ -97,7 +97,17 @@ func fmtMs(_ s: Double?) -> String {
 func fmtMB(_ b: Int?) -> String { b.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "—" }
 
 func main() throws {
-    let o = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+    let args = Array(CommandLine.arguments.dropFirst())
+    if args.first == "--write-pinyin", args.count == 3 {
+        print(try NamePinyin.write(data: args[1], to: args[2]))
+        return
+    }
+    if args.first == "--generate", args.count == 4, let scale = Int(args[1]), let seed = Int(args[2]) {
+        let p = try Generator.generate(scale: scale, seed: seed, out: args[3])
+        print(p.gen_seconds ?? 0)
+        return
+    }
+    let o = try Options.parse(args)
     if let data = o.child {
         try FactshSide.child(.init(data: data, out: o.childOut!, runs: o.runs, loadRuns: o.loadRuns, q5Runs: o.q5Runs ?? o.runs,
                                    questionTimeout: o.questionTimeout, skip: o.skip))
@@ -118,8 +128,11 @@ func main() throws {
         if r.status != 0 { throw BenchError("gen.py failed; see \(data)/gen.log") }
         params = try JSONDecoder().decode(Generator.Params.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/params.json")))
     } else {
+        // In a child process, so that this one's peak memory stays small (see NamePinyin).
         log("generating scale \(o.scale), seed \(o.seed) into \(data) …")
-        params = try Generator.generate(scale: o.scale, seed: o.seed, out: data)
+        let r = try Spawn.run([Spawn.selfPath, "--generate", String(o.scale), String(o.seed), data], stdout: "/dev/null")
+        if r.status != 0 { throw BenchError("generating failed (exit \(r.status))") }
+        params = try JSONDecoder().decode(Generator.Params.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/params.json")))
         log("generated in \(params.gen_seconds ?? 0) s")
     }
     let absData = data.hasPrefix("/") ? data : fm.currentDirectoryPath + "/" + data
@@ -133,7 +146,10 @@ func main() throws {
 
     // Q13's peers search a pinyin column that SQL cannot compute: the benchmark writes it.
     let pinyinCSV = work + "/name_pinyin.csv"
-    let pinyinRows = try NamePinyin.write(data: absData, to: pinyinCSV)
+    let pinyinRows = try NamePinyin.writeInChild(data: absData, to: pinyinCSV, work: work)
+    // A child's ru_maxrss (wait4) starts at its parent's peak on Linux: this is the floor.
+    let ownPeak = FactshSide.peakRSSBytes()
+    log("factsh-bench's own peak RSS: \(fmtMB(ownPeak))")
 
     // factsh first: its reference BFS gives the true Q5 length, which bounds SQL's search.
     log("factsh: \(o.loadRuns) imports + 1 + \(runs) runs of each question (time-out \(Int(o.questionTimeout)) s each) …")
@@ -183,7 +199,8 @@ func main() throws {
     let startup = Startup.measure(factsh: factshExe, runs: max(runs, 5), work: work)
     print(Report(scale: params.scale, seed: params.seed, runs: runs, q5Runs: q5Runs, loadRuns: o.loadRuns, timeout: o.timeout,
                  questionTimeout: o.questionTimeout, date: date, sqlite: sq, factsh: fs, duckdb: dk, duckdbSkipped: duckdbSkipped,
-                 factshStream: stream, startup: startup, firstRows: firstRows, questions: questions, pinyinRows: pinyinRows).markdown())
+                 factshStream: stream, startup: startup, firstRows: firstRows, questions: questions, pinyinRows: pinyinRows,
+                 benchPeakBytes: ownPeak).markdown())
 }
 
 do {
