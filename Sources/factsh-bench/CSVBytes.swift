@@ -144,7 +144,7 @@ enum NamePinyin {
     /// Writes the file; returns its number of rows.
     @discardableResult
     static func write(data: String, to path: String) throws -> Int {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let h = FileHandle(forWritingAtPath: path) else { throw BenchError("cannot write \(path)") }
         defer { try? h.close() }
         var out = "name,entity,pinyin,initials\n"

@@ -161,7 +161,7 @@ enum FactshSide {
                     loadTimeout: Double, work: String) throws -> SideResult {
         var result = SideResult()
         var skip = Set<String>()
-        var peak = 0
+        var peak = 0, questionPeak = 0
         for attempt in 0..<20 {
             let out = work + "/factsh-\(attempt).json"
             let logPath = work + "/factsh-log-\(attempt).txt"
@@ -202,7 +202,8 @@ enum FactshSide {
             if child.status == 0 && r?.reference["complete"] == "yes" { break }
             // Killed or crashed: the question it was on did not finish.
             let log = ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(500)
-            let q = running.split(separator: ".").first.map(String.init) ?? running
+            // A child stopped on a question (not a check) held that question's memory: it counts.
+            if !running.contains(".") { questionPeak = max(questionPeak, child.peakBytes) }
             if child.timedOut {
                 result.timedOut.append(running)
                 result.reference["\(running).killed"] = "the engine did not stop at the time-out; the child was killed"
@@ -221,10 +222,11 @@ enum FactshSide {
             let keys = Questions.engineIDs + Questions.engineIDs.flatMap { id in Questions.checkKeys(id) }
             for k in keys where r?.rows[k] != nil || r?.errors[k] != nil || r?.timedOut.contains(k) == true { skip.insert(k) }
             skip.insert(running)
-            _ = q
         }
-        // The peak of loads and questions (VmHWM before the checks); wait4's if that is missing.
-        result.peakBytes = result.reference["peakAfterQueriesBytes"].flatMap { Int($0) } ?? peak
+        // The peak of loads and questions: VmHWM before the checks, or wait4's of a child stopped
+        // on a question.
+        let beforeChecks = result.reference["peakAfterQueriesBytes"].flatMap { Int($0) } ?? 0
+        result.peakBytes = max(beforeChecks, questionPeak) > 0 ? max(beforeChecks, questionPeak) : peak
         result.reference["childPeakMB"] = String(peak / 1_048_576)
         return result
     }
