@@ -356,7 +356,7 @@ struct References {
         guard let a = awards else { return nil }
         var counts: [EntityID: Int] = [:]
         for e in graph.kinds[a.kind].idColumn(a.enterprise) where e != Null.id { counts[e, default: 0] += 1 }
-        typealias Entry = (key: [UInt32], scalars: [UInt32], name: String, n: Int)
+        typealias Entry = (key: [UInt8], scalars: [UInt32], name: String, n: Int)
         func less(_ x: Entry, _ y: Entry) -> Bool {
             x.key != y.key ? x.key.lexicographicallyPrecedes(y.key) : x.scalars.lexicographicallyPrecedes(y.scalars)
         }
