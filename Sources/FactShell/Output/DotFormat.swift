@@ -44,10 +44,10 @@ public struct DotFormat: OutputFormat {
             var seenNodes: Set<String> = []
             var edges: [String] = []
             var seenEdges: Set<String> = []
-            for r in 0..<o.visibleRowCount(table.rows.count) {
+            for r in 0..<o.visibleRowCount(table.rowCount) {
                 var previous: String?
                 for c in 0..<table.columns.count {
-                    guard case .entity = table.rows[r][c] else { continue }
+                    guard case .entity = table.value(r, c) else { continue }
                     let node = Self.id(table.text(r, c))
                     if seenNodes.insert(node).inserted { nodes.append(node) }
                     if let p = previous {
@@ -59,7 +59,7 @@ public struct DotFormat: OutputFormat {
             }
             for node in nodes { out += "  " + node + ";\n" }
             for edge in edges { out += "  " + edge + ";\n" }
-            hidden = o.hiddenRowsLine(total: table.rows.count)
+            hidden = o.hiddenRowsLine(total: table.rowCount)
         }
         if let h = hidden { out += "  // " + h + "\n" }
         if let note = table.note {

@@ -20,7 +20,7 @@ public struct JSONFormat: OutputFormat {
     public init() {}
 
     public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
-        let shown = o.visibleRowCount(table.rows.count)
+        let shown = o.visibleRowCount(table.rowCount)
         if shown == 0 { return "[]\n" }
         let keys = JSONText.keys(table)
         var out = "[\n"
@@ -46,7 +46,7 @@ public struct JSONLinesFormat: OutputFormat {
     public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
         let keys = JSONText.keys(table)
         var out = ""
-        for r in 0..<o.visibleRowCount(table.rows.count) {
+        for r in 0..<o.visibleRowCount(table.rowCount) {
             JSONText.object(table, r, keys, into: &out)
             out += "\n"
         }
@@ -71,7 +71,7 @@ enum JSONText {
             if c > 0 { out += "," }
             out += keys[c]
             out += ":"
-            switch table.rows[r][c] {
+            switch table.value(r, c) {
             case .null: out += "null"
             case .int(let i): out += String(i)
             case .number(let d): out += d.isFinite ? FactGraph.formatNumber(d) : "null"

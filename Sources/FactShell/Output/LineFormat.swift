@@ -23,7 +23,7 @@ public struct LineFormat: OutputFormat {
 
     public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
         let n = table.columns.count
-        let total = table.rows.count
+        let total = table.rowCount
         let shown = n > 0 ? o.visibleRowCount(total) : 0
         let names = table.columns.map(CellText.printable)
         let nameWidth = names.map(CellText.width).max() ?? 0

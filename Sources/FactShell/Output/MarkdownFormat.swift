@@ -20,7 +20,7 @@ public struct MarkdownFormat: OutputFormat {
 
     public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
         let n = table.columns.count
-        let total = table.rows.count
+        let total = table.rowCount
         let shown = o.visibleRowCount(total)
         var out = ""
         if n > 0 {

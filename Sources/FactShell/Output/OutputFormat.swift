@@ -192,7 +192,7 @@ extension OutputFormat {
         if o.headers {
             out += table.columns.map(field).joined(separator: separator) + "\n"
         }
-        for r in 0..<o.visibleRowCount(table.rows.count) {
+        for r in 0..<o.visibleRowCount(table.rowCount) {
             for c in 0..<n {
                 if c > 0 { out += separator }
                 out += field(table.text(r, c))

@@ -53,7 +53,7 @@ public struct TableFormat: OutputFormat {
 
     public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
         let n = table.columns.count
-        let total = table.rows.count
+        let total = table.rowCount
         let shown = o.visibleRowCount(total)
         var out = ""
 
@@ -70,7 +70,7 @@ public struct TableFormat: OutputFormat {
                 var row: [Cell] = []
                 row.reserveCapacity(n)
                 for c in 0..<n {
-                    if case .null = table.rows[r][c] {
+                    if case .null = table.value(r, c) {
                         row.append(Cell(o.color ? "null" : "", isNull: true))
                     } else {
                         row.append(Cell(CellText.printable(table.text(r, c))))
