@@ -767,6 +767,31 @@ final class KeyCoder {
         var out: [Int64?] = []
         out.reserveCapacity(values.count)
         var scale = 0   // 1: names and texts (ranks), 2: numbers, 3: dates
+        // A few thousand names are ranked among themselves; the graph's rank table (built once,
+        // seconds at a million names) only for more, or when it is there already.
+        if values.count <= 20_000 && !g.derived.has(CollationRankTable.self) {
+            var texts: [(Int, UInt32)] = []
+            for (i, v) in values.enumerated() {
+                switch v {
+                case .entity(let e): texts.append((i, g.entityName[Int(e)]))
+                case .text(let t): texts.append((i, t))
+                default: break
+                }
+            }
+            if !texts.isEmpty {
+                guard texts.count == values.count - values.filter({ $0 == .null }).count else { return nil }
+                let keyed = texts.map { t -> (Int, [UInt8]) in
+                    var key: [UInt8] = []
+                    g.strings.withBytes(t.1) { p in
+                        if collation == .pinyin { CollationKey.append(p, to: &key) } else { key.append(contentsOf: p) }
+                    }
+                    return (t.0, key)
+                }.sorted { x, y in x.1.withUnsafeBytes { p in y.1.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } } }
+                out = [Int64?](repeating: nil, count: values.count)
+                for (rank, (i, _)) in keyed.enumerated() { out[i] = Int64(rank) }
+                return out
+            }
+        }
         let rank = ranks.table(collation)
         func same(_ s: Int) -> Bool {
             if scale == 0 { scale = s }
