@@ -340,6 +340,7 @@ public struct FactsReader {
             else if c == 0x2D && i == 0 {}
             else { return false }
         }
-        return digits > 0 && dots <= 1 && Double(s) != nil
+        // A number with hundreds of digits parses to infinity, which no file can write back.
+        return digits > 0 && dots <= 1 && (Double(s)?.isFinite ?? false)
     }
 }

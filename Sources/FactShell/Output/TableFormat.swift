@@ -51,7 +51,7 @@ public struct TableFormat: OutputFormat {
         var singleWidth: Int?   // set when there is one line whose width is known
     }
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let n = table.columns.count
         let total = table.rows.count
         let shown = o.visibleRowCount(total)
@@ -67,6 +67,7 @@ public struct TableFormat: OutputFormat {
             var cells: [[Cell]] = []
             cells.reserveCapacity(shown)
             for r in 0..<shown {
+                if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
                 var row: [Cell] = []
                 row.reserveCapacity(n)
                 for c in 0..<n {
@@ -114,7 +115,8 @@ public struct TableFormat: OutputFormat {
                         widest[c] = max(widest[c], w)
                     }
                 }
-                for row in cells {
+                for (r, row) in cells.enumerated() {
+                    if r % 4096 == 4095 { try sink.write("") }
                     var laid: [Laid] = []
                     laid.reserveCapacity(n)
                     for c in 0..<n {
@@ -171,6 +173,7 @@ public struct TableFormat: OutputFormat {
             for r in 0..<cells.count {
                 if r > 0 && multiLine { out += middleRule }
                 emitRow(rowsLaid[r], cells[r], bold: false)
+                if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
             }
             out += rule("└", "┴", "┘")
         }
@@ -178,7 +181,7 @@ public struct TableFormat: OutputFormat {
         if let hidden = o.hiddenRowsLine(total: total) { out += hidden + "\n" }
         if o.footer { out += total == 1 ? "(1 row)\n" : "(\(total) rows)\n" }
         if let note = table.note { out += CellText.printable(note) + "\n" }
-        return out
+        try sink.write(out)
     }
 
     /// Display width of cell text: its widest line.
