@@ -75,6 +75,7 @@ public enum FactsWriter {
     ///     decimal(0.00001)   // "0.00001"
     ///     decimal(1.5e20)    // "150000000000000000000"
     ///     decimal(2.0)       // "2"
+    ///     decimal(-0.0)      // "-0"
     public static func decimal(_ d: Double) -> String? {
         guard d.isFinite else { return nil }
         // Swift's description is the shortest digit string that reads back to `d`; move its
@@ -112,7 +113,7 @@ public enum FactsWriter {
         while fraction.hasSuffix("0") { fraction.removeLast() }
         if whole.isEmpty { whole = "0" }
         let body = fraction.isEmpty ? whole : whole + "." + fraction
-        return negative && body != "0" ? "-" + body : body
+        return negative ? "-" + body : body   // "-0" too: -0.0 reads back as -0.0
     }
 
     /// A date as the reader takes it: a four-digit year (0024, not 24), then -MM and -DD when

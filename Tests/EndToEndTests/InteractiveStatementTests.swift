@@ -30,14 +30,20 @@ struct InteractiveStatementTests {
         return dir
     }
 
-    /// gen.py's graph at scale 100,000 (500,000 awards), made once per test run.
+    /// gen.py's graph at scale 100,000 (500,000 awards), made once and kept in the build
+    /// folder (`.build/test-data`, ignored by git) for later runs.
     static let genGraph100k: Result<URL, Error> = Result {
         let python = try FactshProcess.require("python3")
         let genPy = SQLiteAgreementTests.genPy
         try #require(FileManager.default.fileExists(atPath: genPy), "\(genPy) is missing")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("factsh-g100k-\(getpid())")
-        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("awards.csv").path) {
+        let dir = FactshProcess.packageRoot.appendingPathComponent(".build/test-data/gen-100000")
+        let done = dir.appendingPathComponent(".complete")
+        if !FileManager.default.fileExists(atPath: done.path) {
+            try? FileManager.default.removeItem(at: dir)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             _ = try SQLiteAgreementTests.run(python, [genPy, "--scale", "100000", "--out", dir.path])
+            try #require(FileManager.default.fileExists(atPath: dir.appendingPathComponent("awards.csv").path), "gen.py made no awards.csv")
+            FileManager.default.createFile(atPath: done.path, contents: Data())
         }
         return dir
     }
