@@ -265,7 +265,9 @@ public struct FactsReader {
             let names = b.kinds.flatMap { [$0.name, $0.plural] } + ["kind"]
             throw LineError(offset: first.start, problem: .unknownKind(first.text, suggestions: Suggest.nearest(to: first.text, among: names)))
         }
-        let kind = b.kinds[k]
+        // The kind's shape only: a copy of the whole `Kind` alive while rows are added would
+        // make every added row copy the kind's columns (a load quadratic in the rows).
+        let kind = KindShape(b.kinds[k])
         var i = 1
         let startsPair = { (j: Int) -> Bool in j + 1 < toks.count && toks[j + 1].kind == .equals }
         var row: Int
@@ -344,7 +346,7 @@ public struct FactsReader {
 
     /// Validates `COLUMN=VALUE` pairs and provenance tokens from `from` on, without changing
     /// anything.
-    func checkPairs(_ toks: [Token], from: Int, kind: Kind) throws {
+    func checkPairs(_ toks: [Token], from: Int, kind: KindShape) throws {
         var i = from
         var seen = Set<String>()
         while i < toks.count {
@@ -388,6 +390,19 @@ public struct FactsReader {
             }
             i += 3
         }
+    }
+
+    /// What the reader needs of a kind: its name, role and columns.
+    struct KindShape {
+        let name: String
+        let role: KindRole
+        let columns: [Column]
+        init(_ kind: Kind) {
+            name = kind.name
+            role = kind.role
+            columns = kind.columns
+        }
+        func columnIndex(named n: String) -> Int? { columns.firstIndex { $0.name == n } }
     }
 
     static func isDecimal(_ s: String) -> Bool {

@@ -1,5 +1,5 @@
-/// Writes a graph in the canonical `.facts` form (docs/FORMAT.md): declarations first, each
-/// kind after the kinds its columns refer to (the reader knows only kinds declared above), then
+/// Writes a graph in the canonical `.facts` form (docs/FORMAT.md): every declaration first, in
+/// the graph's order (a column may name a kind declared below it), then
 /// facts kind by kind, columns in declared order, values quoted only when they must be, and
 /// numbers as plain decimals (`0.00001`, not `1e-05`) that read back to the same `Double`.
 public enum FactsWriter {
@@ -46,27 +46,12 @@ public enum FactsWriter {
         return out
     }
 
-    /// The kinds to declare (all but `source`, which every graph has), each after the kinds
-    /// its reference columns name: the graph's own order where it allows, so a graph read from
-    /// a file keeps its order. Kinds that refer to each other in a cycle cannot be written in
-    /// an order the reader accepts; they come last, in the graph's order.
-    /// - Complexity: O(k²) for k kinds.
+    /// The kinds to declare: all but `source` (every graph has it), in the graph's own order, so
+    /// the graph read back lists them as this one does. A column may name a kind declared
+    /// further down (the reader looks ahead in the file), which kinds that refer to each other
+    /// need, and which a graph imported from CSV has (gen.py's `honors.csv` names departments).
     static func declarationOrder(_ g: FactGraph) -> [Int] {
-        var remaining = g.kinds.indices.filter { $0 != g.sourceKind }
-        var declared = Set([g.sourceKind])
-        var order: [Int] = []
-        while !remaining.isEmpty {
-            let ready = remaining.firstIndex { k in
-                g.kinds[k].columns.allSatisfy { c in
-                    if case .ref(.kind(let target)) = c.type { return target == k || declared.contains(target) }
-                    return true
-                }
-            }
-            let next = remaining.remove(at: ready ?? 0)
-            order.append(next)
-            declared.insert(next)
-        }
-        return order
+        g.kinds.indices.filter { $0 != g.sourceKind }
     }
 
     /// `d` as a plain decimal (digits, at most one point, an optional leading minus: the form

@@ -221,9 +221,9 @@ public final class ShellSession: ShellEngine {
         if timer && !isCommand {
             let c1 = FileIO.cpuTimes()
             let line = String.runTime(real: FileIO.now() - t0, user: c1.0 - c0.0, sys: c1.1 - c0.1)
-            // On the screen, never in a file: standard output unless it is a file (or the
-            // results go to one), else standard error.
-            if outputFile == nil && !stdoutIsFile {
+            // On the screen, never in a file: standard output (even while results go to an
+            // .output file), unless standard output is itself a file, then standard error.
+            if !stdoutIsFile {
                 factsh_write_stdout(line)
             } else {
                 factsh_write_stderr(line)
