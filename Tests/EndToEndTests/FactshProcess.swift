@@ -64,10 +64,12 @@ enum FactshProcess {
 
     /// Runs `factsh`; `signal` (if given) is sent `after` seconds; a run still going after
     /// `timeout` seconds is killed (and the test sees `status` -1). With `keepInputOpen`,
-    /// standard input stays open (the child waits on it) until the child ends.
+    /// standard input stays open (the child waits on it) until the child ends. With
+    /// `signalAfterOutput`, the signal waits (after the delay) until that many bytes of
+    /// standard output have come.
     static func run(_ arguments: [String], input: Data?, directory: URL? = nil, environment extra: [String: String] = [:],
                     signal: Int32? = nil, after delay: Double = 0, timeout: Double = 120,
-                    keepInputOpen: Bool = false) throws -> Result {
+                    keepInputOpen: Bool = false, signalAfterOutput: Int? = nil) throws -> Result {
         let p = Process()
         p.executableURL = try binary()
         p.arguments = arguments
@@ -83,13 +85,28 @@ enum FactshProcess {
         p.standardError = err
         p.standardInput = inp
         try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }
+        final class Box: @unchecked Sendable {
+            private var bytes = Data()
+            private let lock = NSLock()
+            var data: Data { lock.lock(); defer { lock.unlock() }; return bytes }
+            var count: Int { lock.lock(); defer { lock.unlock() }; return bytes.count }
+            func append(_ d: Data) { lock.lock(); bytes.append(d); lock.unlock() }
+        }
         let outBox = Box(), errBox = Box()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { errBox.append(err.fileHandleForReading.readDataToEndOfFile()); group.leave() }
         group.enter()
-        DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            // In pieces, so that a test can wait for output to start.
+            let h = out.fileHandleForReading
+            while true {
+                let d = h.availableData
+                if d.isEmpty { break }
+                outBox.append(d)
+            }
+            group.leave()
+        }
         // Write standard input from another thread, so a child that does not read it (or
         // writes much first) cannot block us.
         let writer = inp.fileHandleForWriting
@@ -104,6 +121,11 @@ enum FactshProcess {
         var signalledAt: Date? = nil
         if let signal {
             usleep(useconds_t(delay * 1_000_000))
+            if let bytes = signalAfterOutput {
+                // Wait until that much output came (the run is printing), within the timeout.
+                let limit = Date().addingTimeInterval(timeout)
+                while outBox.count < bytes && p.isRunning && Date() < limit { usleep(1_000) }
+            }
             signalledAt = Date()
             kill(p.processIdentifier, signal)
         }
