@@ -282,7 +282,8 @@ import Glibc
         var input = Data()
         var delay = 1.5
         switch stage {
-        case "loading": args += ["-c", "count awards"]; delay = 0.1
+        case "loading":   // a 2-second load of a .facts file
+            args = ["--graph", try InteractiveStatementTests.genGraph100kFacts.get().path, "-c", "count awards"]; delay = 0.5
         case "running": input = Data("awards order by enterprise\ncount awards\n".utf8)
         case "printing": args += ["-c", "awards", "-c", "count awards"]; delay = 0   // signalled once rows flow
         default: input = Data("count awards\n".utf8); delay = 1.0   // then waits on the open standard input
