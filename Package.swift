@@ -8,6 +8,8 @@ import PackageDescription
 //   CLibEdit     — system library target for libedit (+ fixed-argument shims, no state)
 //   CSignals     — the process's signal flags and handlers, in one real C file
 //   BuiltinGraph — the built-in graph, embedded in the binary
+//   ChineseText  — text decoding (UTF-8/GB18030), traditional→simplified, full-width (a leaf)
+//   FactIngest   — press releases → candidate facts (rules, gazetteer, honor lexicon)
 //   factsh       — the command line
 //   factsh-bench — the benchmark against sqlite3
 let package = Package(
@@ -21,20 +23,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "FactGraph"),
+        .target(name: "FactGraph", dependencies: ["ChineseText"]),
+        .target(name: "ChineseText"),
+        .target(name: "FactIngest", dependencies: ["ChineseText", "FactGraph"]),
         .target(name: "BuiltinGraph", dependencies: ["FactGraph"], resources: [.embedInCode("builtin.facts")]),
-        .target(name: "FactQuery", dependencies: ["FactGraph"]),
+        .target(name: "FactQuery", dependencies: ["FactGraph", "ChineseText"]),
         .systemLibrary(
             name: "CLibEdit",
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "CSignals", linkerSettings: [.linkedLibrary("edit")]),
-        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit", "CSignals"]),
+        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit", "CSignals", "FactIngest"]),
         .executableTarget(
             name: "factsh",
             dependencies: [
-                "FactShell", "FactGraph", "FactQuery", "BuiltinGraph",
+                "FactShell", "FactGraph", "FactQuery", "BuiltinGraph", "FactIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +51,8 @@ let package = Package(
         .testTarget(name: "FactQueryTests", dependencies: ["FactQuery", "FactGraph", "BuiltinGraph"]),
         .testTarget(name: "FactShellTests", dependencies: ["FactShell", "FactQuery", "FactGraph", "BuiltinGraph"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "ChineseTextTests", dependencies: ["ChineseText"]),
+        .testTarget(name: "FactIngestTests", dependencies: ["FactIngest", "ChineseText", "FactGraph", "BuiltinGraph"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

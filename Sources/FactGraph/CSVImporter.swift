@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ChineseText
 
 /// Loads a folder of CSV files (docs/CSV.md) as a graph, all or nothing.
 ///
@@ -23,6 +24,68 @@ import Darwin
 public enum CSVImporter {
     /// Loads every `*.csv` file of `directory` into a new graph, or into a copy of `base`.
     public static func load(directory: String, extending base: FactGraph? = nil) throws(LoadFailure) -> FactGraph {
+        do {
+            return try loadOnce(directory: directory, extending: base, decoded: [:])
+        } catch {
+            // Files saved by a Chinese-locale spreadsheet are GB18030 without a byte-order mark:
+            // those that are not UTF-8 are decoded (into temporary UTF-8 copies) and the folder is
+            // read again. Neither UTF-8 nor GB18030 is an error that names the file.
+            let files = Set(error.errors.filter { $0.problem == .invalidUTF8 }.map(\.position.file))
+            guard !files.isEmpty else { throw error }
+            var decoded: [String: String] = [:]
+            var problems: [LoadError] = []
+            defer { for t in decoded.values { unlink(t) } }
+            for f in files.sorted() {
+                switch decodeGB18030(f) {
+                case .success(let tmp): decoded[f] = tmp
+                case .failure(let e):
+                    // The file is neither: say so, then where its UTF-8 goes wrong.
+                    problems.append(e)
+                    problems += error.errors.filter { $0.position.file == f && $0.problem == .invalidUTF8 }
+                }
+            }
+            if !problems.isEmpty { throw LoadFailure(problems) }
+            return try loadOnce(directory: directory, extending: base, decoded: decoded)
+        }
+    }
+
+    /// A UTF-8 copy of a GB18030 file in a temporary file, or the error naming the file.
+    static func decodeGB18030(_ path: String) -> Result<String, LoadError> {
+        func fail(_ what: String) -> Result<String, LoadError> {
+            .failure(LoadError(SourcePosition(file: path, line: 0, column: 0), .io(what)))
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return fail("cannot open: \(String(cString: strerror(errno)))") }
+        var st = stat()
+        fstat(fd, &st)
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var got = 0
+        while got < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(got)) }
+            if n <= 0 { break }
+            got += n
+        }
+        close(fd)
+        guard case .success(let text) = GB18030.decode(Array(bytes[0..<got])) else {
+            return fail("neither UTF-8 nor GB18030 text")
+        }
+        var template = Array("/tmp/factsh-csv-XXXXXX".utf8CString)
+        let out = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard out >= 0 else { return fail("cannot make a temporary copy: \(String(cString: strerror(errno)))") }
+        let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var utf8 = Array(text.utf8)
+        var off = 0
+        while off < utf8.count {
+            let n = utf8.withUnsafeMutableBytes { write(out, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { close(out); unlink(tmp); return fail("cannot write a temporary copy") }
+            off += n
+        }
+        close(out)
+        utf8 = []
+        return .success(tmp)
+    }
+
+    static func loadOnce(directory: String, extending base: FactGraph?, decoded: [String: String]) throws(LoadFailure) -> FactGraph {
         // While loading, every allocation of 1 MB or more gets its own mapping, so that the big
         // buffers a load drops (parts of columns, names, scan buffers) go back to the system
         // instead of staying as holes in the heap: about 60 MB less peak memory at a million
@@ -31,6 +94,7 @@ public enum CSVImporter {
         CSVMalloc.set(mmapThreshold: 1 << 20, trimThreshold: 128 << 10)
         defer { CSVMalloc.set(mmapThreshold: 32 << 20, trimThreshold: 64 << 20) }
         var importer = Importer(directory: directory, base: base)
+        importer.decoded = decoded
         return try importer.run()
     }
 
@@ -65,7 +129,10 @@ public enum CSVImporter {
 
 /// One file's header and what its columns become.
 struct CSVFilePlan {
+    /// The file as the user named it (in messages).
     var path: String
+    /// The file to read: `path`, or a decoded UTF-8 copy of it.
+    var dataPath: String
     var stem: String
     var singular: String
     var role: KindRole
@@ -73,6 +140,9 @@ struct CSVFilePlan {
     var ops: [CSVCellOp]
     /// For `.text` columns of named files that are declared references: the target kind.
     var declaredTarget: [Int?]
+    /// Columns named after the file's own kind: references only if every value names a row of
+    /// this file (a parent company), else plain columns (`price` in `prices.csv`).
+    var selfNamed: [Bool] = []
     var dataStart: Int
     var dataLine: Int
     var fileSize: Int
@@ -83,6 +153,7 @@ struct CSVFilePlan {
 enum CSVFinalColumn {
     case ids([UInt32], ColumnType)
     case ints([Int64])
+    case numbers([Double])
 }
 
 struct Importer {
@@ -93,6 +164,8 @@ struct Importer {
     var kindNames: [String] = []
     var kindRoles: [KindRole] = []
     var tooMany = false
+    /// Files read from decoded UTF-8 copies (GB18030 originals).
+    var decoded: [String: String] = [:]
 
     init(directory: String, base: FactGraph?) {
         self.directory = directory
@@ -217,7 +290,8 @@ struct Importer {
 
     mutating func readHeader(_ name: String) {
         let path = filePath(name)
-        let fd = open(path, O_RDONLY)
+        let dataPath = decoded[path] ?? path
+        let fd = open(dataPath, O_RDONLY)
         guard fd >= 0 else { report(path, 0, .io("cannot open: \(String(cString: strerror(errno)))")); return }
         defer { close(fd) }
         var st = stat()
@@ -258,7 +332,7 @@ struct Importer {
         if role == .relation && (lower.contains("aliases") || lower.contains("aka")) {
             report(path, 1, .missingHeader("'aliases' needs a 'name' column")); return
         }
-        plans.append(CSVFilePlan(path: path, stem: stem, singular: CSVImporter.singular(stem), role: role,
+        plans.append(CSVFilePlan(path: path, dataPath: dataPath, stem: stem, singular: CSVImporter.singular(stem), role: role,
                                  columnNames: header, ops: [], declaredTarget: [], dataStart: end, dataLine: line,
                                  fileSize: size))
     }
@@ -318,18 +392,22 @@ struct Importer {
         for i in plans.indices {
             var ops: [CSVCellOp] = []
             var targets: [Int?] = []
+            var selfNamed: [Bool] = []
             let named = plans[i].role.isNamed
             for c in plans[i].columnNames {
                 let lc = c.lowercased()
                 var target: Int? = namedBySingular[lc].map { plans[$0].kindIndex }
                 if target == nil { target = baseTarget(lc) }
+                selfNamed.append(target == plans[i].kindIndex)
                 if named && lc == "name" { ops.append(.name); targets.append(nil) }
                 else if named && (lc == "aliases" || lc == "aka") { ops.append(.aliases); targets.append(nil) }
+                else if target == plans[i].kindIndex { ops.append(.value); targets.append(nil) }
                 else if let t = target { ops.append(named ? .text : .ref(t)); targets.append(t) }
                 else { ops.append(.value); targets.append(nil) }
             }
             plans[i].ops = ops
             plans[i].declaredTarget = targets
+            plans[i].selfNamed = selfNamed
         }
     }
 
@@ -349,7 +427,7 @@ struct Importer {
 
     // MARK: scanning
 
-    func openFile(_ plan: CSVFilePlan) -> Int32 { open(plan.path, O_RDONLY) }
+    func openFile(_ plan: CSVFilePlan) -> Int32 { open(plan.dataPath, O_RDONLY) }
 
     /// Rows to reserve for `bytes` of a file whose first rows average `avg` bytes.
     func estimateRows(_ plan: CSVFilePlan, bytes: Int) -> Int {
@@ -630,7 +708,12 @@ struct Importer {
                         jobs[j].columns[c].ids = []
                     }
                     out.append(.ids(ids, .ref(.kind(target))))
-                } else if let target = inferTarget(jobs.map { ($0.columns[c].ids, $0.pool) }, &resolvers, lookup) {
+                } else if !plan.selfNamed[c], let numbers = numberColumn(jobs, c) {
+                    // Every value is a number (decimals and negatives included).
+                    for j in jobs.indices { jobs[j].columns[c].ids = [] }
+                    out.append(.numbers(numbers))
+                } else if let target = inferTarget(jobs.map { ($0.columns[c].ids, $0.pool) }, &resolvers, lookup),
+                          !plan.selfNamed[c] || target == plan.kindIndex {
                     // Every value was resolved by inferTarget: the caches are complete.
                     for j in jobs.indices {
                         resolvers[j].cache.withUnsafeBufferPointer { m in
@@ -639,6 +722,9 @@ struct Importer {
                         jobs[j].columns[c].ids = []
                     }
                     out.append(.ids(ids, .ref(.kind(target))))
+                } else if plan.selfNamed[c], let numbers = numberColumn(jobs, c) {
+                    for j in jobs.indices { jobs[j].columns[c].ids = [] }
+                    out.append(.numbers(numbers))
                 } else {
                     for j in jobs.indices {
                         if globals[j] == nil { globals[j] = internAll(jobs[j].pool) }
@@ -650,6 +736,32 @@ struct Importer {
                     out.append(.ids(ids, .text))
                 }
             }
+        }
+        return out
+    }
+
+    /// The column's values as numbers, if every non-empty value is a decimal number: optional
+    /// `-`, digits without leading zeros (so codes like `0531` stay text), optional fraction and
+    /// exponent.
+    func numberColumn(_ jobs: [CSVTableJob], _ c: Int) -> [Double]? {
+        var parsed: [[Double]] = []
+        for job in jobs {
+            var cache = [Double](repeating: -.infinity, count: job.pool.count)   // -inf: not parsed yet
+            var any = false
+            for v in job.columns[c].ids where v != Null.id {
+                if cache[Int(v)] == -.infinity {
+                    guard let d = job.pool.withBytes(v, { CSVBytes.decimal($0) }) else { return nil }
+                    cache[Int(v)] = d
+                }
+                any = true
+            }
+            _ = any
+            parsed.append(cache)
+        }
+        var out: [Double] = []
+        out.reserveCapacity(jobs.reduce(0) { $0 + $1.columns[c].ids.count })
+        for (j, job) in jobs.enumerated() {
+            for v in job.columns[c].ids { out.append(v == Null.id ? .nan : parsed[j][Int(v)]) }
         }
         return out
     }
@@ -712,6 +824,7 @@ struct Importer {
             switch f {
             case .ids(_, let t): columns.append(Column(name: plan.columnNames[c], type: t))
             case .ints: columns.append(Column(name: plan.columnNames[c], type: .int))
+            case .numbers: columns.append(Column(name: plan.columnNames[c], type: .number))
             }
             values.append(f)
         }
@@ -759,6 +872,7 @@ extension Kind {
             switch v {
             case .ids(let a, _): ids[slot] = a
             case .ints(let a): ints[slot] = a
+            case .numbers(let a): numbers[slot] = a
             }
         }
         self.entityOfRow = entityOfRow

@@ -294,6 +294,34 @@ enum CSVBytes {
         return neg ? -v : v
     }
 
+    /// A decimal number as a spreadsheet writes one: optional `-`, digits without leading zeros
+    /// (`0531` is a code, not a number), an optional fraction and exponent; finite. Not `nan`,
+    /// `inf`, `1,234` or `98.5%`.
+    static func decimal(_ p: UnsafeRawBufferPointer) -> Double? {
+        let n = p.count
+        var i = 0
+        if i < n && p[i] == 0x2D { i += 1 }
+        let intStart = i
+        while i < n && p[i] >= 0x30 && p[i] <= 0x39 { i += 1 }
+        let intDigits = i - intStart
+        if intDigits == 0 || (intDigits > 1 && p[intStart] == 0x30) { return nil }
+        if i < n && p[i] == 0x2E {
+            i += 1
+            let f = i
+            while i < n && p[i] >= 0x30 && p[i] <= 0x39 { i += 1 }
+            if i == f { return nil }
+        }
+        if i < n && (p[i] | 0x20) == 0x65 {
+            i += 1
+            if i < n && (p[i] == 0x2B || p[i] == 0x2D) { i += 1 }
+            let e = i
+            while i < n && p[i] >= 0x30 && p[i] <= 0x39 { i += 1 }
+            if i == e { return nil }
+        }
+        guard i == n, let d = Double(String(decoding: p, as: UTF8.self)), d.isFinite else { return nil }
+        return d
+    }
+
     /// The size of a `StringPool`'s hash table right after `reserve(strings: reserved, …)` on a
     /// pool of `count` strings whose table was smaller: the least power of two ≥ 2·(count +
     /// reserved), by StringPool's growth rule. Used only to order insertions for cache locality:

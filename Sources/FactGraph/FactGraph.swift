@@ -20,6 +20,8 @@ public enum Value: Sendable, Hashable {
 /// Built by `GraphBuilder`; immutable afterwards, so a query never sees a half-loaded graph.
 public final class FactGraph: @unchecked Sendable {
     public internal(set) var strings = StringPool()
+    /// Data the query layer derives from this graph once (collation ranks, pinyin index).
+    public let derived = DerivedCache()
     public internal(set) var kinds: [Kind] = []
     /// Lookup by kind name or plural (lower-cased).
     var kindByName: [String: Int] = [:]
@@ -209,12 +211,35 @@ public final class FactGraph: @unchecked Sendable {
         switch v {
         case .null: return ""
         case .int(let i): return String(i)
-        case .number(let d): return Self.formatNumber(d)
+        case .number(let d): return Self.displayNumber(d)
         case .text(let s): return strings.string(s)
         case .date(let d): return Self.formatDate(d)
         case .entity(let e): return name(of: e)
         case .string(let s): return s
         }
+    }
+
+    /// A number for the screen: at most 15 significant digits (as sqlite3 prints), so an average
+    /// shows 85.02, not 85.02000000000001. Files keep every digit (`formatNumber`).
+    public static func displayNumber(_ d: Double) -> String {
+        let exact = formatNumber(d)
+        guard d.isFinite, d != 0 else { return exact }
+        var digits = 0
+        for c in exact.utf8 {
+            if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { return exact }
+            if c >= 0x30 && c <= 0x39 && (digits > 0 || c != 0x30) { digits += 1 }
+        }
+        guard digits > 15 else { return exact }
+        var magnitude = 0
+        var a = abs(d)
+        while a >= 10 { a /= 10; magnitude += 1 }
+        while a < 1 { a *= 10; magnitude -= 1 }
+        let shift = 14 - magnitude
+        guard shift >= -300 && shift <= 300 else { return exact }
+        var scale = 1.0
+        for _ in 0..<abs(shift) { scale *= 10 }
+        let r = shift >= 0 ? (d * scale).rounded() / scale : (d / scale).rounded() * scale
+        return r.isFinite ? formatNumber(r) : exact
     }
 
     public static func formatNumber(_ d: Double) -> String {

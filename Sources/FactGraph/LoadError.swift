@@ -11,7 +11,7 @@ public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `file:line:column`, or `file:line` when the column is unknown (0).
-    public var description: String { column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)" }
+    public var description: String { line <= 0 ? file : (column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)") }
 }
 
 /// Everything that can be wrong with a graph file or CSV folder. The wording lives in `message`.

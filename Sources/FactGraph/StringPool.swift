@@ -152,6 +152,12 @@ public struct StringPool: Sendable {
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
     }
 
+    /// Calls `body` with every string's bytes back to back and the start offsets
+    /// (`starts[i] ..< starts[i+1]` is string `i`), for passes over the whole pool.
+    public func withStorage<R>(_ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { b in try starts.withUnsafeBufferPointer { s in try body(b, s) } }
+    }
+
     /// The byte length of string `id`.
     @inline(__always)
     public func length(_ id: UInt32) -> Int { Int(starts[Int(id) + 1] - starts[Int(id)]) }

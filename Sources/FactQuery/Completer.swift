@@ -1,11 +1,17 @@
 import FactGraph
 
-/// Context-aware completion for the shell's Tab key: what may stand where the cursor is.
+/// Context-aware completion for the shell's Tab key: what may stand where the cursor is,
+/// read from the tokens before it with the language's own Keyword table.
 ///
-/// Relations and commands at the start; columns after `where`, `show`, `by`, `order by`, `and`,
-/// `or`, `(`; entity names after `=` on an entity-valued column and after `describe`,
-/// `neighbors`, `path … to`, `find` — matched by prefix, or from pinyin (`ji` offers 济宁);
-/// known values after `=` on a text column; clause keywords after a complete condition.
+/// - At the start: relations and the statement words (`count`, `describe`, … `explain`).
+/// - In `where`/`having` after `and`, `or`, `not`, `(`: columns (and `not`, `has`).
+/// - After a column in a condition: the operators that apply to its type (`= != ~ !~ < <= > >=
+///   in within is`).
+/// - After an operator, `in (`, `within`: values — entity names of the column's kind by prefix
+///   or pinyin (`city=ji` offers 济宁), or the text column's values.
+/// - After `honor.` or `recipient.city.`: the columns of the kinds the path names.
+/// - After a complete condition or value: `and`, `or`, and the clauses not used yet.
+/// - After `neighbors X`: `depth`; after `path X`: `to`; after `is`: `null`, `not null`.
 public struct Completer {
     public let graph: FactGraph
 
@@ -18,107 +24,237 @@ public struct Completer {
         let cur = min(cursor, chars.count)
         // The word being completed: back to the last space or punctuation.
         var ws = cur
-        let stops: Set<Character> = [" ", "\t", "=", "＝", "(", "（", ",", "，", "<", ">", "!", "~", "～", ":", "：", ".", "\"", "“", "'", "‘", "「"]
+        let stops: Set<Character> = [" ", "\t", "=", "＝", "(", "（", ",", "，", "<", ">", "!", "~", "～", ":", "：", ".", "\"", "“", "'", "‘", "「", ";", "；", "\u{3000}"]
         while ws > 0 && !stops.contains(chars[ws - 1]) { ws -= 1 }
         let word = String(chars[ws..<cur])
-        let before = String(chars[..<ws])
-        let toks: [Token] = {
-            var lx = Lexer(before)
-            var out: [Token] = []
-            while let t = try? lx.next(), t.kind != .eof { out.append(t) }
-            return out
-        }()
-        let cands = candidates(after: toks, word: word)
-        return (ws, cands)
+        var before = String(chars[..<ws])
+        // Only the statement being typed counts: from the last ';'.
+        if let semi = before.lastIndex(where: { $0 == ";" || $0 == "；" }) { before = String(before[before.index(after: semi)...]) }
+        var toks: [Token] = []
+        var lx = Lexer(before)
+        while let t = try? lx.next(), t.kind != .eof { toks.append(t) }
+        return (ws, candidates(after: toks, word: word))
     }
 
-    func candidates(after toks: [Token], word: String) -> [String] {
-        let g = graph
+    func prefixed(_ xs: [String], _ word: String) -> [String] {
         let lw = word.lowercased()
-        func prefixed(_ xs: [String]) -> [String] {
-            var seen = Set<String>()
-            return xs.filter { $0.lowercased().hasPrefix(lw) && seen.insert($0).inserted }
-        }
+        var seen = Set<String>()
+        return xs.filter { $0.lowercased().hasPrefix(lw) && seen.insert($0).inserted }
+    }
+
+    func words(_ ks: [String], _ word: String) -> [String] { prefixed(ks, word).map { $0 + " " } }
+
+    func candidates(after all: [Token], word: String) -> [String] {
+        let g = graph
+        var toks = all
+        if toks.first?.is(.explain) == true { toks.removeFirst() }
         let relations = g.kinds.map(\.plural)
-        guard let last = toks.last else {
-            return prefixed(relations + ["count", "describe", "neighbors", "path", "find"]).map { $0 + " " }
+        guard let first = toks.first, let last = toks.last else {
+            return words(relations + Keyword.statementStarts.map(\.rawValue), word)
         }
-        // The relation, if the statement names one.
-        var relKind: Int? = nil
-        if let first = toks.first {
-            if first.isWord("count"), toks.count >= 2 { relKind = g.kind(named: toks[1].text) }
-            else if first.kind == .word { relKind = g.kind(named: first.text) }
+        switch first.keyword {
+        case .describe?, .find?:
+            return toks.count == 1 ? entityNames(word, target: nil) : []
+        case .neighbors?:
+            if toks.count == 1 { return entityNames(word, target: nil) }
+            return toks.count == 2 ? words(["depth"], word) : []
+        case .path?:
+            if toks.count == 1 || last.is(.to) { return entityNames(word, target: nil) }
+            return toks.count == 2 ? words(["to"], word) : []
+        case .count?:
+            if toks.count == 1 { return words(relations, word) }
+        default:
+            break
         }
-        let lastWord = last.kind == .word ? last.text.lowercased() : ""
-        if toks.count == 1 && lastWord == "count" { return prefixed(relations).map { $0 + " " } }
-        if ["describe", "neighbors", "find", "to"].contains(lastWord) || (toks.count == 1 && lastWord == "path") {
-            return entityNames(word, target: nil)
-        }
-        if toks.first?.isWord("path") == true && toks.count == 2 { return prefixed(["to"]).map { $0 + " " } }
-        if let k = relKind {
-            let kind = g.kinds[k]
-            let columns = Resolver.columnNames(of: kind, g)
-            if ["where", "and", "or", "not", "show", "by"].contains(lastWord) || last.kind == .lparen
-                || (last.kind == .comma && !inList(toks)) {
-                return prefixed(columns)
+        let relIndex = first.is(.count) ? 1 : 0
+        guard let k = g.kind(named: toks[relIndex].text) else { return [] }
+        let isCount = first.is(.count)
+        return clauseCandidates(Array(toks[(relIndex + 1)...]), k, isCount: isCount, word: word)
+    }
+
+    /// Where in a relation statement the cursor is, and what fits there.
+    func clauseCandidates(_ toks: [Token], _ k: Int, isCount: Bool, word: String) -> [String] {
+        let g = graph
+        let kind = g.kinds[k]
+        let columns = Binder.columnNames(of: kind, g)
+        let binder = Binder(g: g, parameters: [:], notes: NoteSink())
+        // The clauses used so far (at parenthesis depth 0), and the current one.
+        var used = Set<Keyword>()
+        var current: Keyword? = nil
+        var depth = 0
+        var hasSummary = isCount
+        for (i, t) in toks.enumerated() {
+            if t.kind == .lparen { depth += 1 }
+            if t.kind == .rparen { depth = max(0, depth - 1) }
+            if t.is(.by) && i > 0 && toks[i - 1].is(.order) { continue }   // `order by` is one clause
+            if depth == 0, let kw = t.keyword, Parser.clauseWords.contains(kw) {
+                used.insert(kw)
+                current = kw
+                if kw == .summarize { hasSummary = true }
             }
-            if lastWord == "order" { return prefixed(["by"]).map { $0 + " " } }
-            if last.kind.isComparison || (last.kind == .comma && inList(toks)) || (last.kind == .lparen) {
-                // The column before the operator (or before 'in (').
-                guard let col = columnBefore(toks) else { return [] }
-                let r = Resolver(g: g, parameters: [:])
-                guard let acc = try? r.path(col, in: k) else { return [] }
-                switch acc.type(in: kind, g) {
-                case .entity(let t): return entityNames(word, target: t)
-                case .text, .dynamic: return textValues(acc, k, word)
-                default: return []
+        }
+        func remainingClauses() -> [String] {
+            var out: [String] = []
+            for c in Parser.clauseWords where !used.contains(c) {
+                switch c {
+                case .show where hasSummary, .summarize where isCount || used.contains(.show): continue
+                case .by where !hasSummary, .having where !hasSummary: continue
+                case .order: out.append("order by")
+                default: out.append(c.rawValue)
                 }
             }
-            if last.kind == .rparen || [.word, .string, .int, .number, .date].contains(last.kind) {
-                let isCount = toks.first?.isWord("count") == true
-                let kw = isCount ? ["where", "by", "order by", "limit", "and", "or"] : ["where", "show", "order by", "limit", "and", "or", "desc", "asc", "offset"]
-                return prefixed(kw).map { $0 + " " }
+            return out
+        }
+        guard let last = toks.last else { return words(remainingClauses(), word) }
+        let inCondition = current == .where || current == .having
+
+        // After a path's '.': the columns of the kinds it names.
+        if last.kind == .dot, let path = pathEnding(at: toks.count - 2, toks) {
+            guard let acc = try? binder.path(path.path, in: k), case .entity(let t) = binder.type(acc, in: k) else { return [] }
+            var names: [String] = []
+            for tk in binder.kinds(of: t) { names += Binder.columnNames(of: g.kinds[tk], g) }
+            return prefixed(names, word)
+        }
+        switch last.keyword {
+        case .where?, .and?, .or?, .not?:
+            if current == .having { return prefixed(resultColumns(toks, isCount: isCount), word) }
+            return prefixed(columns, word) + words(last.is(.not) ? ["has"] : ["not", "has"], word)
+        case .having?: return prefixed(resultColumns(toks, isCount: isCount), word)
+        case .show?, .by?: return prefixed(columns, word)
+        case .summarize?: return aggregateWords(word)
+        case .order?: return words(["by"], word)
+        case .has?: return words(g.kinds.map(\.plural), word)
+        case .is?: return words(["null", "not null"], word)
+        case .within?: return entityNames(word, target: .anyPlace)
+        case .in?: return ["("]
+        case .limit?, .depth?: return []
+        case .collate?: return words([Collation.pinyin.rawValue, Collation.codepoint.rawValue], word)
+        default: break
+        }
+        if last.is(.by), toks.count >= 2, toks[toks.count - 2].is(.order) {
+            return prefixed(hasSummary ? resultColumns(toks, isCount: isCount) : columns, word)
+        }
+        if last.kind == .lparen {
+            // `in (`: values of the column before; `has rel(` or a bare '(': a condition.
+            if toks.count >= 2, toks[toks.count - 2].is(.in), let col = pathEnding(at: toks.count - 3, toks) {
+                return values(for: col.path, k, binder, word)
+            }
+            if inCondition { return prefixed(columns, word) + words(["not", "has"], word) }
+            return []
+        }
+        if last.kind == .comma {
+            if let col = inListColumn(toks) { return values(for: col, k, binder, word) }
+            switch current {
+            case .summarize?: return aggregateWords(word)
+            case .order?: return prefixed(hasSummary ? resultColumns(toks, isCount: isCount) : columns, word)
+            default: return prefixed(columns, word)
             }
         }
-        return []
+        if last.kind.isComparison, let col = pathEnding(at: toks.count - 2, toks) {
+            return values(for: col.path, k, binder, word)
+        }
+        if last.is(.null) { return words(["and", "or"] + remainingClauses(), word) }
+        if toks.count >= 2 && toks[toks.count - 2].is(.has) { return ["("] + words(["and", "or"] + remainingClauses(), word) }
+        // A word in a condition that stands where a column goes: offer its operators.
+        if inCondition, last.kind == .word, let col = pathEnding(at: toks.count - 1, toks), !isValue(col.start, toks) {
+            return words(operators(col.path, k, binder), word)
+        }
+        switch current {
+        case .order?: return words(["asc", "desc", "collate"] + remainingClauses(), word)
+        case .limit? where last.kind == .int: return words(["offset"] + remainingClauses(), word)
+        case .where?, .having?: return words(["and", "or"] + remainingClauses(), word)
+        default: return words(remainingClauses(), word)
+        }
     }
 
-    func inList(_ toks: [Token]) -> Bool {
+    func aggregateWords(_ word: String) -> [String] {
+        prefixed(["count", "count(", "count(distinct ", "sum(", "avg(", "min(", "max("], word).map { $0.hasSuffix("(") || $0.hasSuffix(" ") ? $0 : $0 + " " }
+    }
+
+    /// The result columns of the summary being typed: its `by` columns and aggregates.
+    func resultColumns(_ toks: [Token], isCount: Bool) -> [String] {
+        var out: [String] = isCount ? ["count"] : []
+        var i = 0
+        var clause: Keyword? = nil
+        while i < toks.count {
+            let t = toks[i]
+            if let kw = t.keyword, Parser.clauseWords.contains(kw) { clause = kw; i += 1; continue }
+            if clause == .by, t.kind == .word { out.append(t.text) }
+            if clause == .summarize, t.kind == .word, let kw = t.keyword, Keyword.aggregates.contains(kw) {
+                if i + 1 < toks.count, toks[i + 1].kind == .lparen {
+                    var j = i + 2
+                    var inner = ""
+                    while j < toks.count && toks[j].kind != .rparen { inner += (inner.isEmpty || toks[j].kind == .dot || inner.hasSuffix(".") ? "" : " ") + toks[j].text; j += 1 }
+                    out.append("\(kw.rawValue)(\(inner))")
+                    i = j
+                } else {
+                    out.append(kw.rawValue)
+                }
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// The operators that apply to a column's type.
+    func operators(_ path: ColumnPath, _ k: Int, _ b: Binder) -> [String] {
+        guard let acc = try? b.path(path, in: k) else { return [] }
+        switch b.type(acc, in: k) {
+        case .entity: return ["=", "!=", "in", "not in", "within", "~", "!~", "is"]
+        case .int, .number, .date: return ["=", "!=", "<", "<=", ">", ">=", "in", "is"]
+        case .text, .dynamic: return ["=", "!=", "~", "!~", "<", ">", "in", "is"]
+        }
+    }
+
+    /// The column path whose last part is token `i`, and the index where it starts.
+    func pathEnding(at i: Int, _ toks: [Token]) -> (path: ColumnPath, start: Int)? {
+        guard i >= 0, i < toks.count, toks[i].kind == .word else { return nil }
+        var j = i
+        var parts = [Name(text: toks[j].text, range: toks[j].range)]
+        while j >= 2 && toks[j - 1].kind == .dot && toks[j - 2].kind == .word {
+            parts.insert(Name(text: toks[j - 2].text, range: toks[j - 2].range), at: 0)
+            j -= 2
+        }
+        return (ColumnPath(parts: parts), j)
+    }
+
+    /// Whether token `i` stands where a value goes (after an operator, `within`, or in a list).
+    func isValue(_ i: Int, _ toks: [Token]) -> Bool {
+        guard i > 0 else { return false }
+        let prev = toks[i - 1]
+        if prev.kind.isComparison || prev.is(.within) || prev.is(.limit) || prev.is(.offset) { return true }
+        if prev.kind == .comma || prev.kind == .lparen { return inListColumn(Array(toks[..<i])) != nil }
+        return toks[i].kind != .word
+    }
+
+    /// The column of the `in (…` list the tokens end inside, if any.
+    func inListColumn(_ toks: [Token]) -> ColumnPath? {
         var depth = 0
-        for t in toks.reversed() {
-            if t.kind == .rparen { depth += 1 }
-            if t.kind == .lparen {
-                if depth == 0 { return true }
+        var i = toks.count - 1
+        while i >= 0 {
+            if toks[i].kind == .rparen { depth += 1 }
+            if toks[i].kind == .lparen {
+                if depth == 0 {
+                    guard i >= 1, toks[i - 1].is(.in) else { return nil }
+                    var j = i - 2
+                    if j >= 0 && toks[j].is(.not) { j -= 1 }
+                    return pathEnding(at: j, toks)?.path
+                }
                 depth -= 1
             }
+            i -= 1
         }
-        return false
+        return nil
     }
 
-    /// The column path that the current value belongs to: before the operator, or before `in (`.
-    func columnBefore(_ toks: [Token]) -> ColumnPath? {
-        var i = toks.count - 1
-        if toks[i].kind == .comma || toks[i].kind == .lparen {
-            // walk back to the '(' of the in-list, then past 'in' (and 'not')
-            var depth = 0
-            while i >= 0 {
-                if toks[i].kind == .rparen { depth += 1 }
-                if toks[i].kind == .lparen { if depth == 0 { break }; depth -= 1 }
-                i -= 1
-            }
-            i -= 1
-            if i >= 0 && toks[i].isWord("in") { i -= 1 }
-            if i >= 0 && toks[i].isWord("not") { i -= 1 }
-        } else {
-            i -= 1
+    /// Values for a column: entity names of its kind, or the values of a text column.
+    func values(for col: ColumnPath, _ k: Int, _ b: Binder, _ word: String) -> [String] {
+        guard let acc = try? b.path(col, in: k) else { return [] }
+        switch b.type(acc, in: k) {
+        case .entity(let t): return entityNames(word, target: t)
+        case .text, .dynamic: return textValues(acc, k, word)
+        default: return []
         }
-        guard i >= 0, toks[i].kind == .word else { return nil }
-        var parts = [Name(text: toks[i].text, range: toks[i].range)]
-        while i >= 2 && toks[i - 1].kind == .dot && toks[i - 2].kind == .word {
-            parts.insert(Name(text: toks[i - 2].text, range: toks[i - 2].range), at: 0)
-            i -= 2
-        }
-        return ColumnPath(parts: parts)
     }
 
     /// Entity names by prefix, then by pinyin, one per entity, quoted when they need it.
@@ -127,8 +263,10 @@ public struct Completer {
     /// Chinese or a matching ASCII alias by prefix; ASCII that is the entity's pinyin (or its
     /// initials) offers its shortest Chinese name, so `city=ji` offers 济宁. Entities of the
     /// column's own kind come first; other places (for a place column) only if there are none.
-    func entityNames(_ word: String, target: RefTarget?) -> [String] {
+    /// Traditional characters are read as simplified.
+    func entityNames(_ typed: String, target: RefTarget?) -> [String] {
         let g = graph
+        let word = NameText.normalize(typed)
         let lw = word.lowercased()
         let asciiWord = !lw.isEmpty && lw.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
         let usePinyin = asciiWord && g.entityCount <= 50_000
@@ -164,14 +302,14 @@ public struct Completer {
         }
         let ownKind = order.filter { best[$0]!.rank == 0 }
         let chosen = ownKind.isEmpty ? order : ownKind
-        let names = chosen.map { best[$0]!.name }.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }
+        let names = chosen.map { best[$0]!.name }.sorted { $0.count != $1.count ? $0.count < $1.count : CollationKey.less($0, $1) }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }.prefix(100).map { quoteIfNeeded($0) + " " }
     }
 
     /// Distinct values of a text column starting with the word.
     func textValues(_ acc: Accessor, _ k: Int, _ word: String) -> [String] {
-        // One hop (honor.level): the values of the column in the target kind.
+        // A hop (honor.level): the values of the column in the target kind.
         if case .hop(let first, _, let perKind) = acc, case .stored(let c0) = first,
            case .ref(.kind(let k2)) = graph.kinds[k].columns[c0].type, let inner = perKind[k2] {
             return textValues(inner, k2, word)
@@ -183,13 +321,12 @@ public struct Completer {
             let s = graph.strings.string(id)
             if s.lowercased().hasPrefix(word.lowercased()) { out.append(quoteIfNeeded(s) + " ") }
         }
-        return out.sorted()
+        return Collation.sorted(out)
     }
 
     func quoteIfNeeded(_ s: String) -> String {
         var lx = Lexer(s)
-        if let t = try? lx.next(), t.kind != .string, t.text == s, let e = try? lx.next(), e.kind == .eof,
-           !Parser.keywords.contains(s.lowercased()) {
+        if let t = try? lx.next(), t.kind != .string, t.text == s, t.keyword == nil, let e = try? lx.next(), e.kind == .eof {
             return s
         }
         return "\"" + s.replacingBackslashQuotes() + "\""

@@ -8,11 +8,13 @@ import FactGraph
 /// department).
 struct Explorer {
     let engine: QueryEngine
-    let resolver: Resolver
+    let binder: Binder
     var g: FactGraph { engine.graph }
 
+    /// The entity a value names, by the same rule as `where` (exact, alias, then the one name
+    /// that contains it).
     func entity(_ l: Literal) throws(QueryError) -> EntityID {
-        try resolver.entity(l, expecting: nil, column: "name")
+        try binder.entity(l, .any, column: "name")
     }
 
     /// The anchor column of a relation kind: its location column, else its first reference.
@@ -234,8 +236,8 @@ struct Explorer {
     // MARK: find
 
     /// Names and aliases containing the text, then pinyin matches (full reading or initials).
-    func find(_ l: Literal) -> ResultTable {
-        let q = l.text
+    func find(_ l: Literal) throws(QueryError) -> ResultTable {
+        let q = NameText.normalize(l.text)
         let ql = q.lowercased()
         let qb = Array(ql.utf8)
         var best: [EntityID: (Int, String)] = [:]
@@ -248,7 +250,7 @@ struct Explorer {
             let nl = name.lowercased()
             if nl == ql { offer(e, 0, name) }
             else if nl.hasPrefix(ql) { offer(e, 1, name) }
-            else if QueryEngine.contains(Array(nl.utf8), qb) { offer(e, 2, name) }
+            else if Evaluator.contains(Array(nl.utf8), qb) { offer(e, 2, name) }
         }
         let asciiQuery = qb.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
         if asciiQuery && g.entityCount <= 50_000 {
@@ -264,7 +266,7 @@ struct Explorer {
         let sorted = best.sorted { x, y in
             if x.value.0 != y.value.0 { return x.value.0 < y.value.0 }
             let nx = g.name(of: x.key), ny = g.name(of: y.key)
-            return nx.count != ny.count ? nx.count < ny.count : nx < ny
+            return nx.count != ny.count ? nx.count < ny.count : CollationKey.less(nx, ny)
         }
         let rows: [[Value]] = sorted.map { (e, m) in
             let n = g.name(of: e)

@@ -58,13 +58,26 @@ public struct Lexer {
 
     let bytes: [UInt8]
     var pos = 0
+    /// Where the text to scan ends (tokens have offsets into all of `bytes`).
+    let end: Int
 
-    public init(_ text: String) { bytes = Array(text.utf8) }
+    public init(_ text: String) {
+        bytes = Array(text.utf8)
+        end = bytes.count
+    }
+
+    /// Scans `range` of `bytes`; token ranges are offsets into the whole of `bytes`, so one
+    /// statement of a longer input reports positions in that input.
+    public init(bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        pos = range.lowerBound
+        end = range.upperBound
+    }
 
     /// Decodes the scalar at `i` if it is a 3-byte sequence; returns it and its length.
     @inline(__always)
     func scalar3(_ i: Int) -> UInt32? {
-        guard i + 2 < bytes.count else { return nil }
+        guard i + 2 < end else { return nil }
         let a = bytes[i], b = bytes[i + 1], c = bytes[i + 2]
         guard a & 0xF0 == 0xE0, b & 0xC0 == 0x80, c & 0xC0 == 0x80 else { return nil }
         return (UInt32(a & 0x0F) << 12) | (UInt32(b & 0x3F) << 6) | UInt32(c & 0x3F)
@@ -102,9 +115,14 @@ public struct Lexer {
     /// All tokens, ending with `.eof`.
     public static func tokenize(_ text: String) throws(QueryError) -> [Token] {
         var lx = Lexer(text)
+        return try lx.all()
+    }
+
+    /// The rest of the tokens, ending with `.eof`.
+    public mutating func all() throws(QueryError) -> [Token] {
         var out: [Token] = []
         while true {
-            let t = try lx.next()
+            let t = try next()
             out.append(t)
             if t.kind == .eof { return out }
         }
@@ -113,7 +131,7 @@ public struct Lexer {
     /// The next token.
     public mutating func next() throws(QueryError) -> Token {
         skipSpaceAndComments()
-        let n = bytes.count
+        let n = end
         guard pos < n else { return Token(kind: .eof, range: n..<n, text: "") }
         let start = pos
         if let q = quoteAt(pos) {
@@ -181,7 +199,7 @@ public struct Lexer {
         else if c & 0xF0 == 0xE0 { need = 2 }
         else if c & 0xF8 == 0xF0 && c <= 0xF4 { need = 3 }
         else { return 1 }
-        if i + need >= bytes.count { return 1 }
+        if i + need >= end { return 1 }
         for k in 1...need where bytes[i + k] & 0xC0 != 0x80 { return k }
         if need == 2 {
             let v = (UInt32(c & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6)
@@ -191,11 +209,13 @@ public struct Lexer {
     }
 
     mutating func skipSpaceAndComments() {
-        let n = bytes.count
+        let n = end
         while pos < n {
             let c = bytes[pos]
             if Self.classes[Int(c)] == .space { pos += 1; continue }
+            // The ideographic space, and a byte-order mark (a script saved by Windows Notepad).
             if c == 0xE3, let s = scalar3(pos), s == 0x3000 { pos += 3; continue }
+            if c == 0xEF, let s = scalar3(pos), s == 0xFEFF { pos += 3; continue }
             if c == UInt8(ascii: "#") || (c == UInt8(ascii: "-") && pos + 1 < n && bytes[pos + 1] == UInt8(ascii: "-")) {
                 while pos < n && bytes[pos] != 0x0A { pos += 1 }
                 continue
@@ -206,17 +226,20 @@ public struct Lexer {
 
     /// Advances over word characters. A '.' belongs to the word only between digits (98.5).
     mutating func scanWord() {
-        let n = bytes.count
+        let n = end
         while pos < n {
             let c = bytes[pos]
             let cls = Self.classes[Int(c)]
             if cls == .space || cls == .quote || cls == .invalid { break }
             if cls == .punct {
                 if c == UInt8(ascii: "."), pos > 0, isDigit(pos - 1), pos + 1 < n, isDigit(pos + 1) { pos += 1; continue }
+                // A sign after an exponent: 1e-5, 2.5E+3.
+                if (c == UInt8(ascii: "-") || c == UInt8(ascii: "+")), pos >= 2, bytes[pos - 1] | 0x20 == UInt8(ascii: "e"),
+                   isDigit(pos - 2), pos + 1 < n, isDigit(pos + 1) { pos += 1; continue }
                 break
             }
             if cls == .lead3, let s = scalar3(pos) {
-                if Self.fullWidth(s) != nil || Self.quoteFamily(s) != nil { break }
+                if Self.fullWidth(s) != nil || Self.quoteFamily(s) != nil || s == 0xFEFF { break }
                 pos += 3
                 continue
             }
@@ -231,11 +254,13 @@ public struct Lexer {
         if c >= 0x30 && c <= 0x39 { return true }
         // last byte of a full-width digit: EF BC 90–99
         if i >= 2 && bytes[i - 2] == 0xEF && bytes[i - 1] == 0xBC && c >= 0x90 && c <= 0x99 { return true }
-        if bytes[i] == 0xEF, fullWidthDigit(i) != nil { return true }
+        if bytes[i] == 0xEF, i + 2 < end, fullWidthDigit(i) != nil { return true }
         return false
     }
 
-    /// Numbers, dates and plain words.
+    /// Numbers, dates and plain words. Whole numbers of up to 18 digits are `.int`; longer digit
+    /// runs, decimals and exponents (`1e-5`) are `.number`, so no literal overflows a whole
+    /// number. `nan` and `inf` are words.
     func classify(_ r: Range<Int>) -> Token {
         // Normalize full-width digits to ASCII for the numeric checks.
         var norm: [UInt8] = []
@@ -245,24 +270,23 @@ public struct Lexer {
             if let d = fullWidthDigit(i) { norm.append(d); i += 3 } else { norm.append(bytes[i]); i += 1 }
         }
         let text = String(decoding: norm, as: UTF8.self)
-        func allDigits(_ s: ArraySlice<UInt8>) -> Bool { !s.isEmpty && s.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
-        let body = norm.first == UInt8(ascii: "-") ? norm.dropFirst() : norm[...]
-        if allDigits(body), body.count <= 18 { return Token(kind: .int, range: r, text: text) }
-        if let dot = body.firstIndex(of: UInt8(ascii: ".")), allDigits(body[..<dot]), allDigits(body[(dot + 1)...]) {
-            return Token(kind: .number, range: r, text: text)
+        switch NumberSyntax.classify(norm[...]) {
+        case .int: return Token(kind: .int, range: r, text: text)
+        case .number: return Token(kind: .number, range: r, text: text)
+        case nil: break
         }
         if norm.count == 10 || norm.count == 7, norm[4] == UInt8(ascii: "-"),
            norm.withUnsafeBytes({ FactGraphDate.parse($0) }) != nil {
             return Token(kind: .date, range: r, text: text)
         }
-        return Token(kind: .word, range: r, text: text)
+        return Token(kind: .word, range: r, text: text, keyword: Keyword.lookup(norm[...]))
     }
 
     mutating func string(family: Int, openLength: Int) throws(QueryError) -> Token {
         let start = pos
         pos += openLength
         var out: [UInt8] = []
-        let n = bytes.count
+        let n = end
         while pos < n {
             let c = bytes[pos]
             if c == UInt8(ascii: "\\") && family <= 1 && pos + 1 < n {

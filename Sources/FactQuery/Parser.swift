@@ -2,50 +2,64 @@
 ///
 /// Grammar (keywords are case-insensitive; full-width punctuation is read as ASCII by the lexer):
 ///
-///     statement  := query | count | describe | neighbors | path | find
-///     query      := RELATION [where cond] [show columns | show *] [order] [limit]
-///     count      := count RELATION [where cond] [by columns] [order] [limit]
+///     statement  := [explain] (query | count | describe | neighbors | path | find) [';']
+///     query      := RELATION {clause}
+///     count      := count RELATION {clause}               -- a summary of `count`
+///     clause     := where cond | show (columns | '*') | summarize aggs | by columns
+///                 | having cond | order by key {',' key} | limit INT [offset INT]
 ///     describe   := describe value
 ///     neighbors  := neighbors value [depth INT]
 ///     path       := path value to value
 ///     find       := find value
 ///     columns    := column {',' column}
-///     column     := NAME ['.' NAME]
-///     order      := order by column [asc|desc] {',' column [asc|desc]}
-///     limit      := limit INT [offset INT]
+///     column     := NAME {'.' NAME}
+///     aggs       := agg {',' agg}
+///     agg        := count | (count|sum|avg|min|max) '(' [distinct] column ')'
+///     key        := operand [collate (pinyin|codepoint)] [asc|desc]
+///     operand    := agg | column
 ///     cond       := andCond {or andCond}
 ///     andCond    := notCond {and notCond}
-///     notCond    := not notCond | '(' cond ')' | predicate
-///     predicate  := column op value | column [not] in '(' value {',' value} ')'
+///     notCond    := {not} primary
+///     primary    := '(' cond ')' | has RELATION ['.' NAME] ['(' cond ')'] | predicate
+///     predicate  := operand op value
+///                 | operand [not] in '(' value {',' value} ')'
+///                 | column [not] within value
+///                 | operand is [not] null
 ///     op         := '=' | ':' | '!=' | '~' | '!~' | '<' | '<=' | '>' | '>='
 ///     value      := WORD | STRING | INT | NUMBER | DATE | $NAME
 ///
-/// A statement may end with ';'. Nesting of parentheses and `not` is capped at
-/// `Parser.maxDepth` levels, so no input can exhaust the stack.
+/// Each clause comes at most once, in any order. `and`/`or` chains become one list node and a
+/// run of `not`s is folded, so only parentheses and `has(…)` nest; nesting is capped at
+/// `Parser.maxDepth` levels (counted once per level), so no input can exhaust the stack.
 public struct Parser {
     public static let maxDepth = 64
-    public static let keywords = ["where", "show", "order", "by", "asc", "desc", "limit", "offset", "count",
-                                  "and", "or", "not", "in", "describe", "neighbors", "path", "to", "find", "depth"]
-    static let statementWords = ["count", "describe", "neighbors", "path", "find"]
 
     var tokens: [Token]
     var i = 0
     var depth = 0
-    /// The statement's bytes, to give positions in messages as line:column.
+    /// The source's bytes, to give positions in messages as line:column.
     let source: [UInt8]
 
-    public init(tokens: [Token], source: String = "") {
+    init(tokens: [Token], source: [UInt8]) {
         self.tokens = tokens
-        self.source = Array(source.utf8)
+        self.source = source
     }
 
     /// Parses one statement from text.
     public static func parse(_ text: String) throws(QueryError) -> Statement {
-        var p = Parser(tokens: try Lexer.tokenize(text), source: text)
+        let bytes = Array(text.utf8)
+        return try parse(bytes: bytes, range: 0..<bytes.count)
+    }
+
+    /// Parses the statement in `range` of a longer source; positions in errors and in the tree
+    /// are offsets into the whole source.
+    public static func parse(bytes: [UInt8], range: Range<Int>) throws(QueryError) -> Statement {
+        var lx = Lexer(bytes: bytes, range: range)
+        var p = Parser(tokens: try lx.all(), source: bytes)
         return try p.statement()
     }
 
-    /// Line and column (in characters) of a byte offset in the statement.
+    /// Line and column (in characters) of a byte offset in the source.
     func position(_ offset: Int) -> (line: Int, column: Int) {
         var line = 1, col = 1
         for b in source.prefix(offset) {
@@ -63,7 +77,9 @@ public struct Parser {
     }
 
     var tok: Token { tokens[i] }
+    var next: Token { tokens[min(i + 1, tokens.count - 1)] }
 
+    @discardableResult
     mutating func advance() -> Token {
         let t = tokens[i]
         if i < tokens.count - 1 { i += 1 }
@@ -74,108 +90,118 @@ public struct Parser {
         QueryError(.expected(what, found: tok.kind == .eof ? "end of input" : tok.quoted), tok.range)
     }
 
-    mutating func accept(_ word: String) -> Bool {
-        if tok.isWord(word) { _ = advance(); return true }
+    mutating func accept(_ k: Keyword) -> Bool {
+        if tok.is(k) { advance(); return true }
         return false
     }
 
-    mutating func expectWord(_ word: String) throws(QueryError) {
-        guard accept(word) else { throw error("'\(word)'") }
+    mutating func expect(_ k: Keyword) throws(QueryError) {
+        guard accept(k) else { throw error("'\(k.rawValue)'") }
     }
 
+    // MARK: statements
+
     mutating func statement() throws(QueryError) -> Statement {
-        let first = tok
-        guard first.kind == .word else { throw error("a relation (e.g. awards) or a command (count, describe, neighbors, path, find)") }
         let s: Statement
-        switch first.text.lowercased() {
-        case "count":
-            _ = advance()
-            var q = try query(relationFrom: advance())
-            q.isCount = true
-            s = .query(try tail(of: q, isCount: true))
-        case "describe":
-            _ = advance()
-            s = .describe(try value("an entity name"))
-        case "neighbors", "neighbours":
-            _ = advance()
-            let v = try value("an entity name")
-            var d = 1
-            if accept("depth") { d = try integer("depth") }
-            s = .neighbors(v, depth: d)
-        case "path":
-            _ = advance()
-            let a = try value("an entity name")
-            try expectWord("to")
-            let b = try value("an entity name")
-            s = .path(a, b)
-        case "find":
-            _ = advance()
-            s = .find(try value("text to find"))
-        case "and", "or", "not", "where", "show", "order", "by", "limit", "offset", "in", "to", "depth", "asc", "desc":
-            throw QueryError(.expected("a relation or a command", found: "'\(first.text)' (a statement cannot start with it; to go on on the next line, end the line before with 'and', 'or' or an open parenthesis)"), first.range)
-        default:
-            let q = try query(relationFrom: advance())
-            s = .query(try tail(of: q, isCount: false))
+        if tok.is(.explain) {
+            advance()
+            if tok.is(.explain) { throw error("a statement to explain") }
+            s = .explain(try body())
+        } else {
+            s = try body()
         }
-        if tok.kind == .semicolon { _ = advance() }
-        guard tok.kind == .eof else {
-            throw QueryError(.trailing(tok.quoted), tok.range)
-        }
+        if tok.kind == .semicolon { advance() }
+        guard tok.kind == .eof else { throw QueryError(.trailing(tok.quoted), tok.range) }
         return s
     }
 
-    mutating func query(relationFrom t: Token) throws(QueryError) -> Query {
-        guard t.kind == .word || t.kind == .string else {
-            i -= (t.kind == .eof ? 0 : 1)
-            throw error("a relation name (e.g. awards)")
+    mutating func body() throws(QueryError) -> Statement {
+        let first = tok
+        guard first.kind == .word || first.kind == .string else {
+            throw error("a relation (e.g. awards) or a command (count, describe, neighbors, path, find, explain)")
         }
-        return Query(relation: Name(text: t.text, range: t.range))
+        switch first.keyword {
+        case .count?:
+            advance()
+            var q = try relation()
+            q.range = first.range.lowerBound..<q.range.upperBound
+            q.isCountShorthand = true
+            q.summary = [Aggregate(function: .count, column: nil, distinct: false, range: first.range)]
+            return .query(try clauses(q))
+        case .describe?:
+            advance()
+            return .describe(try value("an entity name"))
+        case .neighbors?:
+            advance()
+            let v = try value("an entity name")
+            var d = 1
+            if accept(.depth) { d = try integer("depth") }
+            return .neighbors(v, depth: d)
+        case .path?:
+            advance()
+            let a = try value("an entity name")
+            try expect(.to)
+            return .path(a, try value("an entity name"))
+        case .find?:
+            advance()
+            return .find(try value("text to find"))
+        case .where?, .show?, .summarize?, .by?, .having?, .order?, .limit?, .offset?, .and?, .or?, .not?,
+             .in?, .within?, .is?, .to?, .depth?, .asc?, .desc?, .collate?:
+            throw QueryError(.statementStartsWithClause(first.text), first.range)
+        default:
+            if first.kind == .word, let habit = Habit(first.text) { throw QueryError(.habit(habit), first.range) }
+            return .query(try clauses(try relation()))
+        }
     }
 
-    /// The clauses after the relation: `where`, `show` (or `by` for a count), `order by`,
-    /// `limit`/`offset`, each at most once, in any order.
-    mutating func tail(of q: Query, isCount: Bool) throws(QueryError) -> Query {
+    mutating func relation() throws(QueryError) -> Query {
+        let t = tok
+        guard t.kind == .word || t.kind == .string else { throw error("a relation name (e.g. awards)") }
+        advance()
+        return Query(relation: Name(text: t.text, range: t.range), range: t.range)
+    }
+
+    /// The clauses after the relation, each at most once, in any order.
+    mutating func clauses(_ q: Query) throws(QueryError) -> Query {
         var q = q
-        var seen = Set<String>()
+        var seen = Set<Keyword>()
         while tok.kind == .word {
-            let w = tok.text.lowercased()
-            let clauses = isCount ? ["where", "by", "order", "limit"] : ["where", "show", "order", "limit"]
-            guard clauses.contains(w) else {
-                let s = FactGraphSuggest.nearest(w, clauses)
-                throw QueryError(.expected(clauseList(q, isCount), found: tok.quoted + (s.isEmpty ? "" : " (did you mean '\(s[0])'?)")), tok.range)
+            let t = tok
+            guard let k = t.keyword, Self.clauseWords.contains(k) else {
+                let s = Suggest.nearest(to: t.text, among: Self.clauseWords.map(\.rawValue))
+                throw QueryError(.expected(Self.clauseList, found: t.quoted + (s.isEmpty ? "" : " (did you mean '\(s[0])'?)")), t.range)
             }
-            if seen.contains(w) {
-                throw QueryError(.expected(clauseList(q, isCount), found: "a second '\(w)'"), tok.range)
-            }
-            seen.insert(w)
-            _ = advance()
-            switch w {
-            case "where": q.condition = try condition()
-            case "by": q.groupBy = try columns()
-            case "show":
-                if tok.kind == .star { _ = advance(); q.showAll = true } else { q.show = try columns() }
-            case "order":
-                try expectWord("by")
-                repeat {
-                    let c = try column()
-                    var desc = false
-                    if accept("desc") { desc = true } else { _ = accept("asc") }
-                    q.order.append(OrderKey(column: c, descending: desc))
-                } while acceptComma()
+            if seen.contains(k) { throw QueryError(.repeatedClause(k.rawValue), t.range) }
+            seen.insert(k)
+            advance()
+            switch k {
+            case .where: q.condition = try condition()
+            case .by: q.groupBy = try columns()
+            case .having: q.having = try condition()
+            case .show:
+                if q.isCountShorthand { throw QueryError(.clauseConflict("show", with: "count"), t.range) }
+                if tok.kind == .star { advance(); q.showAll = true } else { q.show = try columns() }
+            case .summarize:
+                if q.isCountShorthand { throw QueryError(.clauseConflict("summarize", with: "count"), t.range) }
+                var aggs = [try aggregate(bareCount: true)]
+                while acceptComma() { aggs.append(try aggregate(bareCount: true)) }
+                q.summary = aggs
+            case .order:
+                try expect(.by)
+                repeat { q.order.append(try orderKey()) } while acceptComma()
             default:
                 q.limit = try integer("limit")
-                if accept("offset") { q.offset = try integer("offset") }
+                if accept(.offset) { q.offset = try integer("offset") }
             }
         }
         return q
     }
 
-    func clauseList(_ q: Query, _ isCount: Bool) -> String {
-        isCount ? "where, by, order by, limit or end of statement" : "where, show, order by, limit or end of statement"
-    }
+    static let clauseWords: [Keyword] = [.where, .show, .summarize, .by, .having, .order, .limit]
+    static let clauseList = "where, show, summarize, by, having, order by, limit or end of statement"
 
     mutating func acceptComma() -> Bool {
-        if tok.kind == .comma { _ = advance(); return true }
+        if tok.kind == .comma { advance(); return true }
         return false
     }
 
@@ -188,23 +214,64 @@ public struct Parser {
     mutating func column() throws(QueryError) -> ColumnPath {
         guard tok.kind == .word else { throw error("a column name") }
         var parts = [Name(text: tok.text, range: tok.range)]
-        _ = advance()
+        advance()
         while tok.kind == .dot {
-            _ = advance()
+            advance()
             guard tok.kind == .word else { throw error("a column name after '.'") }
             parts.append(Name(text: tok.text, range: tok.range))
-            _ = advance()
+            advance()
         }
         return ColumnPath(parts: parts)
     }
 
+    /// An aggregate: `count` alone (when `bareCount`), or `FUNCTION([distinct] column)`.
+    mutating func aggregate(bareCount: Bool) throws(QueryError) -> Aggregate {
+        let t = tok
+        guard t.kind == .word, let k = t.keyword, Keyword.aggregates.contains(k),
+              let f = Aggregate.Function(rawValue: k.rawValue) else {
+            throw error("an aggregate (count, count(COLUMN), count(distinct COLUMN), sum, avg, min or max of a column)")
+        }
+        advance()
+        if tok.kind != .lparen {
+            if f == .count && bareCount { return Aggregate(function: .count, column: nil, distinct: false, range: t.range) }
+            throw error("'(' after '\(t.text)'")
+        }
+        advance()
+        let distinct = accept(.distinct)
+        let c = try column()
+        guard tok.kind == .rparen else { throw error("')' to close '\(t.text)('") }
+        let close = advance()
+        return Aggregate(function: f, column: c, distinct: distinct, range: t.range.lowerBound..<close.range.upperBound)
+    }
+
+    /// A column, or an aggregate written with parentheses.
+    mutating func operand() throws(QueryError) -> Operand {
+        if let k = tok.keyword, Keyword.aggregates.contains(k), next.kind == .lparen {
+            return .aggregate(try aggregate(bareCount: false))
+        }
+        return .column(try column())
+    }
+
+    mutating func orderKey() throws(QueryError) -> OrderKey {
+        var key = OrderKey(operand: try operand(), descending: false)
+        if accept(.collate) {
+            guard tok.kind == .word, let c = Collation(rawValue: tok.text.lowercased()) else {
+                throw QueryError(.unknownCollation(tok.kind == .eof ? "end of input" : tok.quoted), tok.range)
+            }
+            advance()
+            key.collation = c
+        }
+        if accept(.desc) { key.descending = true } else { _ = accept(.asc) }
+        return key
+    }
+
     mutating func integer(_ what: String) throws(QueryError) -> Int {
-        guard tok.kind == .int, let v = Int(tok.text), v >= 0 else {
+        guard tok.kind == .int, let v = NumberSyntax.int(tok.text), v >= 0, v <= Int64(Int32.max) * 1024 else {
             if tok.kind == .eof { throw error("a whole number after '\(what)'") }
             throw QueryError(.badNumber(tok.text, what: "'\(what)'"), tok.range)
         }
-        _ = advance()
-        return v
+        advance()
+        return Int(v)
     }
 
     mutating func value(_ what: String) throws(QueryError) -> Literal {
@@ -219,82 +286,138 @@ public struct Parser {
         case .param: form = .param
         default: throw error(what)
         }
-        _ = advance()
+        advance()
         return Literal(form: form, text: t.text, range: t.range)
     }
 
     // MARK: conditions
 
-    mutating func condition() throws(QueryError) -> Condition {
+    mutating func enter() throws(QueryError) {
         depth += 1
-        defer { depth -= 1 }
         if depth > Parser.maxDepth { throw QueryError(.tooDeep(limit: Parser.maxDepth), tok.range) }
-        var left = try andCondition()
-        while accept("or") { left = .or(left, try andCondition()) }
-        return left
+    }
+
+    mutating func condition() throws(QueryError) -> Condition {
+        var terms = [try andCondition()]
+        while accept(.or) { terms.append(try andCondition()) }
+        return terms.count == 1 ? terms[0] : .any(terms)
     }
 
     mutating func andCondition() throws(QueryError) -> Condition {
-        var left = try notCondition()
-        while accept("and") { left = .and(left, try notCondition()) }
-        return left
+        var terms = [try notCondition()]
+        while accept(.and) { terms.append(try notCondition()) }
+        return terms.count == 1 ? terms[0] : .all(terms)
     }
 
     mutating func notCondition() throws(QueryError) -> Condition {
-        depth += 1
-        defer { depth -= 1 }
-        if depth > Parser.maxDepth { throw QueryError(.tooDeep(limit: Parser.maxDepth), tok.range) }
-        if accept("not") { return .not(try notCondition()) }
+        // A run of `not`s folds: under three-valued logic `not not c` is `c`.
+        var negations = 0
+        while tok.is(.not) && !next.kind.isComparison { advance(); negations += 1 }
+        let c = try primary()
+        return negations % 2 == 1 ? .not(c) : c
+    }
+
+    mutating func primary() throws(QueryError) -> Condition {
         if tok.kind == .lparen {
             let open = advance()
+            try enter()
             let c = try condition()
+            depth -= 1
             guard tok.kind == .rparen else {
-                throw QueryError(.expected("')' to close the '(' \(whereOpened(open.range.lowerBound, tok.range.lowerBound))", found: tok.kind == .eof ? "end of input" : tok.quoted), tok.range)
+                throw QueryError(.expected("')' to close the '(' \(whereOpened(open.range.lowerBound, tok.range.lowerBound))",
+                                           found: tok.kind == .eof ? "end of input" : tok.quoted), tok.range)
             }
-            _ = advance()
+            advance()
             return c
         }
+        if tok.is(.has) && next.kind == .word { return try has() }
         return try predicate()
+    }
+
+    mutating func has() throws(QueryError) -> Condition {
+        let start = advance()
+        let rel = advance()
+        var test = HasTest(relation: Name(text: rel.text, range: rel.range), column: nil, condition: nil,
+                           range: start.range.lowerBound..<rel.range.upperBound)
+        if tok.kind == .dot {
+            advance()
+            guard tok.kind == .word else { throw error("a column of \(rel.text) after '.'") }
+            test.column = Name(text: tok.text, range: tok.range)
+            test.range = test.range.lowerBound..<tok.range.upperBound
+            advance()
+        }
+        if tok.kind == .lparen {
+            let open = advance()
+            try enter()
+            test.condition = try condition()
+            depth -= 1
+            guard tok.kind == .rparen else {
+                throw QueryError(.expected("')' to close 'has \(rel.text)(' \(whereOpened(open.range.lowerBound, tok.range.lowerBound))",
+                                           found: tok.kind == .eof ? "end of input" : tok.quoted), tok.range)
+            }
+            test.range = test.range.lowerBound..<advance().range.upperBound
+        }
+        return .has(test)
     }
 
     mutating func predicate() throws(QueryError) -> Condition {
         guard tok.kind == .word else { throw error("a condition (e.g. city=济宁)") }
-        let col = try column()
+        let op = try operand()
         var negated = false
-        if tok.isWord("not") {
-            _ = advance()
+        if tok.is(.not) && (next.is(.in) || next.is(.within)) {
+            advance()
             negated = true
-            guard tok.isWord("in") else { throw error("'in' after 'not'") }
         }
-        if accept("in") {
+        if accept(.in) {
             guard tok.kind == .lparen else { throw error("'(' after 'in'") }
-            _ = advance()
+            advance()
             var vals = [try value("a value")]
             while acceptComma() { vals.append(try value("a value")) }
             guard tok.kind == .rparen else { throw error("',' or ')'") }
-            _ = advance()
-            return .inList(col, vals, negated: negated)
+            advance()
+            return .inList(op, vals, negated: negated)
+        }
+        if tok.is(.within) {
+            let w = advance()
+            guard case .column(let path) = op else { throw QueryError(.withinOnAggregate, w.range) }
+            return .within(path, try value("a place or entity after 'within'"), negated: negated)
+        }
+        if accept(.is) {
+            let neg = accept(.not)
+            guard accept(.null) else { throw error("'null' after 'is\(neg ? " not" : "")'") }
+            return .isNull(op, negated: neg)
         }
         let opTok = tok
-        let op: CompareOp
+        let cmp: CompareOp
         switch opTok.kind {
-        case .eq: op = .eq
-        case .ne: op = .ne
-        case .match: op = .match
-        case .notMatch: op = .notMatch
-        case .lt: op = .lt
-        case .le: op = .le
-        case .gt: op = .gt
-        case .ge: op = .ge
-        default: throw error("an operator (= != ~ !~ < <= > >= in) after '\(col.text)'")
+        case .eq: cmp = .eq
+        case .ne: cmp = .ne
+        case .match: cmp = .match
+        case .notMatch: cmp = .notMatch
+        case .lt: cmp = .lt
+        case .le: cmp = .le
+        case .gt: cmp = .gt
+        case .ge: cmp = .ge
+        default: throw error("an operator (= != ~ !~ < <= > >= in within is) after '\(op.text)'")
         }
-        _ = advance()
-        return .compare(col, op, try value("a value after '\(opTok.text)'"))
+        advance()
+        return .compare(op, cmp, try value("a value after '\(opTok.text)'"))
+    }
+}
+
+/// Habits from other query shells, answered with what to type instead.
+public enum Habit: String, Sendable, Hashable {
+    case sql, help, quit, psqlDescribe
+
+    init?(_ word: String) {
+        switch word.lowercased() {
+        case "select", "from", "insert", "update", "delete", "create", "drop", "with": self = .sql
+        case "help", "?", "\\?", "\\h": self = .help
+        case "exit", "quit", "\\q": self = .quit
+        case "\\d", "\\dt", "\\l": self = .psqlDescribe
+        default: return nil
+        }
     }
 }
 
 import FactGraph
-
-enum FactGraphSuggest {
-    static func nearest(_ w: String, _ among: [String]) -> [String] { Suggest.nearest(to: w, among: among) }
-}

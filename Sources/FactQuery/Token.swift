@@ -1,4 +1,45 @@
-/// One token of the query language: a kind and a byte range into the statement text. `text`
+/// The words of the language that have a meaning of their own. The lexer marks every word token
+/// that spells one (ASCII case-insensitively); the parser, the completer and the splitter read
+/// this one table instead of keeping lists of their own.
+///
+/// Keywords are contextual: outside the places the grammar expects them, a keyword is an
+/// ordinary word (`edition=to` compares with the text "to").
+public enum Keyword: String, CaseIterable, Sendable, Hashable {
+    case `where`, show, summarize, by, having, order, asc, desc, collate, limit, offset
+    case count, distinct, sum, avg, min, max
+    case and, or, not, `in`, within, `is`, null, has
+    case describe, neighbors, path, to, find, depth, explain
+
+    /// Spellings that mean the same keyword.
+    static let synonyms: [String: Keyword] = ["neighbours": .neighbors, "summarise": .summarize]
+
+    /// All spellings, lower-case, for lookup.
+    static let table: [String: Keyword] = {
+        var t = synonyms
+        for k in allCases { t[k.rawValue] = k }
+        return t
+    }()
+
+    /// The keyword a word spells, if any. Only ASCII words of up to 10 bytes can be keywords,
+    /// so a long word costs nothing.
+    static func lookup(_ bytes: ArraySlice<UInt8>) -> Keyword? {
+        guard bytes.count >= 2, bytes.count <= 10 else { return nil }
+        var s = ""
+        s.reserveCapacity(bytes.count)
+        for b in bytes {
+            guard b < 0x80 else { return nil }
+            s.unicodeScalars.append(Unicode.Scalar(b >= 0x41 && b <= 0x5A ? b | 0x20 : b))
+        }
+        return table[s]
+    }
+
+    /// Words that start a statement.
+    public static let statementStarts: [Keyword] = [.count, .describe, .neighbors, .path, .find, .explain]
+    /// Aggregate functions, written `NAME(column)` (`count` also alone).
+    public static let aggregates: [Keyword] = [.count, .sum, .avg, .min, .max]
+}
+
+/// One token of the query language: a kind and a byte range into the source text. `text`
 /// is the token's meaning: a word's or number's characters (full-width digits made ASCII), a
 /// string's contents without quotes and escapes, a parameter's name.
 public struct Token: Sendable, Hashable {
@@ -41,23 +82,53 @@ public struct Token: Sendable, Hashable {
             default: return false
             }
         }
+
+        /// A token that can stand as a value (`city=济宁`, `year>2020`).
+        public var isValue: Bool {
+            switch self {
+            case .word, .string, .int, .number, .date, .param: return true
+            default: return false
+            }
+        }
     }
 
     public var kind: Kind
-    /// Byte offsets into the statement's UTF-8 text.
+    /// Byte offsets into the source text.
     public var range: Range<Int>
     public var text: String
+    /// The keyword this word spells (only for `.word` tokens).
+    public var keyword: Keyword?
+
+    public init(kind: Kind, range: Range<Int>, text: String, keyword: Keyword? = nil) {
+        self.kind = kind
+        self.range = range
+        self.text = text
+        self.keyword = keyword
+    }
 
     /// How the token reads in a message: `'where'`, `'济宁'`, `end of input`.
     public var quoted: String {
         switch kind {
         case .eof: return "end of input"
-        case .string: return "\"\(text)\""
-        case .param: return "'$\(text)'"
-        default: return "'\(text)'"
+        case .string: return "\"\(Token.clip(text))\""
+        case .param: return "'$\(Token.clip(text))'"
+        default: return "'\(Token.clip(text))'"
         }
     }
 
-    /// Whether this is the word `w` (ASCII case-insensitive).
-    public func isWord(_ w: String) -> Bool { kind == .word && text.lowercased() == w }
+    /// Long texts are cut for messages, so a 1 MB word does not become a 1 MB error.
+    static func clip(_ s: String, to n: Int = 40) -> String {
+        var count = 0
+        var end = s.unicodeScalars.startIndex
+        for i in s.unicodeScalars.indices {
+            if count == n { return String(s.unicodeScalars[s.unicodeScalars.startIndex..<end]) + "…" }
+            count += 1
+            end = s.unicodeScalars.index(after: i)
+        }
+        return s
+    }
+
+    /// Whether this is the keyword `k`.
+    @inline(__always)
+    public func `is`(_ k: Keyword) -> Bool { keyword == k }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BuiltinGraph
 import CLibEdit
 import FactGraph
+import FactIngest
 import FactQuery
 import FactShell
 
@@ -25,6 +26,7 @@ struct Factsh: ParsableCommand {
           factsh report.fq --param city=潍坊
           echo 'count awards by city' | factsh --format csv
           factsh --graph my.facts
+          factsh ingest release.txt [-o candidates.facts]   (factsh ingest --help)
 
         Exit status: 0 success, 1 a statement or a load failed, 2 bad command-line usage, \
         128+N after signal N (130 for Ctrl-C outside a terminal).
@@ -162,7 +164,137 @@ struct Factsh: ParsableCommand {
 
 func stderr(_ s: String) { factsh_write_stderr(s.hasSuffix("\n") ? s : s + "\n") }
 
+/// `factsh ingest FILE… [-o OUT.facts] [--explain] [--lexicon FILE]`: press releases → candidate
+/// facts (docs/INGEST.md).
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "factsh ingest",
+        abstract: "Extract candidate facts (awards with provenance) from press releases.",
+        discussion: """
+        Reads UTF-8 or GB18030 text or HTML, traditional or simplified characters. Without -o, \
+        prints the candidates for review, numbered, with their line numbers; with -o, writes a \
+        self-contained .facts file that factsh --graph loads. A folder stands for its .txt and \
+        .html files. Names are linked to the built-in graph (or to the --graph files).
+
+        Examples:
+          factsh ingest release.txt
+          factsh ingest releases/ -o candidates.facts
+          factsh ingest notice.html --explain --lexicon my-honors.txt
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Press releases (files or folders).", valueName: "file"))
+    var files: [String]
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write the candidates as a .facts file.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Show why each candidate was extracted (rule, notes, text).")
+    var explain = false
+
+    @Flag(help: "With -o: leave out entities the linked graph already has, so the file extends that graph (--graph export.facts --graph OUT.facts) instead of loading alone.")
+    var delta = false
+
+    @Option(name: .customLong("lexicon"), help: ArgumentHelp("An honor lexicon file to add to the built-in one (repeatable).", valueName: "file"))
+    var lexicons: [String] = []
+
+    @Option(name: .customLong("graph"), help: ArgumentHelp("Link names to this graph instead of the built-in one (repeatable).", valueName: "file"))
+    var graphs: [String] = []
+
+    @Option(help: ArgumentHelp("Review table format: \(OutputMode.allCases.map(\.rawValue).joined(separator: "|")).", valueName: "mode"))
+    var format: OutputMode?
+
+    @Option(name: .customLong("min-confidence"), help: ArgumentHelp("Leave out candidates below this confidence (0–1).", valueName: "n"))
+    var minConfidence: Double = 0
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("expected at least one press release") }
+    }
+
+    func run() throws {
+        var lexicon = HonorLexicon.standard
+        for path in lexicons {
+            do {
+                let bytes = try FileIO.read(FileIO.expandTilde(path))
+                guard let text = String(validating: bytes, as: UTF8.self) else { stderr("factsh: \(path) is not UTF-8 text"); throw ExitCode(1) }
+                try lexicon.add(parsing: text)
+            } catch let e as HonorLexicon.ParseError {
+                stderr("factsh: \(path):\(e)")
+                throw ExitCode(1)
+            } catch let e as ExitCode { throw e } catch {
+                stderr("factsh: cannot read \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let graph: FactGraph
+        do {
+            if graphs.isEmpty { graph = try BuiltinGraph.load() } else {
+                var files: [(String, [UInt8])] = []
+                for p in graphs { files.append((p, try FileIO.read(p))) }
+                graph = try FactsReader.load(files)
+            }
+        } catch {
+            stderr("factsh: \(error)")
+            throw ExitCode(1)
+        }
+        let ingest = Ingest(graph: graph, lexicon: lexicon)
+        var docs: [IngestedDocument] = []
+        var failed = false
+        for r in IngestBatch.run(IngestBatch.expand(files), ingest: ingest) {
+            switch r {
+            case .success(var d):
+                d.candidates = d.candidates.filter { $0.confidence >= minConfidence }
+                docs.append(d)
+            case .failure(let e):
+                stderr("factsh: cannot ingest \(e)")
+                failed = true
+            }
+        }
+        if let out = output {
+            let text = FactsOutput.write(docs, linker: ingest.linker, omitLinked: delta)
+            do { try FileIO.writeAtomically(FileIO.expandTilde(out), Array(text.utf8)) } catch {
+                stderr("factsh: cannot write \(error)")
+                throw ExitCode(1)
+            }
+            let n = docs.reduce(0) { $0 + $1.candidates.count }
+            stderr("factsh: \(n) candidate award fact\(n == 1 ? "" : "s") from \(docs.count) release\(docs.count == 1 ? "" : "s") written to \(out)")
+        } else {
+            let session = ShellSession(graph: graph)
+            if let f = format { session.mode = f }
+            session.showIngestCandidates(docs, explain: explain)
+            session.close()
+            for d in docs where d.skippedBecause != nil { stderr("factsh: \(d.document.fileName): no facts taken: \(d.skippedBecause!)") }
+        }
+        factsh_flush_output()
+        if failed { throw ExitCode(1) }
+    }
+}
+
 // Usage errors exit 2 (ArgumentParser's default is 64).
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "ingest" {
+    do {
+        let command = try IngestCommand.parse(Array(CommandLine.arguments.dropFirst(2)))
+        do {
+            try command.run()
+            factsh_flush_output()
+            exit(0)
+        } catch let e as ExitCode {
+            factsh_flush_output()
+            exit(e.rawValue)
+        }
+    } catch {
+        let code = IngestCommand.exitCode(for: error)
+        if code == .success {
+            factsh_write_stdout(IngestCommand.fullMessage(for: error) + "\n")
+            factsh_flush_output()
+            exit(0)
+        }
+        stderr("factsh ingest: " + IngestCommand.fullMessage(for: error))
+        stderr(IngestCommand.usageString())
+        exit(2)
+    }
+}
+
 do {
     let command = try Factsh.parse(Array(CommandLine.arguments.dropFirst()))
     do {

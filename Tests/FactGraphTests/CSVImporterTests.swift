@@ -289,7 +289,10 @@ func error(_ file: String, _ line: Int, _ p: LoadProblem) -> LoadError {
         bad += Array("c,".utf8) + [0xE6, 0x9C, 0x0A]       // truncated 3-byte sequence in a text cell
         let folder = try CSVFolder(bytes: ["things.csv": bad])
         defer { folder.remove() }
-        #expect(folder.errorValues() == [error("things.csv", 3, .invalidUTF8), error("things.csv", 4, .invalidUTF8)])
+        // Not UTF-8, and not GB18030 either (0xFF starts no GB18030 sequence): the file is named,
+        // then each line where its UTF-8 goes wrong.
+        #expect(folder.errorValues() == [error("things.csv", 0, .io("neither UTF-8 nor GB18030 text")),
+                                         error("things.csv", 3, .invalidUTF8), error("things.csv", 4, .invalidUTF8)])
     }
 
     @Test func missingHeaderAndEmptyColumnName() throws {

@@ -46,6 +46,15 @@ func lex(_ s: String) -> String {
         ("「x」」", "error(unexpected character '」' (a string opens with 「) @7..<10)"),
         ("a\u{01}", "error(unexpected character '\\x1' (control character) @1..<2)"),
         ("$ x", "error(unexpected character '$' (write $NAME) @0..<1)"),
+        // Numbers at the edges: long digit runs and exponents are decimals, never whole numbers
+        // that overflow; nan and inf are words.
+        ("year=999999999999999999", "word(year) eq(=) int(999999999999999999)"),
+        ("year=99999999999999999999", "word(year) eq(=) number(99999999999999999999)"),
+        ("v=1e-5 v=2.5E+3 v=1e300", "word(v) eq(=) number(1e-5) word(v) eq(=) number(2.5E+3) word(v) eq(=) number(1e300)"),
+        ("v=nan v=inf v=-inf", "word(v) eq(=) word(nan) word(v) eq(=) word(inf) word(v) eq(=) word(-inf)"),
+        ("v=1e", "word(v) eq(=) word(1e)"),
+        // A byte-order mark is blank.
+        ("\u{FEFF}awards", "word(awards)"),
     ]
 
     @Test(arguments: cases)
@@ -53,12 +62,16 @@ func lex(_ s: String) -> String {
         #expect(lex(c.0) == c.1, "\(c.0)")
     }
 
-    /// The lexer takes a `String`, so invalid UTF-8 never reaches it: decoding has already
-    /// repaired it to U+FFFD, which lexes as part of a word. Rejecting invalid UTF-8 is the
-    /// shell's job, where the bytes are read (EndToEndTests: BadInputCatalogueTests).
-    @Test func repairedInvalidUTF8LexesAsAWord() {
-        let bad = String(decoding: [0x61, 0x20, 0xC3, 0x28], as: UTF8.self)   // decoding repairs to U+FFFD
-        #expect(lex(bad) == "word(a) word(\u{FFFD}) lparen(()")
+    @Test func invalidUTF8IsAnError() throws {
+        let bytes: [UInt8] = [0x61, 0x20, 0xC3, 0x28]
+        var lx = Lexer(bytes: bytes, range: 0..<bytes.count)
+        #expect(try lx.next().text == "a")
+        #expect(throws: QueryError(.invalidUTF8, 2..<3)) { try lx.next() }
+    }
+
+    @Test func keywordsAreMarkedByTheLexer() throws {
+        let toks = try Lexer.tokenize("AWARDS Where city within 济宁 and x IS NOT null")
+        #expect(toks.map(\.keyword) == [nil, .where, nil, .within, nil, .and, nil, .is, .not, .null, nil])
     }
 
     @Test func tokenRangesPointIntoTheBytes() throws {

@@ -1,4 +1,5 @@
 import FactGraph
+import FactIngest
 import FactQuery
 
 /// A dot-command's failure: what went wrong, and which argument (0-based) it is about.
@@ -32,7 +33,7 @@ struct DotCommand: Sendable {
 enum DotCommands {
     static let modes = OutputMode.allCases.map(\.rawValue)
     static let commandNames = ["help", "schema", "mode", "headers", "maxrows", "width", "timer", "output", "once", "read",
-                               "save", "param", "load", "import", "export", "bail", "history", "show", "quit", "exit"]
+                               "save", "param", "load", "import", "ingest", "export", "bail", "history", "show", "quit", "exit"]
 
     static let all: [DotCommand] = [
         // USAGE: .help [COMMAND] — every command, or one command's usage.
@@ -147,6 +148,14 @@ enum DotCommands {
                 throw DotError("nothing imported:\n\(error)")
             }
             return .ok
+        },
+        // USAGE: .ingest FILE… — candidate facts from press releases, numbered for review;
+        //        .ingest accept all|ROWS — add those rows to the graph (all or nothing);
+        //        .ingest discard — drop the candidates. docs/INGEST.md.
+        DotCommand(name: "ingest", arguments: "FILE… | accept all|ROWS | discard",
+                   summary: "candidate facts from press releases; accept all or some rows to add them",
+                   writesFiles: false, replayable: true, completes: .files) { s, a in
+            try ingestCommand(s, a)
         },
         DotCommand(name: "export", arguments: "FILE", summary: "write the graph in canonical .facts form",
                    writesFiles: true, replayable: false, completes: .files) { s, a in
@@ -409,5 +418,64 @@ extension ShellSession {
     func where_(_ o: Origin) -> String {
         guard let f = o.file else { return "" }
         return "\(f):\(o.line): "
+    }
+}
+
+// MARK: .ingest
+
+/// Candidates shown by `.ingest FILE…` and waiting for `.ingest accept`, per session.
+final class PendingIngest: @unchecked Sendable {
+    nonisolated(unsafe) static var bySession: [ObjectIdentifier: [IngestedDocument]] = [:]
+}
+
+extension DotCommands {
+    static func ingestCommand(_ s: ShellSession, _ a: [String]) throws -> ShellSession.Outcome {
+        guard let first = a.first else { throw DotError("expected press release files, or accept all|ROWS, or discard") }
+        let key = ObjectIdentifier(s)
+        if first == "discard" {
+            PendingIngest.bySession[key] = nil
+            return .ok
+        }
+        if first == "accept" {
+            guard let docs = PendingIngest.bySession[key] else { throw DotError("nothing to accept: run .ingest FILE… first") }
+            let count = docs.reduce(0) { $0 + $1.candidates.count }
+            guard a.count > 1, let rows = ReviewTable.parseSelection(Array(a.dropFirst()), count: count), !rows.isEmpty else {
+                throw DotError("expected 'all' or row numbers between 1 and \(count) (e.g. 1,3-5)", argument: a.count > 1 ? 1 : nil)
+            }
+            let chosen = ReviewTable.select(docs, rows: rows)
+            let text = FactsOutput.write(chosen, linker: GraphLinker(graph: s.graph), omitLinked: true)
+            do {
+                let g = try FactsReader.load([("ingest", Array(text.utf8))], extending: s.graph)
+                s.replaceGraph(g, label: (s.graphLabel ?? "built-in") + "+ingest")
+            } catch {
+                throw DotError("nothing added:\n\(error)")
+            }
+            PendingIngest.bySession[key] = nil
+            s.emit("added \(rows.count) award fact\(rows.count == 1 ? "" : "s") to the graph\n")
+            return .ok
+        }
+        let paths = IngestBatch.expand(a.map(FileIO.expandTilde))
+        let ingest = Ingest(graph: s.graph)
+        var docs: [IngestedDocument] = []
+        for (i, r) in IngestBatch.run(paths, ingest: ingest).enumerated() {
+            switch r {
+            case .success(let d): docs.append(d)
+            case .failure(let e): throw DotError("cannot read \(e)", argument: i < a.count ? i : nil)
+            }
+        }
+        PendingIngest.bySession[key] = docs
+        s.showIngestCandidates(docs, explain: false)
+        let n = docs.reduce(0) { $0 + $1.candidates.count }
+        s.emit(n == 0 ? "no candidates\n" : "\(n) candidate\(n == 1 ? "" : "s"): .ingest accept all, .ingest accept 1,3-5, or .ingest discard\n")
+        return .ok
+    }
+}
+
+extension ShellSession {
+    /// Shows ingested candidates as a numbered table in the session's output mode.
+    public func showIngestCandidates(_ docs: [IngestedDocument], explain: Bool) {
+        let columns = ReviewTable.columns(explain: explain, multipleSources: docs.count > 1)
+        let rows = ReviewTable.rows(docs, explain: explain).map { $0.map { Value.string($0) } }
+        render(ResultTable(graph: graph, columns: columns, rows: rows))
     }
 }

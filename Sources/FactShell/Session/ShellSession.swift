@@ -204,21 +204,19 @@ public final class ShellSession: ShellEngine {
 
     // MARK: running
 
-    /// Runs one statement or dot-command.
+    /// Runs one piece of input: a statement or a dot-command.
     @discardableResult
-    public func runStatement(_ text: String, origin: Origin) -> Outcome {
-        let trimmed = text.trimmingSpaces()
-        if trimmed.isEmpty { return .ok }
+    func runPiece(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
         let t0 = FileIO.now(), c0 = FileIO.cpuTimes()
-        let isCommand = trimmed.hasPrefix(".")
+        let text = piece.text
         var outcome: Outcome
-        if isCommand {
-            outcome = runDotCommand(trimmed, origin: origin)
+        if piece.isDotCommand {
+            outcome = runDotCommand(text, origin: Origin(file: file, line: piece.line))
         } else {
-            outcome = runQuery(text, origin: origin)
+            outcome = runQuery(piece, file: file)
         }
         if !finishOutput() && outcome == .ok { outcome = .failed }
-        if timer && !isCommand {
+        if timer && !piece.isDotCommand {
             let c1 = FileIO.cpuTimes()
             let line = String.runTime(real: FileIO.now() - t0, user: c1.0 - c0.0, sys: c1.1 - c0.1)
             // On the screen, never in a file: standard output (even while results go to an
@@ -230,7 +228,7 @@ public final class ShellSession: ShellEngine {
             }
         }
         // A .once file is finished after the one statement it was for.
-        if let f = outputFile, f.once, !trimmed.lowercased().hasPrefix(".once") {
+        if let f = outputFile, f.once, !(piece.isDotCommand && text.lowercased().hasPrefix(".once")) {
             do { try closeOutputFile() } catch {
                 complain("error: \(error)")
                 outcome = .failed
@@ -240,17 +238,35 @@ public final class ShellSession: ShellEngine {
         return outcome
     }
 
-    func runQuery(_ text: String, origin: Origin) -> Outcome {
+    /// Runs every statement and dot-command of a text (as typed at the prompt, or one `-c`).
+    @discardableResult
+    public func runStatement(_ text: String, origin: Origin) -> Outcome {
+        var worst = Outcome.ok
+        for piece in StatementSplitter.split(text, firstLine: origin.line) {
+            if cancellation.isRequested() { return .failed }
+            switch runPiece(piece, file: origin.file) {
+            case .ok: break
+            case .quit: return .quit
+            case .failed:
+                worst = .failed
+                if bail && origin.file != nil { return .failed }
+            }
+        }
+        return worst
+    }
+
+    func runQuery(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
         do {
-            let t = try engine.execute(text)
+            let t = try engine.execute(piece)
+            for n in engine.lastNotes { complain("note: " + n.message) }
             render(t)
-            if outputStop == nil { log.append(text) }
+            if outputStop == nil { log.append(piece.text) }
             return .ok
         } catch {
             if error.problem == .cancelled {
                 outputStop = .cancelled
             } else {
-                complain(Diagnostics.render(error, in: text, file: origin.file, firstLine: origin.line))
+                complain(Diagnostics.render(error, bytes: piece.chunk, file: file, firstLine: piece.firstLine))
             }
             return .failed
         }
@@ -260,7 +276,7 @@ public final class ShellSession: ShellEngine {
     /// statement succeeded, and whether one of them was `.quit`.
     @discardableResult
     public func runScript(_ text: String, name: String?) -> (ok: Bool, quit: Bool) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).lazy.map { InputLine.text(String($0)) }.makeIterator()
+        var lines = StatementSplitter.lines(text).lazy.map { InputLine.text($0) }.makeIterator()
         return runLines({ lines.next() }, name: name)
     }
 
@@ -278,37 +294,38 @@ public final class ShellSession: ShellEngine {
         case invalid(String)
     }
 
-    /// The one statement loop behind scripts, `.read`, `-c` and standard input: gathers lines
-    /// into statements as the interactive shell does, runs each, stops at the first error when
-    /// `bail` is on, at `.quit`, or on Ctrl-C (before running anything more).
+    /// The one statement loop behind scripts, `.read`, `-c` and standard input: the language's
+    /// splitter gathers lines into statements exactly as the interactive shell does; each runs,
+    /// and the loop stops at the first error when `bail` is on, at `.quit`, or on Ctrl-C (before
+    /// running anything more, and nothing half-read).
     func runLines(_ nextLine: () -> InputLine?, name: String?) -> (ok: Bool, quit: Bool) {
         var ok = true
-        var acc = StatementAccumulator()
+        var splitter = StatementSplitter()
         var lineNo = 0
         var finished = false
         while !finished {
             if cancellation.isRequested() { return (false, false) }
-            let batch: [(String, Int)]
+            let batch: [StatementSplitter.Piece]
             switch nextLine() {
             case .text(let line):
                 lineNo += 1
-                batch = acc.feed(line, lineNo: lineNo)
+                batch = splitter.feed(line, line: lineNo)
             case .invalid(let message):
                 lineNo += 1
                 complain("\(name ?? "<input>"):\(lineNo): error: \(message)")
                 errorCount += 1
                 ok = false
-                acc = StatementAccumulator()   // the statement it was part of is dropped whole
+                splitter = StatementSplitter()   // the statement it was part of is dropped whole
                 if bail { return (false, false) }
                 continue
             case nil:
                 // Input ended — or a signal stopped the read: then run nothing half-read.
                 if cancellation.isRequested() { return (false, false) }
-                batch = acc.finish()
+                batch = splitter.finish()
                 finished = true
             }
-            for (stmt, line) in batch {
-                switch runStatement(stmt, origin: Origin(file: name, line: line)) {
+            for piece in batch {
+                switch runPiece(piece, file: name) {
                 case .ok: break
                 case .quit: return (ok, true)
                 case .failed:
@@ -340,7 +357,7 @@ public final class ShellSession: ShellEngine {
         String(repeating: " ", count: max(0, DisplayWidth.of(prompt) - 5)) + "...> "
     }
 
-    public func isComplete(_ text: String) -> Bool { Completeness.isComplete(text) }
+    public func isComplete(_ text: String) -> Bool { StatementSplitter.isComplete(text) }
 
     public func complete(line: String, cursor: Int) -> Completion {
         let trimmed = line.trimmingSpaces()
@@ -427,38 +444,6 @@ final class StandardInputLines {
         let byte = valid < bytes.endIndex ? bytes[valid] : 0
         let hex = String(byte, radix: 16, uppercase: true)
         return .invalid("not valid UTF-8 (byte 0x\(hex.count < 2 ? "0" + hex : hex) at column \(column))")
-    }
-}
-
-/// Gathers lines into whole statements with the language's completeness test, so that a script,
-/// standard input and `.read` split statements exactly as the interactive shell does.
-struct StatementAccumulator {
-    var pending = ""
-    var pendingLine = 0
-
-    mutating func feed(_ rawLine: String, lineNo: Int) -> [(String, Int)] {
-        var line = rawLine
-        if line.hasSuffix("\r") { line.removeLast() }
-        if pending.isEmpty {
-            let t = line.trimmingSpaces()
-            if t.isEmpty || t.hasPrefix("#") || t.hasPrefix("--") { return [] }
-            if t.hasPrefix(".") { return [(t, lineNo)] }
-            pending = line
-            pendingLine = lineNo
-        } else {
-            pending += "\n" + line
-        }
-        guard Completeness.isComplete(pending) else { return [] }
-        let out = Completeness.splitStatements(pending).map { ($0.text, pendingLine + $0.lineOffset) }
-        pending = ""
-        return out
-    }
-
-    mutating func finish() -> [(String, Int)] {
-        guard !pending.trimmingSpaces().isEmpty else { return [] }
-        let out = Completeness.splitStatements(pending).map { ($0.text, pendingLine + $0.lineOffset) }
-        pending = ""
-        return out
     }
 }
 

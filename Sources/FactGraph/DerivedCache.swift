@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Data derived from an immutable graph once, on first use, and kept with it: the query layer's
+/// collation ranks and pinyin index, for instance. The store knows nothing of what is kept; it
+/// only guarantees that each value is built once, even when a background thread warms it up
+/// while a query asks for it (the second caller waits for the first).
+///
+///     let ranks = graph.derived.value(CollationRankTable.self) { CollationRankTable(graph) }
+public final class DerivedCache: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var values: [ObjectIdentifier: AnyObject] = [:]
+
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// The value of type `T`, built by `build` if this is the first call for `T`.
+    public func value<T: AnyObject>(_ type: T.Type, build: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if let v = values[ObjectIdentifier(type)] as? T { return v }
+        let v = build()
+        values[ObjectIdentifier(type)] = v
+        return v
+    }
+
+    /// Whether a value of type `T` has been built.
+    public func has<T: AnyObject>(_ type: T.Type) -> Bool {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return values[ObjectIdentifier(type)] != nil
+    }
+}
+
+/// Runs work on another thread, for warming derived data up on the second core after a load.
+public enum BackgroundWork {
+    final class Box: @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    /// Starts `body` on a detached thread.
+    public static func start(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            let b = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            b.body()
+            return nil
+        }, box)
+        if rc == 0 { pthread_detach(thread) } else { Unmanaged<Box>.fromOpaque(box).release() }
+    }
+}

@@ -1,0 +1,149 @@
+import Testing
+import FactGraph
+@testable import FactQuery
+
+/// The grouping paths (array by key, dense table, radix sort) and the typed aggregates agree
+/// with a naive computation on a generated graph.
+@Suite struct SummaryPathsTests {
+    struct Award { var enterprise: Int; var honor: Int; var year: Int64?; var score: Double?; var edition: String? }
+
+    static let firms = 5_000, honors = 2_100, awards = 20_000
+
+    static let (graph, data): (FactGraph, [Award]) = {
+        var rng = SplitMix64(seed: 7)
+        let b = GraphBuilder()
+        let city = try! b.declareKind(name: "city", plural: "cities", role: .place, columns: [])
+        let firm = try! b.declareKind(name: "firm", plural: "firms", role: .entity, columns: [Column(name: "city", type: .ref(.kind(city)), isLocation: true)])
+        let honor = try! b.declareKind(name: "honor", plural: "honors", role: .entity, columns: [])
+        let award = try! b.declareKind(name: "award", plural: "awards", role: .relation, columns: [
+            Column(name: "firm", type: .ref(.kind(firm)), isLocation: true), Column(name: "honor", type: .ref(.kind(honor))),
+            Column(name: "year", type: .int), Column(name: "score", type: .number), Column(name: "edition", type: .text)])
+        var cities: [EntityID] = []
+        for c in 0..<30 { cities.append(try! b.addEntity(kind: city, name: "城\(c)").entity) }
+        var firmIDs: [EntityID] = [], honorIDs: [EntityID] = []
+        for f in 0..<firms {
+            let (row, e) = try! b.addEntity(kind: firm, name: "企业\(f)")
+            b.setID(kind: firm, column: 0, row: row, cities[f % 30])
+            firmIDs.append(e)
+        }
+        for h in 0..<honors { honorIDs.append(try! b.addEntity(kind: honor, name: "奖\(h)").entity) }
+        var data: [Award] = []
+        for _ in 0..<awards {
+            let a = Award(enterprise: Int.random(in: 0..<firms, using: &rng), honor: Int.random(in: 0..<honors, using: &rng),
+                          year: Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: 2000...2024, using: &rng),
+                          score: Int.random(in: 0..<5, using: &rng) == 0 ? nil : Double(Int.random(in: -50...50, using: &rng)) / 4,
+                          edition: Int.random(in: 0..<3, using: &rng) == 0 ? nil : "第\(Int.random(in: 1...12, using: &rng))届")
+            let r = b.addRow(kind: award)
+            b.setID(kind: award, column: 0, row: r, firmIDs[a.enterprise])
+            b.setID(kind: award, column: 1, row: r, honorIDs[a.honor])
+            if let y = a.year { b.setInt(kind: award, column: 2, row: r, y) }
+            if let s = a.score { b.setNumber(kind: award, column: 3, row: r, s) }
+            if let e = a.edition { b.setID(kind: award, column: 4, row: r, b.intern(e)) }
+            data.append(a)
+        }
+        return (b.finish()!, data)
+    }()
+
+    func table(_ q: String) throws -> [[String]] {
+        let t = try QueryEngine(graph: Self.graph).execute(q)
+        return t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+    }
+
+    @Test func twoEntityKeysByRadixSort() throws {
+        let e = QueryEngine(graph: Self.graph)
+        _ = try e.execute("count awards by firm, honor")
+        #expect(e.lastPlan?.steps.contains { if case .group(_, _, let m) = $0 { return m.hasPrefix("radix") } else { return false } } == true)
+        var naive: [String: Int] = [:]
+        for a in Self.data { naive["企业\(a.enterprise)|奖\(a.honor)", default: 0] += 1 }
+        let got = try table("count awards by firm, honor")
+        #expect(got.count == naive.count)
+        for row in got { #expect(naive["\(row[0])|\(row[1])"] == Int(row[2]), "\(row)") }
+        // Largest first, then by the keys.
+        let counts = got.map { Int($0[2])! }
+        #expect(counts == counts.sorted(by: >))
+        let top = try table("count awards by firm, honor limit 5")
+        #expect(top == Array(got.prefix(5)))
+    }
+
+    @Test func cityAndYearByDenseTable() throws {
+        let e = QueryEngine(graph: Self.graph)
+        let got = try table("count awards by city, year")
+        _ = try e.execute("count awards by city, year")
+        #expect(e.lastPlan?.steps.contains { if case .group(_, _, let m) = $0 { return m.hasPrefix("dense") } else { return false } } == true)
+        var naive: [String: Int] = [:]
+        for a in Self.data { naive["城\(a.enterprise % 30)|\(a.year.map(String.init) ?? "")", default: 0] += 1 }
+        #expect(got.count == naive.count)
+        for row in got { #expect(naive["\(row[0])|\(row[1])"] == Int(row[2]), "\(row)") }
+    }
+
+    @Test func typedAggregatesAgree() throws {
+        let got = try table("awards summarize count, count(year), count(distinct honor), sum(year), min(year), max(year), sum(score), avg(score), min(score), max(edition) by firm")
+        var byFirm: [Int: [Award]] = [:]
+        for a in Self.data { byFirm[a.enterprise, default: []].append(a) }
+        #expect(got.count == byFirm.count)
+        for row in got {
+            let f = Int(row[0].dropFirst(2))!
+            let xs = byFirm[f]!
+            let years = xs.compactMap(\.year), scores = xs.compactMap(\.score)
+            #expect(Int(row[1]) == xs.count)
+            #expect(Int(row[2]) == years.count)
+            #expect(Int(row[3]) == Set(xs.map(\.honor)).count)
+            #expect(row[4] == (years.isEmpty ? "" : String(years.reduce(0, +))))
+            #expect(row[5] == (years.min().map(String.init) ?? ""))
+            #expect(row[6] == (years.max().map(String.init) ?? ""))
+            #expect(row[7] == (scores.isEmpty ? "" : FactGraph.displayNumber(scores.reduce(0, +))))
+            #expect(row[8] == (scores.isEmpty ? "" : FactGraph.displayNumber(scores.reduce(0, +) / Double(scores.count))))
+            #expect(row[9] == (scores.min().map(FactGraph.displayNumber) ?? ""))
+            let eds = xs.compactMap(\.edition)
+            #expect(row[10] == (eds.isEmpty ? "" : Collation.sorted(eds).last!), "\(row)")
+        }
+    }
+
+    @Test func distinctWithoutGroups() throws {
+        #expect(try table("awards where year=2020 summarize count(distinct firm)") == [[String(Set(Self.data.filter { $0.year == 2020 }.map(\.enterprise)).count)]])
+    }
+}
+
+/// The compiled filter gives exactly the evaluator's three-valued answer on every row.
+@Suite struct CompiledFilterTests {
+    static let conditions = [
+        "year=2020", "year!=2020", "year>2010 and year<=2015", "not year>2010", "year is null", "year is not null",
+        "score>1.5", "score<=-2", "score=2", "year>2020.5", "edition=第三届", "edition!=第三届", "edition~三", "edition is null",
+        "honor=奖7", "honor!=奖7", "honor in (奖1, 奖2, 奖3)", "honor not in (奖1, 奖2)", "firm within 城3", "firm not within 城3",
+        "city=城4", "city!=城4", "city in (城1, 城2)", "honor~奖1", "honor!~奖1", "(year=2020 or score>0) and not edition is null",
+        "year=2020 or year is null", "not (year=2020 or edition~九)", "firm.city=城5", "source is null",
+    ]
+
+    @Test(arguments: conditions)
+    func agrees(_ c: String) throws {
+        let g = SummaryPathsTests.graph
+        let k = g.kind(named: "awards")!
+        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { Issue.record("parse"); return }
+        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let ev = Evaluator(g: g)
+        let compiled = CompiledFilter(p, kind: k, graph: g).test
+        var differ = 0
+        for r in 0..<g.kinds[k].rowCount where ev.test(p, k, r) != compiled(r) { differ += 1 }
+        #expect(differ == 0, "\(c): \(differ) rows differ")
+    }
+}
+
+/// `order by COLUMN limit N` walked through the index in collation order gives the first N rows
+/// of the full sort.
+@Suite struct OrderWalkTests {
+    func table(_ q: String) throws -> [[String]] {
+        let t = try QueryEngine(graph: SummaryPathsTests.graph).execute(q)
+        return t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+    }
+
+    @Test(arguments: ["awards order by firm", "awards where year>2015 order by firm desc", "awards order by honor collate codepoint",
+                      "firms order by name desc", "awards where edition=第三届 order by honor"])
+    func walkEqualsSort(_ q: String) throws {
+        let show = q.hasPrefix("firms") ? " show name, city" : " show firm, honor, year, score"
+        let full = try table(q + show)
+        let e = QueryEngine(graph: SummaryPathsTests.graph)
+        let top = try e.execute(q + " limit 25" + show)
+        #expect(top.rows.indices.map { r in top.columns.indices.map { top.text(r, $0) } } == Array(full.prefix(25)))
+        #expect(e.lastPlan?.steps.contains { if case .readInOrder = $0 { return true } else { return false } } == true)
+    }
+}
