@@ -148,6 +148,12 @@ enum FactshProcess {
         return r
     }
 
+    /// How many awards the built-in graph holds (asked of the binary once; the graph grows).
+    static let builtinAwardCount: Int = {
+        guard let r = try? run(["--format", "csv", "-c", "count awards"]) else { return -1 }
+        return Int(r.stdout.split(separator: "\n").last ?? "") ?? -1
+    }()
+
     /// A fresh scratch folder.
     static func tempDir() throws -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("factsh-e2e-\(UUID().uuidString)")

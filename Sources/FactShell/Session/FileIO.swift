@@ -52,19 +52,24 @@ public enum FileIO {
     ///
     /// A folder, or a path whose folder does not exist, is an error.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], newFileMode: mode_t = 0o666) throws {
-        let target = try resolveLinks(path)
+        // What the path names in the end (stat follows every link, /proc/self/fd/1 too): only
+        // a regular file, or nothing yet, is ever replaced.
         var st = stat()
-        let exists = stat(target, &st) == 0
-        if exists {
+        if stat(path, &st) == 0 {
             let type = st.st_mode & S_IFMT
             if type == S_IFDIR { throw Failure(path: path, what: "is a directory") }
             if type != S_IFREG {
-                let fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+                let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
                 if fd < 0 { throw Failure(path: path, what: errnoText()) }
                 defer { close(fd) }
                 try writeAll(fd, bytes, path: path)
                 return
             }
+        }
+        let target = try resolveLinks(path)
+        let exists = stat(target, &st) == 0
+        if exists && (st.st_mode & S_IFMT) != S_IFREG {
+            throw Failure(path: path, what: "is not a regular file")
         }
         let tmp = directory(of: target) + "/." + baseName(target) + ".tmp-\(getpid())"
         unlink(tmp)

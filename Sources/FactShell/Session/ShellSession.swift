@@ -338,9 +338,11 @@ public final class ShellSession: ShellEngine {
         return (ok, false)
     }
 
-    /// Ends the session: finishes any output file (a failure to write its end counts as an
-    /// error of the session).
+    /// Ends the session: writes what is still gathered for the screen (output made outside a
+    /// statement, such as `factsh ingest`'s table) and finishes any output file (a failure to
+    /// write counts as an error of the session).
     public func close() {
+        if !finishOutput() { errorCount += 1 }
         do { try closeOutputFile() } catch {
             complain("error: \(error)")
             errorCount += 1
