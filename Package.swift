@@ -5,7 +5,8 @@ import PackageDescription
 //   FactGraph    — the store, the .facts format, the CSV importer (knows nothing of terminals)
 //   FactQuery    — the query language: lexer, parser, resolver, planner/evaluator
 //   FactShell    — the shell: line editor, renderers, dot-commands (wires input to FactQuery)
-//   CLibEdit     — system library target for libedit (+ fixed-argument shims)
+//   CLibEdit     — system library target for libedit (+ fixed-argument shims, no state)
+//   CSignals     — the process's signal flags and handlers, in one real C file
 //   BuiltinGraph — the built-in graph, embedded in the binary
 //   ChineseText  — text decoding (UTF-8/GB18030), traditional→simplified, full-width (a leaf)
 //   FactIngest   — press releases → candidate facts (rules, gazetteer, honor lexicon)
@@ -32,7 +33,8 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit", "FactIngest"]),
+        .target(name: "CSignals", linkerSettings: [.linkedLibrary("edit")]),
+        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit", "CSignals", "FactIngest"]),
         .executableTarget(
             name: "factsh",
             dependencies: [

@@ -112,6 +112,17 @@ public enum CSVImporter {
         return plural
     }
 
+    /// Why `name` cannot name a kind or a column (it must be one word the `.facts` format can
+    /// write back), or nil when it can.
+    static func unwritableName(_ name: String) -> String? {
+        for u in name.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7F { return "it holds a control character" }
+            if u == " " || u == "\u{3000}" { return "it holds a space (write it as one word, e.g. with _)" }
+            if "\"=:/^#@\\".unicodeScalars.contains(u) { return "it holds '\(u)' (names are words without \" = : / ^ # @ \\)" }
+        }
+        return nil
+    }
+
     /// File stems whose named rows are places (they nest: district → city → province).
     public static let placeKinds: Set<String> = ["provinces", "cities", "districts", "counties", "regions", "towns"]
 }
@@ -303,6 +314,16 @@ struct Importer {
             if !seen.insert(h.lowercased()).inserted { report(path, 1, .duplicateColumn(h)); return }
         }
         let stem = String(name.dropLast(4))
+        // Kind and column names must be words the .facts format (and the query language) can
+        // write, or `.export` would write a graph that does not load back.
+        if let bad = CSVImporter.unwritableName(stem) {
+            report(path, 1, .badDeclaration("the file name '\(stem)' cannot name a kind: \(bad)")); return
+        }
+        for h in header {
+            if let bad = CSVImporter.unwritableName(h) {
+                report(path, 1, .badDeclaration("the column name '\(h)' cannot be used: \(bad)")); return
+            }
+        }
         let lower = header.map { $0.lowercased() }
         let role: KindRole = lower.contains("name") ? (CSVImporter.placeKinds.contains(stem.lowercased()) ? .place : .entity) : .relation
         if lower.contains("source") {

@@ -329,7 +329,10 @@ struct RefIndex: Sendable {
         for v in values where v != Null.int { lo = min(lo, v); hi = max(hi, v) }
         let n = values.count
         if lo > hi { return (0..<n).map { UInt32($0) } }
-        if hi - lo < 4_000_000 {
+        // hi - lo overflows for values spanning most of Int64 (a relation with years of
+        // -9e18 and 9e18 crashed the load): that range is not small.
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        if !overflow && span < 4_000_000 {
             let range = Int(hi - lo) + 2   // slot 0 for nulls
             var count = [UInt32](repeating: 0, count: range + 1)
             for v in values { count[(v == Null.int ? 0 : Int(v - lo) + 1) + 1] += 1 }

@@ -7,6 +7,15 @@ public struct FactsReader {
     /// Where each entity was defined, for "already names X (line N)".
     var definedAt: [EntityID: Int] = [:]
     var file = ""
+    /// Kinds this file declares further down, by name and plural: the index each will have
+    /// and its role, so a column may name a kind declared below it (kinds that refer to each
+    /// other can only be written that way).
+    var laterKinds: [String: (index: Int, name: String, role: KindRole)] = [:]
+    /// Forward references taken, to check once the file's declarations are all read.
+    var forwardUses: [(index: Int, name: String)] = []
+    /// A forward reference did not land on the kind it named (a declaration below failed):
+    /// the builder's schema is not to be trusted, so the load stops with the reader's errors.
+    public private(set) var schemaBroken = false
 
     public init(builder: GraphBuilder) { self.b = builder }
 
@@ -15,6 +24,7 @@ public struct FactsReader {
         let builder = base.map { GraphBuilder(extending: $0) } ?? GraphBuilder()
         var reader = FactsReader(builder: builder)
         for f in files { reader.read(f.bytes, file: f.name) }
+        if reader.schemaBroken { throw LoadFailure(builder.errors) }
         // finish() also reports dangling references, so the user sees every error at once.
         guard let g = builder.finish() else { throw LoadFailure(builder.errors) }
         return g
@@ -34,6 +44,8 @@ public struct FactsReader {
     /// Reads one file's bytes.
     public mutating func read(_ data: [UInt8], file: String) {
         self.file = file
+        findLaterKinds(data)
+        defer { checkForwardUses() }
         data.withUnsafeBufferPointer { buf in
             var lineNo = 0
             var i = 0
@@ -138,6 +150,47 @@ public struct FactsReader {
         return toks
     }
 
+    /// The kinds `data` declares that the builder does not know yet, with the indexes they
+    /// will get when declared in order.
+    mutating func findLaterKinds(_ data: [UInt8]) {
+        laterKinds = [:]
+        forwardUses = []
+        var next = b.kinds.count
+        var lineStart = 0
+        let n = data.count
+        while lineStart < n {
+            var end = lineStart
+            while end < n && data[end] != 0x0A { end += 1 }
+            // "kind NAME[/PLURAL] ROLE …" (other lines are skipped quickly).
+            var i = lineStart
+            while i < end && Self.isSpace(data[i]) { i += 1 }
+            if end - i > 5 && data[i] == 0x6B && data[i + 1] == 0x69 && data[i + 2] == 0x6E && data[i + 3] == 0x64 && Self.isSpace(data[i + 4]) {
+                let words = data[(i + 5)..<end].split(whereSeparator: { Self.isSpace($0) || $0 == 0x0D }).prefix(2)
+                if words.count == 2, let spec = String(validating: words[0], as: UTF8.self),
+                   let role = KindRole(rawValue: String(decoding: words[1], as: UTF8.self)) {
+                    let names = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                    if names.count <= 2, let name = names.first, !name.isEmpty, b.kind(named: name) == nil, laterKinds[name.lowercased()] == nil {
+                        let plural = names.count == 2 ? names[1] : name + "s"
+                        laterKinds[name.lowercased()] = (next, name, role)
+                        if laterKinds[plural.lowercased()] == nil { laterKinds[plural.lowercased()] = (next, name, role) }
+                        next += 1
+                    }
+                }
+            }
+            lineStart = end + 1
+        }
+    }
+
+    /// After a file: every forward reference must have landed on the kind it named.
+    mutating func checkForwardUses() {
+        for use in forwardUses where !(use.index < b.kinds.count && b.kinds[use.index].name == use.name) {
+            schemaBroken = true
+        }
+        if schemaBroken && !b.hasErrors {
+            b.report(LoadError(SourcePosition(file: file, line: 1, column: 1), .badDeclaration("the kinds declared here do not match their references")))
+        }
+    }
+
     mutating func readLine(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ lineNo: Int) throws {
         if let bad = Self.firstInvalidUTF8(buf, s, e) { throw LineError(offset: bad, problem: .invalidUTF8) }
         let toks = try tokenize(buf, s, e)
@@ -150,7 +203,7 @@ public struct FactsReader {
         }
     }
 
-    func readDeclaration(_ toks: [Token], _ lineNo: Int) throws {
+    mutating func readDeclaration(_ toks: [Token], _ lineNo: Int) throws {
         guard toks.count >= 3, toks[1].kind == .word, toks[2].kind == .word else {
             throw LineError(offset: toks.last!.start, problem: .badDeclaration("expected 'kind NAME[/PLURAL] entity|place|relation [COLUMN:TYPE …]'"))
         }
@@ -183,6 +236,11 @@ public struct FactsReader {
             default:
                 if parts[1] == name { type = .ref(.kind(b.kinds.count)) }
                 else if let k = b.kind(named: parts[1]), b.kinds[k].role.isNamed { type = .ref(.kind(k)) }
+                else if let later = laterKinds[parts[1].lowercased()], later.role.isNamed, later.index > b.kinds.count {
+                    // A kind declared further down this file.
+                    type = .ref(.kind(later.index))
+                    forwardUses.append((later.index, later.name))
+                }
                 else { throw LineError(offset: t.start, problem: .unknownType(parts[1])) }
             }
             if isLoc && !type.isRef {
@@ -207,7 +265,9 @@ public struct FactsReader {
             let names = b.kinds.flatMap { [$0.name, $0.plural] } + ["kind"]
             throw LineError(offset: first.start, problem: .unknownKind(first.text, suggestions: Suggest.nearest(to: first.text, among: names)))
         }
-        let kind = b.kinds[k]
+        // The kind's shape only: a copy of the whole `Kind` alive while rows are added would
+        // make every added row copy the kind's columns (a load quadratic in the rows).
+        let kind = KindShape(b.kinds[k])
         var i = 1
         let startsPair = { (j: Int) -> Bool in j + 1 < toks.count && toks[j + 1].kind == .equals }
         var row: Int
@@ -286,7 +346,7 @@ public struct FactsReader {
 
     /// Validates `COLUMN=VALUE` pairs and provenance tokens from `from` on, without changing
     /// anything.
-    func checkPairs(_ toks: [Token], from: Int, kind: Kind) throws {
+    func checkPairs(_ toks: [Token], from: Int, kind: KindShape) throws {
         var i = from
         var seen = Set<String>()
         while i < toks.count {
@@ -332,6 +392,19 @@ public struct FactsReader {
         }
     }
 
+    /// What the reader needs of a kind: its name, role and columns.
+    struct KindShape {
+        let name: String
+        let role: KindRole
+        let columns: [Column]
+        init(_ kind: Kind) {
+            name = kind.name
+            role = kind.role
+            columns = kind.columns
+        }
+        func columnIndex(named n: String) -> Int? { columns.firstIndex { $0.name == n } }
+    }
+
     static func isDecimal(_ s: String) -> Bool {
         var digits = 0, dots = 0
         for (i, c) in s.utf8.enumerated() {
@@ -340,6 +413,7 @@ public struct FactsReader {
             else if c == 0x2D && i == 0 {}
             else { return false }
         }
-        return digits > 0 && dots <= 1 && Double(s) != nil
+        // A number with hundreds of digits parses to infinity, which no file can write back.
+        return digits > 0 && dots <= 1 && (Double(s)?.isFinite ?? false)
     }
 }

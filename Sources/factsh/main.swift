@@ -28,7 +28,8 @@ struct Factsh: ParsableCommand {
           factsh --graph my.facts
           factsh ingest release.txt [-o candidates.facts]   (factsh ingest --help)
 
-        Exit status: 0 success, 1 a statement or a load failed, 2 bad command-line usage.
+        Exit status: 0 success, 1 a statement or a load failed, 2 bad command-line usage, \
+        128+N after signal N (130 for Ctrl-C outside a terminal).
         """,
         version: "factsh \(version)"
     )
@@ -99,8 +100,13 @@ struct Factsh: ParsableCommand {
     }
 
     func run() throws {
+        // Signals: loading polls nothing and leaves nothing to save, so a signal there ends
+        // the process at once (128+N); after it, Ctrl-C stops the running statement.
+        Interrupt.install()
+        Interrupt.exitAtOnce(true)
         guard let (graph, label) = loadGraph() else { throw ExitCode(1) }
-        let session = ShellSession(graph: graph, graphLabel: label, safe: safe)
+        Interrupt.exitAtOnce(false)
+        let session = ShellSession(graph: graph, graphLabel: label, safe: safe, cancellation: .signals)
         if let f = format { session.mode = f }
         if noHeaders { session.headers = false }
         session.bail = !keepGoing
@@ -110,7 +116,6 @@ struct Factsh: ParsableCommand {
             if name.hasPrefix("$") { name.removeFirst() }
             session.parameters[name] = String(p[p.index(after: i)...])
         }
-        Interrupt.install()
         var ok = true
         if !commands.isEmpty || script != nil {
             for c in commands {
@@ -151,6 +156,8 @@ struct Factsh: ParsableCommand {
         }
         session.close()
         factsh_flush_output()
+        // Outside a terminal a signal stops the run: 130 after Ctrl-C, 128+N after SIGTERM …
+        if let status = Interrupt.exitStatus { throw ExitCode(status) }
         if !ok || session.errorCount > 0 { throw ExitCode(1) }
     }
 }

@@ -5,9 +5,15 @@ import Testing
 /// reverse links, group counts with a limit, every row as CSV), asked of `factsh --import-csv` and
 /// of sqlite3 over the same generated CSV at scale 1,000: the answers must agree. Then
 /// `factsh-bench` itself at scale 1,000 must print all fifteen shapes with no disagreement.
-/// Skipped, with a note, when sqlite3 or the factsh-bench executable is missing.
+/// Fails (does not skip) when sqlite3 or the factsh-bench executable is missing: scripts/test
+/// builds it.
 @Suite(.serialized) struct BenchShapesAgreementTests {
-    static var benchBinary: URL { FactshProcess.binary.deletingLastPathComponent().appendingPathComponent("factsh-bench") }
+    static var benchBinary: URL { FactshProcess.packageRoot.appendingPathComponent(".build/release/factsh-bench") }
+
+    static func requireBench() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: benchBinary.path),
+                     "no factsh-bench at \(benchBinary.path): build it with `swift build -c release --static-swift-stdlib` (scripts/test does)")
+    }
 
     /// RFC 4180 rows of a CSV text (header included).
     static func csv(_ text: String) -> [[String]] {
@@ -34,11 +40,8 @@ import Testing
     }
 
     @Test func shapesAgreeWithSQLite() throws {
-        guard let sqlite = SQLiteAgreementTests.which("sqlite3"),
-              FileManager.default.isExecutableFile(atPath: Self.benchBinary.path) else {
-            print("skipped: needs sqlite3 and \(Self.benchBinary.path)")
-            return
-        }
+        let sqlite = try FactshProcess.require("sqlite3")
+        try Self.requireBench()
         let dir = NSTemporaryDirectory() + "factsh-shapes-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // factsh-bench generates the folder (gen.py's bytes) and then benchmarks it; here only
@@ -116,11 +119,8 @@ import Testing
 
     /// factsh-bench at scale 1,000: all fifteen shapes in the table, and no answer that differs.
     @Test func benchmarkReportsEveryShapeWithoutDisagreement() throws {
-        guard SQLiteAgreementTests.which("sqlite3") != nil,
-              FileManager.default.isExecutableFile(atPath: Self.benchBinary.path) else {
-            print("skipped: needs sqlite3 and \(Self.benchBinary.path)")
-            return
-        }
+        _ = try FactshProcess.require("sqlite3")
+        try Self.requireBench()
         let dir = NSTemporaryDirectory() + "factsh-bench-e2e-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = try SQLiteAgreementTests.run(Self.benchBinary.path,

@@ -2,11 +2,10 @@ import Foundation
 import Testing
 
 /// The interactive shell in a real terminal (tmux): line editing with Chinese, completion,
-/// multi-line statements, history, Ctrl-C and Ctrl-D. Skipped when tmux is not installed.
+/// multi-line statements, history, Ctrl-C and Ctrl-D. Fails when tmux is not installed.
 @Suite(
     "Interactive shell in a real terminal",
-    .serialized,
-    .enabled(if: TmuxSession.isAvailable, "tmux is not installed; the real-terminal tests need it")
+    .serialized
 )
 struct InteractiveShellTests {
     @Test("Cursor movement and editing across double-width Chinese characters")

@@ -1,54 +1,126 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Interactive behaviour around running statements: Ctrl-C cancels a long statement and the
 /// shell goes on; a Chinese table's borders line up on a real screen.
 @Suite(
     "Interactive statements in a real terminal",
-    .serialized,
-    .enabled(if: TmuxSession.isAvailable, "tmux is not installed; the real-terminal tests need it")
+    .serialized
 )
 struct InteractiveStatementTests {
-    /// A CSV graph big enough that sorting its awards by a joined column takes seconds.
-    static func makeBigGraph() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("factsh-big-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try "name\n济宁市\n潍坊市\n".write(to: dir.appendingPathComponent("cities.csv"), atomically: true, encoding: .utf8)
-        var honors = "name\n"
-        for h in 0..<50 { honors += "荣誉\(h)\n" }
-        try honors.write(to: dir.appendingPathComponent("honors.csv"), atomically: true, encoding: .utf8)
-        var enterprises = "name,city\n"
-        for e in 0..<30_000 { enterprises += "企业\(e)有限公司,\(e % 2 == 0 ? "济宁市" : "潍坊市")\n" }
-        try enterprises.write(to: dir.appendingPathComponent("enterprises.csv"), atomically: true, encoding: .utf8)
-        var awards = "enterprise,honor,year\n"
-        awards.reserveCapacity(150_000 * 30)
-        for a in 0..<150_000 { awards += "企业\((a &* 7919) % 30_000)有限公司,荣誉\(a % 50),\(2000 + a % 25)\n" }
-        try awards.write(to: dir.appendingPathComponent("awards.csv"), atomically: true, encoding: .utf8)
+    /// gen.py's graph at scale 100,000 (500,000 awards), made once and kept in the build
+    /// folder (`.build/test-data`, ignored by git) for later runs.
+    static let genGraph100k: Result<URL, Error> = Result {
+        let python = try FactshProcess.require("python3")
+        let genPy = SQLiteAgreementTests.genPy
+        try #require(FileManager.default.fileExists(atPath: genPy), "\(genPy) is missing")
+        let dir = FactshProcess.packageRoot.appendingPathComponent(".build/test-data/gen-100000")
+        let done = dir.appendingPathComponent(".complete")
+        if !FileManager.default.fileExists(atPath: done.path) {
+            try? FileManager.default.removeItem(at: dir)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            _ = try SQLiteAgreementTests.run(python, [genPy, "--scale", "100000", "--out", dir.path])
+            try #require(FileManager.default.fileExists(atPath: dir.appendingPathComponent("awards.csv").path), "gen.py made no awards.csv")
+            FileManager.default.createFile(atPath: done.path, contents: Data())
+        }
         return dir
     }
 
-    @Test("Ctrl-C cancels a running statement and the shell goes on")
-    func ctrlCCancelsARunningStatement() throws {
-        let graph = try Self.makeBigGraph()
-        defer { try? FileManager.default.removeItem(at: graph) }
+    /// That graph exported as one .facts file (83 MB, two seconds to load), made once.
+    static let genGraph100kFacts: Result<URL, Error> = Result {
+        let csv = try genGraph100k.get()
+        let file = csv.appendingPathComponent("export.facts")
+        let done = csv.appendingPathComponent(".exported")
+        if !FileManager.default.fileExists(atPath: done.path) {
+            let r = try FactshProcess.run(["--import-csv", csv.path, "-c", ".export \(file.path)"], input: nil, timeout: 300)
+            try #require(r.status == 0, "exporting the 100k graph failed: \(r.stderr)")
+            FileManager.default.createFile(atPath: done.path, contents: Data())
+        }
+        return file
+    }
+
+    @Test("Ctrl-C during a long statement on gen.py's 100k graph returns to a clean prompt at once")
+    func ctrlCStopsALongStatementOn100k() throws {
+        let graph = try Self.genGraph100k.get()
         let shell = try TmuxSession.start(arguments: ["--import-csv", graph.path])
         defer { shell.close() }
         try shell.waitForPrompt(timeout: 60)
-        shell.type("awards order by enterprise.name desc, honor show enterprise limit 3")
+        shell.type("awards order by enterprise")
         shell.press("Enter")
-        // Still running a moment later: no prompt yet.
-        usleep(700_000)
+        usleep(1_500_000)
         #expect(shell.lastRow != shell.promptRow, "the statement should still be running")
         let started = Date()
         shell.press("C-c")
-        try shell.wait(forText: "cancelled", timeout: 10)
-        try shell.waitForIdlePrompt(timeout: 10)
-        #expect(Date().timeIntervalSince(started) < 5, "cancelling took too long")
-        // The shell and the graph are as they were.
+        let rows = try shell.wait(for: "cancelled and a fresh prompt", timeout: 10) { rows in
+            rows.count >= 2 && rows.last == shell.promptRow && rows[rows.count - 2] == "cancelled"
+        }
+        #expect(Date().timeIntervalSince(started) < 2, "cancelling took too long")
+        #expect(shell.cursor.x == shell.promptColumn, "screen: \(rows)")
         shell.type("count awards")
         shell.press("Enter")
-        try shell.wait(forText: "150000", timeout: 10)
+        try shell.wait(forText: "500000", timeout: 10)
         try shell.waitForIdlePrompt()
+    }
+
+    @Test("Ctrl-C while a 500,000-row result prints cuts it on a row and returns to a clean prompt")
+    func ctrlCStopsPrintingAHugeResult() throws {
+        let graph = try Self.genGraph100k.get()
+        let shell = try TmuxSession.start(arguments: ["--import-csv", graph.path])
+        defer { shell.close() }
+        try shell.waitForPrompt(timeout: 60)
+        shell.type("awards")
+        shell.press("Enter")
+        // Wait until rows are on the screen, then stop it.
+        try shell.wait(for: "rows printing", timeout: 30) { rows in rows.filter { $0.hasPrefix("│") }.count > 10 }
+        let started = Date()
+        shell.press("C-c")
+        let rows = try shell.wait(for: "cancelled and a fresh prompt", timeout: 10) { rows in
+            rows.count >= 2 && rows.last == shell.promptRow && rows[rows.count - 2] == "cancelled"
+        }
+        #expect(Date().timeIntervalSince(started) < 2, "stopping the output took too long")
+        // Everything above "cancelled" is whole table rows: no half row, no footer.
+        for row in rows.dropLast(2) where !row.isEmpty && !row.hasPrefix("factsh") {
+            #expect(row.hasPrefix("│") || row.hasPrefix("├") || row.hasPrefix("┌"), "a cut row: '\(row)'")
+        }
+        #expect(!rows.contains { $0.hasPrefix("(500000 rows)") })
+        shell.type("count awards")
+        shell.press("Enter")
+        try shell.wait(forText: "500000", timeout: 10)
+        try shell.waitForIdlePrompt()
+    }
+
+    @Test("SIGTERM at the prompt saves the history and exits 143")
+    func sigtermSavesHistoryAndExits143() throws {
+        let shell = try TmuxSession.start()
+        defer { shell.close() }
+        try shell.waitForPrompt()
+        shell.type("count awards by city")
+        shell.press("Enter")
+        try shell.waitForIdlePrompt()
+        shell.type("awards wh")
+        try shell.signalShell(SIGTERM)
+        #expect(try shell.waitForExit() == 143)
+        let history = try String(contentsOf: shell.historyFile, encoding: .utf8)
+        #expect(history.split(separator: "\n").contains("count awards by city"), "history file:\n\(history)")
+    }
+
+    @Test("SIGTERM during a running statement stops it, saves the history and exits 143")
+    func sigtermDuringAStatement() throws {
+        let graph = try Self.genGraph100k.get()
+        let shell = try TmuxSession.start(arguments: ["--import-csv", graph.path])
+        defer { shell.close() }
+        try shell.waitForPrompt(timeout: 60)
+        shell.type("awards order by enterprise")
+        shell.press("Enter")
+        usleep(1_000_000)
+        try shell.signalShell(SIGTERM)
+        #expect(try shell.waitForExit(timeout: 5) == 143)
+        let history = try String(contentsOf: shell.historyFile, encoding: .utf8)
+        #expect(history.contains("awards order by enterprise"), "history file:\n\(history)")
     }
 
     /// Display width as a terminal draws it: wide East Asian characters take two columns.

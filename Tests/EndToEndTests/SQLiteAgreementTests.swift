@@ -3,17 +3,9 @@ import Testing
 
 /// The six benchmark questions, asked of `factsh --import-csv` in the query language and of
 /// sqlite3 in SQL over the same CSV (gen.py's layout at scale 1,000): the answers must agree.
-/// Skipped, with a note, when python3, ../shared/bench/gen.py or sqlite3 is missing.
+/// Fails, saying what is missing, when python3, ../shared/bench/gen.py or sqlite3 is not there.
 @Suite struct SQLiteAgreementTests {
     static let genPy = FactshProcess.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen.py").path
-
-    static func which(_ tool: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let p = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
 
     static func run(_ tool: String, _ args: [String], stdin: String = "") throws -> String {
         let p = Process()
@@ -48,11 +40,9 @@ import Testing
     }
 
     @Test func sixQuestionsAgreeWithSQLite() throws {
-        guard let python = Self.which("python3"), FileManager.default.fileExists(atPath: Self.genPy),
-              let sqlite = Self.which("sqlite3") else {
-            print("skipped: needs python3, \(Self.genPy) and sqlite3")
-            return
-        }
+        let python = try FactshProcess.require("python3")
+        let sqlite = try FactshProcess.require("sqlite3")
+        try #require(FileManager.default.fileExists(atPath: Self.genPy), "\(Self.genPy) is missing (the shared folder beside the repository)")
         let dir = NSTemporaryDirectory() + "factsh-agree-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try Self.run(python, [Self.genPy, "--scale", "1000", "--out", dir])

@@ -21,8 +21,8 @@ import Darwin
 /// touched), and the locale the test asks for. The shell runs under `sh -c` so that its exit
 /// status is printed on the screen afterwards: `[factsh exited with status N]`.
 ///
-/// The binary is `$FACTSH_BINARY` when set, else the `factsh` built beside the test bundle,
-/// else `.build/debug/factsh` of this package.
+/// The binary is `$FACTSH_BINARY` when set, else the release binary that `scripts/factsh`
+/// builds (`.build/release/factsh`). Without tmux or the binary the test fails.
 final class TmuxSession {
     /// The locale the shell starts with.
     enum Locale: Sendable, CustomStringConvertible {
@@ -91,48 +91,17 @@ final class TmuxSession {
         return nil
     }()
 
-    static var isAvailable: Bool { tmuxPath != nil }
-
-    /// The `factsh` under test.
-    static func factshBinary(filePath: String = #filePath) -> URL? {
-        let fileManager = FileManager.default
-        if let override = ProcessInfo.processInfo.environment["FACTSH_BINARY"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        var candidates: [URL] = []
-        // The test bundle lives in the build products directory, beside the executables
-        // (.build/<triple>/debug/factshPackageTests.xctest).
-        var bundleCandidates = [URL(fileURLWithPath: CommandLine.arguments[0])]
-        if let executable = Bundle.main.executableURL { bundleCandidates.append(executable) }
-        for bundle in bundleCandidates {
-            var directory = bundle.resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<4 {
-                candidates.append(directory.appendingPathComponent("factsh"))
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        // This file is <package>/Tests/EndToEndTests/TmuxSession.swift.
-        let package = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(package.appendingPathComponent(".build/debug/factsh"))
-        for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            if fileManager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                fileManager.isExecutableFile(atPath: candidate.path)
-            {
-                return candidate
-            }
-        }
-        return nil
-    }
+    /// The `factsh` under test (`FactshProcess.binaryPath`: `$FACTSH_BINARY`, else the
+    /// release binary that `scripts/factsh` builds).
+    static func factshBinary() throws -> URL { try FactshProcess.binary() }
 
     // MARK: - Life
 
     /// Starts `factsh` (with `arguments`) in a new tmux server. Pass the `home` of an earlier
     /// session to share its history.
     static func start(locale: Locale = .utf8, arguments: [String] = [], home: URL? = nil) throws -> TmuxSession {
-        let binary = try #require(
-            factshBinary(), "no factsh binary: build it (swift build) or set FACTSH_BINARY")
+        try #require(tmuxPath != nil, "tmux is not installed (scripts/install-deps test installs it); the real-terminal tests cannot run")
+        let binary = try factshBinary()
         let session = try TmuxSession(locale: locale, binary: binary, arguments: arguments, home: home)
         return session
     }
@@ -190,6 +159,25 @@ final class TmuxSession {
     /// Presses keys by tmux name: "Enter", "Tab", "C-a", "Left", "BSpace", "Up", "C-c", "C-d".
     func press(_ keys: String...) {
         _ = try? run(["send-keys", "-t", sessionName] + keys)
+    }
+
+    /// Sends a signal to the shell itself (the child of the pane's `sh`), as `kill` would.
+    func signalShell(_ signal: Int32) throws {
+        let text = try run(["display-message", "-p", "-t", sessionName, "#{pane_pid}"])
+        let pane = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), "no pane pid in '\(text)'")
+        let child = try #require(TmuxSession.children(of: pane).first, "the shell is not running under pane \(pane)")
+        kill(child, signal)
+    }
+
+    /// The processes whose parent is `pid` (read from /proc, which every Linux has).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> Int32? in
+            guard let p = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? p : nil
+        }
     }
 
     // MARK: - Screen

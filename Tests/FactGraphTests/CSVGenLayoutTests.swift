@@ -47,10 +47,8 @@ import Testing
     }
 
     @Test func genPyFolderLoadsAndAgreesWithSQLite() throws {
-        guard let python = Self.which("python3"), FileManager.default.fileExists(atPath: Self.genPy) else {
-            print("skipped: python3 or \(Self.genPy) not found")
-            return
-        }
+        let python = try #require(Self.which("python3"), "python3 is not installed; this test cannot run without it")
+        try #require(FileManager.default.fileExists(atPath: Self.genPy), "\(Self.genPy) is missing (the shared folder beside the repository)")
         let dir = NSTemporaryDirectory() + "csv-gen-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.run(python, [Self.genPy, "--scale", "1000", "--out", dir])
@@ -86,10 +84,7 @@ import Testing
         let enterprises = g.kinds[g.kind(named: "enterprise")!]
         let q6 = enterprises.entityOfRow.filter { g.name(of: $0).contains("机械") }.count
 
-        guard let sqlite = Self.which("sqlite3") else {
-            print("skipped the comparison: sqlite3 not found")
-            return
-        }
+        let sqlite = try #require(Self.which("sqlite3"), "sqlite3 is not installed (scripts/install-deps test installs it); the comparison cannot run")
         func sql(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
         let script = """
             .mode csv

@@ -203,44 +203,10 @@ public final class History {
         return result
     }
 
-    /// Writes `bytes` to a temporary file beside `url`, fsyncs it, renames it over `url` and
-    /// fsyncs the directory.
+    /// Writes the file atomically (FileIO.writeAtomically: beside it, fsync, rename; through
+    /// a symbolic link to its target; a new file readable by its owner only).
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temporary = directory(of: path) + "/." + FileIO.baseName(path) + ".\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        if fd < 0 { throw HistoryFileError(path: temporary, operation: "create", code: errno) }
-        var ok = false
-        defer {
-            if !ok { unlink(temporary) }
-        }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBufferPointer { buffer in
-                write(fd, buffer.baseAddress! + written, buffer.count - written)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                throw HistoryFileError(path: temporary, operation: "write", code: code)
-            }
-            written += n
-        }
-        if fsync(fd) != 0 {
-            let code = errno
-            close(fd)
-            throw HistoryFileError(path: temporary, operation: "fsync", code: code)
-        }
-        close(fd)
-        if rename(temporary, path) != 0 {
-            throw HistoryFileError(path: path, operation: "rename", code: errno)
-        }
-        ok = true
-        let directoryFD = open(directory(of: path), O_RDONLY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)
-            close(directoryFD)
-        }
+        try FileIO.writeAtomically(path, bytes, newFileMode: 0o600)
     }
 
     /// The folder part of a path ("." for a bare name).

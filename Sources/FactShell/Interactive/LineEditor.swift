@@ -72,11 +72,10 @@ public final class LineEditor {
     private func configure(_ el: OpaquePointer) {
         _ = factsh_el_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
         LineEditor.withWide("emacs") { _ = factsh_el_set_editor(el, $0) }
-        // Signals are ours (Signals.swift, and the read function in the shim): libedit's own
+        // Signals are ours (Signals.swift, and the read function in CSignals): libedit's own
         // handlers send each signal on to the whole process group, and after a resize they
         // leave the cursor where the old width put it.
-        _ = factsh_el_set_signal(el, 0)
-        _ = factsh_el_set_getcfn(el, TerminalSignals.readCharFunction)
+        TerminalSignals.attach(el)
         TerminalSignals.setResizeHook { el in
             guard let el, let data = factsh_el_get_clientdata(el) else { return }
             Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().redrawAfterResize(el)

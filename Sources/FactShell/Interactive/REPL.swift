@@ -17,9 +17,9 @@ public protocol ShellEngine: AnyObject {
     /// Runs one complete statement and prints its own output; returns false when the shell
     /// should exit (`.quit`).
     ///
-    /// A statement that may run for long must poll `Interrupt.isPending` and stop when it is
-    /// set (Ctrl-C, or the session being asked to end); the loop clears it before each
-    /// statement and each prompt.
+    /// A statement that may run for long must poll `Interrupt.isPending` (the session does it
+    /// through `Cancellation.signals`) and stop when it is set (Ctrl-C, or the session being
+    /// asked to end); the loop clears Ctrl-C before each statement and each prompt.
     func run(_ statement: String) -> Bool
 }
 
@@ -39,8 +39,7 @@ public enum REPL {
     /// Runs the loop on the terminal until the user leaves. Returns the exit status: 0, or
     /// 128 + the signal number when SIGTERM, SIGHUP or SIGQUIT ended the session.
     public static func run(engine: ShellEngine, history: History?) -> Int32 {
-        TerminalSignals.installSession()
-        defer { TerminalSignals.restoreSession() }
+        Interrupt.install()
 
         guard let editor = LineEditor(history: history) else {
             factsh_write_stderr("factsh: cannot start the line editor\n")

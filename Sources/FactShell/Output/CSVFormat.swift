@@ -21,8 +21,8 @@ import FactQuery
 public struct CSVFormat: OutputFormat {
     public init() {}
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
-        renderDelimited(table, o, separator: ",", field: Self.field)
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
+        try renderDelimited(table, o, to: sink, separator: ",", field: Self.field)
     }
 
     /// One field, quoted when needed.

@@ -27,7 +27,7 @@ import FactQuery
 public struct DotFormat: OutputFormat {
     public init() {}
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         var out = "digraph factsh {\n  rankdir=LR;\n"
         out += "  node [shape=box, fontname=\"sans-serif\"];\n  edge [fontname=\"sans-serif\"];\n"
         var hidden: String?
@@ -45,6 +45,7 @@ public struct DotFormat: OutputFormat {
             var edges: [String] = []
             var seenEdges: Set<String> = []
             for r in 0..<o.visibleRowCount(table.rowCount) {
+                if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
                 var previous: String?
                 for c in 0..<table.columns.count {
                     guard case .entity = table.value(r, c) else { continue }
@@ -66,7 +67,7 @@ public struct DotFormat: OutputFormat {
             for line in CellText.lines(note) { out += "  // " + line + "\n" }
         }
         out += "}\n"
-        return out
+        try sink.write(out)
     }
 
     /// A quoted DOT identifier.

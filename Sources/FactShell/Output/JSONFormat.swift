@@ -19,17 +19,18 @@ import FactQuery
 public struct JSONFormat: OutputFormat {
     public init() {}
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let shown = o.visibleRowCount(table.rowCount)
-        if shown == 0 { return "[]\n" }
+        if shown == 0 { try sink.write("[]\n"); return }
         let keys = JSONText.keys(table)
         var out = "[\n"
         for r in 0..<shown {
             JSONText.object(table, r, keys, into: &out)
             out += r + 1 < shown ? ",\n" : "\n"
+            if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
         }
         out += "]\n"
-        return out
+        try sink.write(out)
     }
 }
 
@@ -43,14 +44,15 @@ public struct JSONFormat: OutputFormat {
 public struct JSONLinesFormat: OutputFormat {
     public init() {}
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let keys = JSONText.keys(table)
         var out = ""
         for r in 0..<o.visibleRowCount(table.rowCount) {
             JSONText.object(table, r, keys, into: &out)
             out += "\n"
+            if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
         }
-        return out
+        try sink.write(out)
     }
 }
 

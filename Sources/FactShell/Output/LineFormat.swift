@@ -21,7 +21,7 @@ import FactQuery
 public struct LineFormat: OutputFormat {
     public init() {}
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let n = table.columns.count
         let total = table.rowCount
         let shown = n > 0 ? o.visibleRowCount(total) : 0
@@ -42,6 +42,7 @@ public struct LineFormat: OutputFormat {
                 }
                 out += "\n"
             }
+            if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
         }
         var trailer: [String] = []
         if let hidden = o.hiddenRowsLine(total: total) { trailer.append(hidden) }
@@ -50,6 +51,6 @@ public struct LineFormat: OutputFormat {
             if !out.isEmpty { out += "\n" }
             out += t + "\n"
         }
-        return out
+        try sink.write(out)
     }
 }

@@ -18,7 +18,7 @@ import FactQuery
 public struct MarkdownFormat: OutputFormat {
     public init() {}
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let n = table.columns.count
         let total = table.rowCount
         let shown = o.visibleRowCount(total)
@@ -28,7 +28,10 @@ public struct MarkdownFormat: OutputFormat {
             let header = table.columns.map { o.headers ? Self.cell($0) : "" }
             var cells: [[String]] = []
             cells.reserveCapacity(shown)
-            for r in 0..<shown { cells.append((0..<n).map { Self.cell(table.text(r, $0)) }) }
+            for r in 0..<shown {
+                cells.append((0..<n).map { Self.cell(table.text(r, $0)) })
+                if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
+            }
             var widths = header.map { max(3, CellText.width($0)) }
             for row in cells { for c in 0..<n { widths[c] = max(widths[c], CellText.width(row[c])) } }
 
@@ -41,7 +44,10 @@ public struct MarkdownFormat: OutputFormat {
             out += "|" + (0..<n).map { c in
                 numeric[c] ? String(repeating: "-", count: widths[c] + 1) + ":" : String(repeating: "-", count: widths[c] + 2)
             }.joined(separator: "|") + "|\n"
-            for row in cells { out += line(row) }
+            for (r, row) in cells.enumerated() {
+                out += line(row)
+                if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
+            }
         }
         var trailer: [String] = []
         if let hidden = o.hiddenRowsLine(total: total) { trailer.append(hidden) }
@@ -50,7 +56,7 @@ public struct MarkdownFormat: OutputFormat {
             if !out.isEmpty { out += "\n" }
             out += trailer.joined(separator: "\n") + "\n"
         }
-        return out
+        try sink.write(out)
     }
 
     /// Cell text made safe inside a table row.

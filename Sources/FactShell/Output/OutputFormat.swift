@@ -12,7 +12,8 @@ public enum OutputMode: String, CaseIterable, Sendable {
 }
 
 /// Settings a renderer honours; the shell owns them (`.headers`, `.maxrows`, `.width`) and
-/// passes them to every render.
+/// passes them to every render. The shell sets `maxRows` only for a table shown on a
+/// terminal: results written to a file or a pipe, and every other mode, are never cut.
 ///
 ///     var o = RenderOptions()
 ///     o.maxRows = 10; o.terminalWidth = 80
@@ -40,15 +41,38 @@ public struct RenderOptions: Sendable {
     public init() {}
 }
 
+/// Where a renderer writes: a piece of text at a time, whole lines (or whole rows) each.
+/// Throwing stops the renderer: the shell's `OutputSink` throws `.cancelled` on Ctrl-C and
+/// `.failed` when its file cannot be written.
+public protocol TextSink: AnyObject {
+    func write(_ text: String) throws(OutputStop)
+}
+
 /// One output format (sqlite3's `.mode`): turns a result table into text.
 ///
-///     let text = TableFormat().render(table, RenderOptions())
+///     try TableFormat().render(table, RenderOptions(), to: sink)   // streamed, cancellable
+///     let text = TableFormat().render(table, RenderOptions())      // all at once
 ///
-/// The text is complete: every line, the last included, ends with `"\n"`; an empty string
-/// means nothing to print. Renderers never fail and never look at the terminal themselves.
+/// The text is complete: every line, the last included, ends with `"\n"`; no text means
+/// nothing to print. A renderer hands its text to the sink every few hundred rows (and polls
+/// it with an empty write in long passes that write nothing), so a large result streams and a
+/// cancellation stops it at once, on a line boundary. Renderers never look at the terminal
+/// themselves.
 public protocol OutputFormat {
-    func render(_ table: ResultTable, _ options: RenderOptions) -> String
+    func render(_ table: ResultTable, _ options: RenderOptions, to sink: any TextSink) throws(OutputStop)
 }
+
+extension OutputFormat {
+    /// The whole text at once.
+    public func render(_ table: ResultTable, _ options: RenderOptions) -> String {
+        let sink = StringSink()
+        do { try render(table, options, to: sink) } catch { return sink.text }
+        return sink.text
+    }
+}
+
+/// Rows gathered between two writes to a sink.
+let rowsPerWrite = 256
 
 /// The registry of output formats, one per `OutputMode`.
 ///
@@ -185,9 +209,10 @@ enum CellText {
 extension OutputFormat {
     /// Rows of fields joined by `separator`, one row a line, the header row when `headers` is
     /// on, `.maxrows` applied without a note (the shape of the CSV and TSV formats).
-    func renderDelimited(_ table: ResultTable, _ o: RenderOptions, separator: String, field: (String) -> String) -> String {
+    func renderDelimited(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink, separator: String,
+                         field: (String) -> String) throws(OutputStop) {
         let n = table.columns.count
-        guard n > 0 else { return "" }
+        guard n > 0 else { return }
         var out = ""
         if o.headers {
             out += table.columns.map(field).joined(separator: separator) + "\n"
@@ -198,7 +223,8 @@ extension OutputFormat {
                 out += field(table.text(r, c))
             }
             out += "\n"
+            if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
         }
-        return out
+        try sink.write(out)
     }
 }

@@ -15,8 +15,8 @@ import FactQuery
 public struct TSVFormat: OutputFormat {
     public init() {}
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
-        renderDelimited(table, o, separator: "\t", field: Self.field)
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
+        try renderDelimited(table, o, to: sink, separator: "\t", field: Self.field)
     }
 
     /// One field, escaped.

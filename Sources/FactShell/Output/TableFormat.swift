@@ -51,7 +51,7 @@ public struct TableFormat: OutputFormat {
         var singleWidth: Int?   // set when there is one line whose width is known
     }
 
-    public func render(_ table: ResultTable, _ o: RenderOptions) -> String {
+    public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let n = table.columns.count
         let total = table.rowCount
         let shown = o.visibleRowCount(total)
@@ -62,76 +62,60 @@ public struct TableFormat: OutputFormat {
             for c in 0..<n {
                 rightAligned[c] = table.isNumeric(c) || (c < o.widths.count && o.widths[c] < 0)
             }
-            // Cell texts and widths, once.
+            // Cells are made twice (measured, then drawn) rather than kept: a result of a
+            // million rows streams in constant memory, and a cancelled one has nothing to free.
+            func cell(_ r: Int, _ c: Int) -> Cell {
+                if case .null = table.value(r, c) { return Cell(o.color ? "null" : "", isNull: true) }
+                return Cell(CellText.printable(table.text(r, c)))
+            }
             let header = table.columns.map { Cell(CellText.printable($0)) }
-            var cells: [[Cell]] = []
-            cells.reserveCapacity(shown)
-            for r in 0..<shown {
-                var row: [Cell] = []
-                row.reserveCapacity(n)
-                for c in 0..<n {
-                    if case .null = table.value(r, c) {
-                        row.append(Cell(o.color ? "null" : "", isNull: true))
-                    } else {
-                        row.append(Cell(CellText.printable(table.text(r, c))))
-                    }
-                }
-                cells.append(row)
-            }
 
+            // Measure: each column's widest cell (rows, and the header when shown) and whether
+            // a row's cell holds a line break.
             var natural = [Int](repeating: 0, count: n)
-            for c in 0..<n {
-                var w = o.headers ? header[c].width : 0
-                for row in cells { w = max(w, row[c].width) }
-                natural[c] = w
+            var rowsNatural = [Int](repeating: 0, count: n)
+            var hasBreak = [Bool](repeating: false, count: n)
+            for r in 0..<shown {
+                if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
+                for c in 0..<n {
+                    let x = cell(r, c)
+                    rowsNatural[c] = max(rowsNatural[c], x.width)
+                    if !hasBreak[c] && CellText.hasNewline(x.text) { hasBreak[c] = true }
+                }
             }
+            for c in 0..<n { natural[c] = max(rowsNatural[c], o.headers ? header[c].width : 0) }
             let widths = Self.columnWidths(natural: natural, options: o)
 
-            // Lay every cell out; wrap only in capped columns, and there never narrower than a
-            // grapheme cluster (one wider than the column widens it and the column is redone).
+            // A capped column wraps, and never narrower than a grapheme cluster: one wider than
+            // the column widens it (a second measuring pass, over capped columns only).
             var final = widths
-            func layOut(_ cell: Cell, _ c: Int) -> (Laid, widest: Int) {
+            let capped = (0..<n).filter { widths[$0] < natural[$0] }
+            if !capped.isEmpty {
+                var widest = [Int](repeating: 0, count: n)
+                func measure(_ x: Cell, _ c: Int) {
+                    if x.width > widths[c] || CellText.hasNewline(x.text) {
+                        widest[c] = max(widest[c], TextWrap.wrapMeasuring(x.text, width: widths[c]).widest)
+                    }
+                }
+                if o.headers { for c in capped { measure(header[c], c) } }
+                for r in 0..<shown {
+                    if r % 4096 == 4095 { try sink.write("") }
+                    for c in capped { measure(cell(r, c), c) }
+                }
+                for c in capped where widest[c] > final[c] { final[c] = widest[c] }
+            }
+            // As soon as any row takes more than one line, rules separate the rows.
+            let multiLine = (0..<n).contains { hasBreak[$0] || rowsNatural[$0] > final[$0] }
+
+            func layOut(_ cell: Cell, _ c: Int) -> Laid {
                 if cell.width <= final[c] && !CellText.hasNewline(cell.text) {
-                    return (Laid(lines: [cell.text], singleWidth: cell.width), 0)
+                    return Laid(lines: [cell.text], singleWidth: cell.width)
                 }
                 if widths[c] < natural[c] {
-                    let (lines, widest) = TextWrap.wrapMeasuring(cell.text, width: final[c])
-                    return (Laid(lines: lines), widest)
+                    return Laid(lines: TextWrap.wrapMeasuring(cell.text, width: final[c]).lines)
                 }
-                return (Laid(lines: CellText.lines(cell.text).map(String.init)), 0)
+                return Laid(lines: CellText.lines(cell.text).map(String.init))
             }
-            var headerLaid: [Laid] = []
-            var rowsLaid: [[Laid]] = []
-            for pass in 0..<2 {
-                var widest = [Int](repeating: 0, count: n)
-                headerLaid = []
-                rowsLaid = []
-                rowsLaid.reserveCapacity(shown)
-                if o.headers {
-                    for c in 0..<n {
-                        let (l, w) = layOut(header[c], c)
-                        headerLaid.append(l)
-                        widest[c] = max(widest[c], w)
-                    }
-                }
-                for row in cells {
-                    var laid: [Laid] = []
-                    laid.reserveCapacity(n)
-                    for c in 0..<n {
-                        let (l, w) = layOut(row[c], c)
-                        laid.append(l)
-                        widest[c] = max(widest[c], w)
-                    }
-                    rowsLaid.append(laid)
-                }
-                var widened = false
-                for c in 0..<n where widest[c] > final[c] {
-                    final[c] = widest[c]
-                    widened = true
-                }
-                if !widened || pass == 1 { break }
-            }
-            let multiLine = rowsLaid.contains { $0.contains { $0.lines.count > 1 } }
 
             let rule = { (left: String, mid: String, right: String) -> String in
                 left + final.map { String(repeating: "─", count: $0 + 2) }.joined(separator: mid) + right + "\n"
@@ -165,12 +149,24 @@ public struct TableFormat: OutputFormat {
 
             out += rule("┌", "┬", "┐")
             if o.headers {
-                emitRow(headerLaid, header, bold: true)
+                emitRow((0..<n).map { layOut(header[$0], $0) }, header, bold: true)
                 if shown > 0 { out += middleRule }
             }
-            for r in 0..<cells.count {
+            var row: [Cell] = []
+            var laid: [Laid] = []
+            row.reserveCapacity(n)
+            laid.reserveCapacity(n)
+            for r in 0..<shown {
                 if r > 0 && multiLine { out += middleRule }
-                emitRow(rowsLaid[r], cells[r], bold: false)
+                row.removeAll(keepingCapacity: true)
+                laid.removeAll(keepingCapacity: true)
+                for c in 0..<n {
+                    let x = cell(r, c)
+                    row.append(x)
+                    laid.append(layOut(x, c))
+                }
+                emitRow(laid, row, bold: false)
+                if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
             }
             out += rule("└", "┴", "┘")
         }
@@ -178,7 +174,7 @@ public struct TableFormat: OutputFormat {
         if let hidden = o.hiddenRowsLine(total: total) { out += hidden + "\n" }
         if o.footer { out += total == 1 ? "(1 row)\n" : "(\(total) rows)\n" }
         if let note = table.note { out += CellText.printable(note) + "\n" }
-        return out
+        try sink.write(out)
     }
 
     /// Display width of cell text: its widest line.

@@ -59,7 +59,7 @@ enum DotCommands {
                    writesFiles: false, replayable: true, completes: .words(["on", "off"])) { s, a in
             s.headers = try onOff(a, 0); return .ok
         },
-        DotCommand(name: "maxrows", arguments: "N|off", summary: "show at most N rows, and say how many more there are",
+        DotCommand(name: "maxrows", arguments: "N|off", summary: "show at most N rows of a table on the terminal (files and other modes get every row)",
                    writesFiles: false, replayable: true, completes: .words(["off"])) { s, a in
             guard let v = a.first else { s.emit(s.maxRows.map { "\($0)\n" } ?? "off\n"); return .ok }
             if ["off", "0", "none"].contains(v.lowercased()) { s.maxRows = nil; return .ok }
@@ -77,21 +77,25 @@ enum DotCommands {
             s.widths = w
             return .ok
         },
-        DotCommand(name: "timer", arguments: "on|off", summary: "print 'Run Time: real … user … sys …' after each statement",
+        DotCommand(name: "timer", arguments: "on|off", summary: "print 'Run Time: real … user … sys …' on the screen after each statement",
                    writesFiles: false, replayable: false, completes: .words(["on", "off"])) { s, a in
             s.timer = try onOff(a, 0); return .ok
         },
-        DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE (written atomically when closed); no argument: back to the screen",
+        // USAGE: .output [FILE] — opens FILE at once (through a symbolic link, into a FIFO or a
+        // device; an existing file keeps its mode and owner) and writes results as they come.
+        DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE as they come; no argument: back to the screen",
                    writesFiles: true, replayable: false, completes: .files) { s, a in
-            s.closeOutputFile()
-            if let f = a.first { s.outputFile = (FileIO.expandTilde(f), [], false) }
+            if let f = a.first {
+                try s.openOutputFile(FileIO.expandTilde(f), once: false)
+            } else {
+                try s.closeOutputFile()
+            }
             return .ok
         },
         DotCommand(name: "once", arguments: "FILE", summary: "send the next statement's results to FILE",
                    writesFiles: true, replayable: false, completes: .files) { s, a in
             guard let f = a.first else { throw DotError("expected a file name") }
-            s.closeOutputFile()
-            s.outputFile = (FileIO.expandTilde(f), [], true)
+            try s.openOutputFile(FileIO.expandTilde(f), once: true)
             return .ok
         },
         DotCommand(name: "read", arguments: "FILE", summary: "run the statements in FILE",
@@ -119,7 +123,11 @@ enum DotCommands {
             do { bytes = try FileIO.read(path) } catch { throw DotError("cannot read \(error)", argument: 0) }
             do {
                 let g = try FactsReader.load([(f, bytes)], extending: s.graph)
+                // A Ctrl-C while loading leaves the graph as it was.
+                if s.cancellation.isRequested() { throw OutputStop.cancelled }
                 s.replaceGraph(g, label: s.graphLabel.map { "\($0)+\(FileIO.baseName(f))" } ?? FileIO.baseName(f))
+            } catch let stop as OutputStop {
+                throw stop
             } catch {
                 throw DotError("nothing loaded:\n\(error)")
             }
@@ -132,7 +140,10 @@ enum DotCommands {
             guard FileIO.isDirectory(path) else { throw DotError("'\(d)' is not a folder", argument: 0) }
             do {
                 let g = try CSVImporter.load(directory: path)
+                if s.cancellation.isRequested() { throw OutputStop.cancelled }
                 s.replaceGraph(g, label: FileIO.baseName(d))
+            } catch let stop as OutputStop {
+                throw stop
             } catch {
                 throw DotError("nothing imported:\n\(error)")
             }
@@ -179,7 +190,7 @@ enum DotCommands {
             out += "   width: \(s.widths.isEmpty ? "automatic" : s.widths.map(String.init).joined(separator: " "))\n"
             out += "   timer: \(s.timer ? "on" : "off")\n"
             out += "    bail: \(s.bail ? "on" : "off")\n"
-            out += "  output: \(s.outputFile?.path ?? "stdout")\n"
+            out += "  output: \(s.outputFile?.sink.name ?? "stdout")\n"
             out += "    safe: \(s.safe ? "on" : "off")\n"
             s.emit(out)
             return .ok
@@ -390,6 +401,9 @@ extension ShellSession {
             let o = try cmd.run(self, words)
             if o == .ok && cmd.replayable { log.append(text) }
             return o
+        } catch let stop as OutputStop {
+            outputStop = stop
+            return .failed
         } catch let e as DotError {
             var msg = where_(origin) + "error: .\(cmd.name): " + e.message
             if let i = e.argument, i < words.count { msg += " (argument \(i + 1): '\(words[i])')" }

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Plain POSIX file access (no Foundation on the start-up path), with atomic writes.
+/// Plain POSIX file access (no Foundation on the start-up path), with atomic writes for the
+/// files factsh owns.
 public enum FileIO {
     public struct Failure: Error, CustomStringConvertible {
         public var path: String
@@ -39,33 +40,103 @@ public enum FileIO {
         return out
     }
 
-    /// Writes through a temporary file in the same directory, then renames it over `path`, so
-    /// a reader never sees half a file and a failure leaves the old file as it was.
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Writes a whole file that factsh owns (`.save`, `.export`, the history) so that a reader
+    /// never sees half of it and a failure leaves the old file as it was:
+    ///
+    /// - a regular file (or a new one) is written beside the target, fsynced and renamed over
+    ///   it, keeping the old file's mode and owner (a new file gets `newFileMode`, less the
+    ///   umask);
+    /// - a symbolic link is followed (to its end, even when that does not exist yet) and its
+    ///   target replaced that way, so the link stays a link;
+    /// - a FIFO, a device or a socket cannot be replaced: it is opened and written in place.
+    ///
+    /// A folder, or a path whose folder does not exist, is an error.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], newFileMode: mode_t = 0o666) throws {
+        // What the path names in the end (stat follows every link, /proc/self/fd/1 too): only
+        // a regular file, or nothing yet, is ever replaced.
+        var st = stat()
+        if stat(path, &st) == 0 {
+            let type = st.st_mode & S_IFMT
+            if type == S_IFDIR { throw Failure(path: path, what: "is a directory") }
+            if type != S_IFREG {
+                let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
+                if fd < 0 { throw Failure(path: path, what: errnoText()) }
+                defer { close(fd) }
+                try writeAll(fd, bytes, path: path)
+                return
+            }
+        }
+        let target = try resolveLinks(path)
+        let exists = stat(target, &st) == 0
+        if exists && (st.st_mode & S_IFMT) != S_IFREG {
+            throw Failure(path: path, what: "is not a regular file")
+        }
+        let tmp = directory(of: target) + "/." + baseName(target) + ".tmp-\(getpid())"
+        unlink(tmp)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? 0o600 : newFileMode)
         if fd < 0 { throw Failure(path: path, what: errnoText()) }
+        var done = false
+        defer { if !done { unlink(tmp) } }
+        if exists {
+            // The new file takes the old one's place: same permissions, same owner (when we
+            // may give it away, as root may; otherwise the file stays ours).
+            _ = fchmod(fd, st.st_mode & 0o7777)
+            if st.st_uid != getuid() || st.st_gid != getgid() { _ = fchown(fd, st.st_uid, st.st_gid) }
+        }
+        do {
+            try writeAll(fd, bytes, path: path)
+        } catch {
+            close(fd)
+            throw error
+        }
+        if fsync(fd) != 0 {
+            let e = errnoText()
+            close(fd)
+            throw Failure(path: path, what: e)
+        }
+        if close(fd) != 0 { throw Failure(path: path, what: errnoText()) }
+        if rename(tmp, target) != 0 { throw Failure(path: path, what: errnoText()) }
+        done = true
+        let dir = open(directory(of: target), O_RDONLY | O_CLOEXEC)
+        if dir >= 0 {
+            _ = fsync(dir)
+            close(dir)
+        }
+    }
+
+    /// Writes all of `bytes` to `fd` (retrying after a signal).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         var off = 0
         while off < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
             if n < 0 {
                 if errno == EINTR { continue }
-                let e = errnoText()
-                close(fd); unlink(tmp)
-                throw Failure(path: path, what: e)
+                throw Failure(path: path, what: errnoText())
             }
             off += n
         }
-        if fsync(fd) != 0 || close(fd) != 0 {
-            let e = errnoText()
-            unlink(tmp)
-            throw Failure(path: path, what: e)
+    }
+
+    /// The path with every symbolic link along its last component followed (the folders are
+    /// left as they are; the final target need not exist). At most 40 links, as the kernel.
+    public static func resolveLinks(_ path: String) throws -> String {
+        var current = path
+        for _ in 0..<40 {
+            var st = stat()
+            guard lstat(current, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, Int(PATH_MAX))
+            if n < 0 { throw Failure(path: path, what: errnoText()) }
+            let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = link.hasPrefix("/") ? link : directory(of: current) + "/" + link
         }
-        if rename(tmp, path) != 0 {
-            let e = errnoText()
-            unlink(tmp)
-            throw Failure(path: path, what: e)
-        }
+        throw Failure(path: path, what: "too many levels of symbolic links")
+    }
+
+    /// The folder part of a path ("." for a bare name).
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     public static func isDirectory(_ path: String) -> Bool {

@@ -1,13 +1,23 @@
 import FactGraph
 import FactQuery
 import CLibEdit
+import CSignals
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One shell session: the loaded graph, the query engine, output settings, parameters and the
 /// log of statements. It runs statements from any source — the interactive loop, `-c`, a script
 /// file, standard input, `.read` — and writes results through the chosen output mode.
 ///
+///     let session = ShellSession(graph: g, cancellation: .signals)
+///     session.runScript("count awards by city", name: "-c")
+///
 /// The session knows nothing of the terminal beyond "is standard output a terminal" (for
-/// colour and table width); line editing lives in `Interactive/`.
+/// colour, table width and `.maxrows`); line editing lives in `Interactive/`. Results go to an
+/// `OutputSink` (standard output, or the file `.output`/`.once` opened) as they are rendered,
+/// and every long pass — the engine, the renderers, the writes — polls the injected
+/// `Cancellation`, so Ctrl-C stops a statement at once and the session goes on.
 public final class ShellSession: ShellEngine {
     public private(set) var graph: FactGraph
     /// The loaded graph's name for the prompt; nil for the built-in graph.
@@ -17,6 +27,7 @@ public final class ShellSession: ShellEngine {
     // Output settings.
     public var mode: OutputMode = .table
     public var headers = true
+    /// `.maxrows`: applies to a table shown on a terminal only.
     public var maxRows: Int? = nil
     public var widths: [Int] = []
     public var timer = false
@@ -25,17 +36,29 @@ public final class ShellSession: ShellEngine {
     /// Refuse every command that writes a file.
     public let safe: Bool
     public var history: History?
+    /// What long passes poll to stop (Ctrl-C).
+    public let cancellation: Cancellation
 
     /// Statements that succeeded, for `.save`.
     public internal(set) var log: [String] = []
     /// Statements or commands that failed in this session.
     public private(set) var errorCount = 0
 
-    /// Where results go: standard output, or a file being written (`.output`, `.once`).
-    var outputFile: (path: String, buffer: [UInt8], once: Bool)? = nil
+    /// Standard output.
+    let screen: OutputSink
+    /// The file results go to (`.output`, `.once`), if any.
+    var outputFile: (sink: OutputSink, once: Bool)? = nil
+    /// Where results go now.
+    var output: OutputSink { outputFile?.sink ?? screen }
+    /// Why the running statement's output stopped, if it did.
+    var outputStop: OutputStop? = nil
     /// Nesting of `.read`, capped so a file that reads itself stops.
     var readDepth = 0
     let stdoutIsTerminal: Bool
+    let stderrIsTerminal: Bool
+    /// Standard output is a regular file (the caller redirected it): `.timer` lines go to
+    /// standard error then, so that they never land in a file.
+    let stdoutIsFile: Bool
     let noColor: Bool
 
     /// Where a statement came from, for error positions.
@@ -51,14 +74,19 @@ public final class ShellSession: ShellEngine {
 
     public enum Outcome { case ok, failed, quit }
 
-    public init(graph: FactGraph, graphLabel: String? = nil, safe: Bool = false) {
+    public init(graph: FactGraph, graphLabel: String? = nil, safe: Bool = false, cancellation: Cancellation = .never) {
         self.graph = graph
         self.graphLabel = graphLabel
         self.engine = QueryEngine(graph: graph)
         self.safe = safe
+        self.cancellation = cancellation
+        self.screen = OutputSink(standardOutput: cancellation)
         self.stdoutIsTerminal = factsh_stdout_isatty() != 0
+        self.stderrIsTerminal = factsh_stderr_isatty() != 0
+        var st = stat()
+        self.stdoutIsFile = fstat(STDOUT_FILENO, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
         self.noColor = FileIO.env("NO_COLOR").map { !$0.isEmpty } ?? false
-        engine.isCancelled = { Interrupt.isPending }
+        engine.isCancelled = cancellation.isRequested
     }
 
     /// Replaces the graph (after `.load` / `.import` succeeded), keeping parameters.
@@ -68,7 +96,7 @@ public final class ShellSession: ShellEngine {
         graphLabel = label
         engine = QueryEngine(graph: g)
         engine.parameters = params
-        engine.isCancelled = { Interrupt.isPending }
+        engine.isCancelled = cancellation.isRequested
     }
 
     public var parameters: [String: String] {
@@ -78,34 +106,58 @@ public final class ShellSession: ShellEngine {
 
     // MARK: output
 
-    /// Writes text to the current output.
+    /// Writes text to the current output. A failure (or a cancellation) is kept in
+    /// `outputStop` and reported when the statement ends.
     func emit(_ s: String) {
-        if outputFile != nil {
-            outputFile!.buffer.append(contentsOf: s.utf8)
-        } else {
-            factsh_write_stdout(s)
+        guard outputStop == nil else { return }
+        do { try output.write(s) } catch { outputStop = error }
+    }
+
+    /// Writes an error or notice to standard error (after the results so far). On a terminal,
+    /// control characters are shown escaped, so that an error quoting data cannot drive it.
+    func complain(_ s: String) {
+        if outputStop == nil && outputFile == nil {
+            do { try screen.flush() } catch { outputStop = error }
+        }
+        factsh_flush_output()
+        var text = s.hasSuffix("\n") ? s : s + "\n"
+        if stderrIsTerminal { text = CellText.printable(text) }
+        factsh_write_stderr(text)
+    }
+
+    /// Opens `path` for results (`.output`, `.once`): at once, so that a path that cannot be
+    /// opened is an error now and results keep going to the screen.
+    func openOutputFile(_ path: String, once: Bool) throws {
+        try closeOutputFile()
+        do {
+            outputFile = (try OutputSink.open(path, cancellation: cancellation), once)
+        } catch .cancelled {
+            throw OutputStop.cancelled
+        } catch {
+            throw DotError("cannot open \(path): \(Self.reason(error))", argument: 0)
         }
     }
 
-    /// Writes an error or notice to standard error.
-    func complain(_ s: String) {
-        factsh_flush_output()
-        factsh_write_stderr(s.hasSuffix("\n") ? s : s + "\n")
-    }
-
-    /// Finishes a `.output`/`.once` file: written atomically in one go.
-    func closeOutputFile() {
+    /// Finishes a `.output`/`.once` file; results go to the screen again. Throws (a
+    /// `DotError`) when the last of the results could not be written.
+    func closeOutputFile() throws {
         guard let f = outputFile else { return }
         outputFile = nil
-        do { try FileIO.writeAtomically(f.path, f.buffer) } catch { complain("error: cannot write \(error)") }
+        do { try f.sink.close() } catch { throw DotError("\(error)") }
+    }
+
+    static func reason(_ stop: OutputStop) -> String {
+        if case .failed(_, let reason) = stop { return reason }
+        return stop.description
     }
 
     var renderOptions: RenderOptions {
         var o = RenderOptions()
         o.headers = headers
-        o.maxRows = maxRows
-        o.widths = widths
         let toTerminal = outputFile == nil && stdoutIsTerminal
+        // `.maxrows` trims what a person looks at; a file, a pipe and the data modes get all.
+        o.maxRows = mode == .table && toTerminal ? maxRows : nil
+        o.widths = widths
         if toTerminal {
             let cols = Int(factsh_terminal_columns())
             o.terminalWidth = cols > 0 ? cols : nil
@@ -114,10 +166,40 @@ public final class ShellSession: ShellEngine {
         return o
     }
 
+    /// Renders a result to the current output, streaming; a failure or cancellation is kept
+    /// in `outputStop`.
     func render(_ t: ResultTable) {
-        var s = Renderers.format(for: mode).render(t, renderOptions)
-        if !s.isEmpty && !s.hasSuffix("\n") { s += "\n" }
-        emit(s)
+        guard outputStop == nil else { return }
+        do { try Renderers.format(for: mode).render(t, renderOptions, to: output) } catch { outputStop = error }
+    }
+
+    /// Ends a statement's output: writes what is gathered, and reports a cancellation or a
+    /// failure. Returns false when the statement's output did not all get out.
+    func finishOutput() -> Bool {
+        if outputStop == nil {
+            do { try output.flush() } catch { outputStop = error }
+        }
+        guard let stop = outputStop else { return true }
+        outputStop = nil
+        output.discard()
+        switch stop {
+        case .cancelled:
+            if outputFile == nil && stdoutIsTerminal {
+                // The terminal may have dropped queued output at Ctrl-C: start the next
+                // line afresh, with no half row left on it.
+                factsh_write_stdout("\r\u{1B}[K")
+            }
+            complain("cancelled")
+        case .failed(let path, let reason):
+            if let f = outputFile, f.sink.failure != nil {
+                outputFile = nil
+                try? f.sink.close()
+                complain("error: cannot write \(path): \(reason) (results go to the screen again)")
+            } else {
+                complain("error: cannot write \(path): \(reason)")
+            }
+        }
+        return false
     }
 
     // MARK: running
@@ -125,22 +207,34 @@ public final class ShellSession: ShellEngine {
     /// Runs one piece of input: a statement or a dot-command.
     @discardableResult
     func runPiece(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
-        Interrupt.clear()
         let t0 = FileIO.now(), c0 = FileIO.cpuTimes()
         let text = piece.text
-        let outcome: Outcome
+        var outcome: Outcome
         if piece.isDotCommand {
             outcome = runDotCommand(text, origin: Origin(file: file, line: piece.line))
         } else {
             outcome = runQuery(piece, file: file)
         }
-        if timer && outcome != .quit {
+        if !finishOutput() && outcome == .ok { outcome = .failed }
+        if timer && !piece.isDotCommand {
             let c1 = FileIO.cpuTimes()
-            emit(String.runTime(real: FileIO.now() - t0, user: c1.0 - c0.0, sys: c1.1 - c0.1))
+            let line = String.runTime(real: FileIO.now() - t0, user: c1.0 - c0.0, sys: c1.1 - c0.1)
+            // On the screen, never in a file: standard output (even while results go to an
+            // .output file), unless standard output is itself a file, then standard error.
+            if !stdoutIsFile {
+                factsh_write_stdout(line)
+            } else {
+                factsh_write_stderr(line)
+            }
+        }
+        // A .once file is finished after the one statement it was for.
+        if let f = outputFile, f.once, !(piece.isDotCommand && text.lowercased().hasPrefix(".once")) {
+            do { try closeOutputFile() } catch {
+                complain("error: \(error)")
+                outcome = .failed
+            }
         }
         if outcome == .failed { errorCount += 1 }
-        // A .once file is finished after the one statement it was for.
-        if let f = outputFile, f.once, !(piece.isDotCommand && text.lowercased().hasPrefix(".once")) { closeOutputFile() }
         return outcome
     }
 
@@ -149,6 +243,7 @@ public final class ShellSession: ShellEngine {
     public func runStatement(_ text: String, origin: Origin) -> Outcome {
         var worst = Outcome.ok
         for piece in StatementSplitter.split(text, firstLine: origin.line) {
+            if cancellation.isRequested() { return .failed }
             switch runPiece(piece, file: origin.file) {
             case .ok: break
             case .quit: return .quit
@@ -156,7 +251,6 @@ public final class ShellSession: ShellEngine {
                 worst = .failed
                 if bail && origin.file != nil { return .failed }
             }
-            if Interrupt.isPending { return .failed }
         }
         return worst
     }
@@ -166,11 +260,11 @@ public final class ShellSession: ShellEngine {
             let t = try engine.execute(piece)
             for n in engine.lastNotes { complain("note: " + n.message) }
             render(t)
-            log.append(piece.text)
+            if outputStop == nil { log.append(piece.text) }
             return .ok
         } catch {
             if error.problem == .cancelled {
-                complain("cancelled")
+                outputStop = .cancelled
             } else {
                 complain(Diagnostics.render(error, bytes: piece.chunk, file: file, firstLine: piece.firstLine))
             }
@@ -182,30 +276,51 @@ public final class ShellSession: ShellEngine {
     /// statement succeeded, and whether one of them was `.quit`.
     @discardableResult
     public func runScript(_ text: String, name: String?) -> (ok: Bool, quit: Bool) {
-        var lines = StatementSplitter.lines(text).makeIterator()
+        var lines = StatementSplitter.lines(text).lazy.map { InputLine.text($0) }.makeIterator()
         return runLines({ lines.next() }, name: name)
     }
 
     /// Runs statements read line by line from standard input (not a terminal): no prompt, no
-    /// escape codes.
+    /// escape codes. A line that is not valid UTF-8 is an error. Ctrl-C stops reading.
     public func runStandardInput() -> Bool {
-        runLines({ readLine(strippingNewline: true) }, name: "<stdin>").ok
+        let reader = StandardInputLines()
+        return runLines({ reader.next() }, name: "<stdin>").ok
+    }
+
+    /// One line of a script: its text, or why it has none.
+    enum InputLine {
+        case text(String)
+        /// Not valid UTF-8: the message says where.
+        case invalid(String)
     }
 
     /// The one statement loop behind scripts, `.read`, `-c` and standard input: the language's
     /// splitter gathers lines into statements exactly as the interactive shell does; each runs,
-    /// and the loop stops at the first error when `bail` is on, at `.quit`, or on Ctrl-C.
-    func runLines(_ nextLine: () -> String?, name: String?) -> (ok: Bool, quit: Bool) {
+    /// and the loop stops at the first error when `bail` is on, at `.quit`, or on Ctrl-C (before
+    /// running anything more, and nothing half-read).
+    func runLines(_ nextLine: () -> InputLine?, name: String?) -> (ok: Bool, quit: Bool) {
         var ok = true
         var splitter = StatementSplitter()
         var lineNo = 0
         var finished = false
         while !finished {
+            if cancellation.isRequested() { return (false, false) }
             let batch: [StatementSplitter.Piece]
-            if let line = nextLine() {
+            switch nextLine() {
+            case .text(let line):
                 lineNo += 1
                 batch = splitter.feed(line, line: lineNo)
-            } else {
+            case .invalid(let message):
+                lineNo += 1
+                complain("\(name ?? "<input>"):\(lineNo): error: \(message)")
+                errorCount += 1
+                ok = false
+                splitter = StatementSplitter()   // the statement it was part of is dropped whole
+                if bail { return (false, false) }
+                continue
+            case nil:
+                // Input ended — or a signal stopped the read: then run nothing half-read.
+                if cancellation.isRequested() { return (false, false) }
                 batch = splitter.finish()
                 finished = true
             }
@@ -217,14 +332,22 @@ public final class ShellSession: ShellEngine {
                     ok = false
                     if bail { return (false, false) }
                 }
-                if Interrupt.isPending { return (false, false) }
+                if cancellation.isRequested() { return (false, false) }
             }
         }
         return (ok, false)
     }
 
-    /// Ends the session: finishes any output file.
-    public func close() { closeOutputFile() }
+    /// Ends the session: writes what is still gathered for the screen (output made outside a
+    /// statement, such as `factsh ingest`'s table) and finishes any output file (a failure to
+    /// write counts as an error of the session).
+    public func close() {
+        if !finishOutput() { errorCount += 1 }
+        do { try closeOutputFile() } catch {
+            complain("error: \(error)")
+            errorCount += 1
+        }
+    }
 
     // MARK: ShellEngine (the interactive loop)
 
@@ -270,6 +393,59 @@ public final class ShellSession: ShellEngine {
             log = []
             return
         }
+    }
+}
+
+/// Standard input (not a terminal) as lines, read in large blocks with a read that Ctrl-C
+/// interrupts (`factsh_read_some`), each line checked to be UTF-8.
+final class StandardInputLines {
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var ended = false
+
+    func next() -> ShellSession.InputLine? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                let line = buffer[start..<nl]
+                start = nl + 1
+                return Self.decode(line)
+            }
+            if ended {
+                guard start < buffer.count else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                return Self.decode(line)
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: 1 << 16))
+            let n = buffer.withUnsafeMutableBytes { factsh_read_some(STDIN_FILENO, $0.baseAddress! + old, 1 << 16) }
+            buffer.removeLast((1 << 16) - max(0, n))
+            if n == -2 { return nil }           // a signal: the caller looks at the cancellation
+            if n <= 0 { ended = true }          // end of input (or an error reading it)
+        }
+    }
+
+    static func decode(_ bytes: ArraySlice<UInt8>) -> ShellSession.InputLine {
+        if let s = String(validating: bytes, as: UTF8.self) { return .text(s) }
+        var valid = bytes.startIndex
+        // Find the first byte that does not start a valid sequence, for the message.
+        var column = 1
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let lead = bytes[i]
+            let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0
+            if length == 0 || i + length > bytes.endIndex || String(validating: bytes[i..<(i + length)], as: UTF8.self) == nil { break }
+            i += length
+            column += 1
+            valid = i
+        }
+        let byte = valid < bytes.endIndex ? bytes[valid] : 0
+        let hex = String(byte, radix: 16, uppercase: true)
+        return .invalid("not valid UTF-8 (byte 0x\(hex.count < 2 ? "0" + hex : hex) at column \(column))")
     }
 }
 
