@@ -7,6 +7,14 @@ public final class GraphBuilder {
     let g: FactGraph
     /// Aliases gathered per entity before the CSR is built.
     var pendingAliases: [(EntityID, UInt32)] = []
+    var pendingAliasSet = Set<UInt64>()
+    /// Provenance for rows other than the last one added (facts merged into an earlier row).
+    var extraProvenance: [(kind: Int, row: Int, source: UInt32, paragraph: UInt32)] = []
+    /// The file each relation row came from (`beginFile`), so identical facts from different
+    /// files become one row at `finish()`.
+    var relationRowFile: [Int: [UInt16]] = [:]
+    var currentFile: UInt16 = 0
+    var filesBegun = 0
     /// References waiting for every entity to be known.
     var pendingRefs: [PendingRef] = []
     public private(set) var errors: [LoadError] = []
@@ -18,6 +26,9 @@ public final class GraphBuilder {
         var row: Int
         var name: UInt32
         var position: SourcePosition
+        /// Set only if the cell is still empty, and an error if it names another entity (a
+        /// definition repeated in another file).
+        var merging = false
     }
 
     /// The columns of the predeclared `source` kind.
@@ -50,6 +61,7 @@ public final class GraphBuilder {
         for e in 0..<graph.entityCount {
             for a in Int(graph.aliasStart[e])..<Int(graph.aliasStart[e + 1]) {
                 pendingAliases.append((EntityID(e), graph.aliasIDs[a]))
+                pendingAliasSet.insert(UInt64(e) << 32 | UInt64(graph.aliasIDs[a]))
             }
         }
         g.aliasStart = []
@@ -164,7 +176,7 @@ public final class GraphBuilder {
     public func addAlias(_ e: EntityID, _ p: UnsafeRawBufferPointer) throws {
         if let holder = claimKey(p, for: e).holder { throw AddError.duplicate(holder) }
         let id = g.strings.intern(p)
-        if id != g.entityName[Int(e)] && !pendingAliases.contains(where: { $0.0 == e && $0.1 == id }) {
+        if id != g.entityName[Int(e)] && pendingAliasSet.insert(UInt64(e) << 32 | UInt64(id)).inserted {
             pendingAliases.append((e, id))
         }
     }
@@ -176,19 +188,55 @@ public final class GraphBuilder {
 
     /// Adds an unnamed relation row.
     @discardableResult
-    public func addRow(kind k: Int) -> Int { g.kinds[k].appendRow() }
+    public func addRow(kind k: Int) -> Int {
+        let r = g.kinds[k].appendRow()
+        if filesBegun > 1 || relationRowFile[k] != nil {
+            var files = relationRowFile[k] ?? [UInt16](repeating: 0, count: r)
+            files.append(currentFile)
+            relationRowFile[k] = files
+        }
+        return r
+    }
+
+    /// Starts the facts of another file: identical relation rows from different files are one
+    /// fact (their provenance merged) once `finish()` runs.
+    public func beginFile() {
+        filesBegun += 1
+        currentFile = UInt16(clamping: filesBegun - 1)
+    }
+
+    // MARK: reading cells (for merging a repeated definition)
+
+    public func cellID(kind k: Int, column c: Int, row: Int) -> UInt32 { g.kinds[k].id(c, row) }
+    public func cellInt(kind k: Int, column c: Int, row: Int) -> Int64 { g.kinds[k].int(c, row) }
+    public func cellNumber(kind k: Int, column c: Int, row: Int) -> Double { g.kinds[k].number(c, row) }
+    public func row(of e: EntityID) -> Int { Int(g.entityRow[Int(e)]) }
+
+    /// Whether a reference cell already has a value waiting to be resolved or set.
+    public func hasPendingReference(kind k: Int, column c: Int, row: Int) -> Bool {
+        pendingRefs.contains { $0.kind == k && $0.column == c && $0.row == row }
+    }
 
     @inline(__always) public func setID(kind k: Int, column c: Int, row: Int, _ v: UInt32) { g.kinds[k].setID(c, row, v) }
     @inline(__always) public func setInt(kind k: Int, column c: Int, row: Int, _ v: Int64) { g.kinds[k].setInt(c, row, v) }
     @inline(__always) public func setNumber(kind k: Int, column c: Int, row: Int, _ v: Double) { g.kinds[k].setNumber(c, row, v) }
 
     /// Sets a reference cell by name, resolved at `finish()`.
-    public func setReference(kind k: Int, column c: Int, row: Int, name: UInt32, at pos: SourcePosition) {
-        pendingRefs.append(PendingRef(kind: k, column: c, row: row, name: name, position: pos))
+    public func setReference(kind k: Int, column c: Int, row: Int, name: UInt32, at pos: SourcePosition, merging: Bool = false) {
+        pendingRefs.append(PendingRef(kind: k, column: c, row: row, name: name, position: pos, merging: merging))
     }
 
     public func addProvenance(kind k: Int, source: EntityID, paragraph: Int) {
         g.kinds[k].addProvenanceToLastRow(source: source, paragraph: UInt32(clamping: paragraph))
+    }
+
+    /// Provenance for any row (a definition repeated in another file adds its own).
+    public func addProvenance(kind k: Int, row: Int, source: EntityID, paragraph: Int) {
+        if row == g.kinds[k].rowCount - 1 && extraProvenance.isEmpty {
+            addProvenance(kind: k, source: source, paragraph: paragraph)
+        } else {
+            extraProvenance.append((k, row, source, UInt32(clamping: paragraph)))
+        }
     }
 
     // MARK: finishing
@@ -226,12 +274,70 @@ public final class GraphBuilder {
                                                                 expected: describe(target), found: g.kindOf(e).name)))
                 continue
             }
+            if p.merging {
+                let old = g.kinds[p.kind].id(p.column, p.row)
+                if old != Null.id && old != e {
+                    let owner = g.kinds[p.kind].entityOfRow[p.row]
+                    report(LoadError(p.position, .conflictingValue(name: g.name(of: owner), column: colName,
+                                                                   was: g.name(of: old), now: g.name(of: e))))
+                    continue
+                }
+            }
             g.kinds[p.kind].setID(p.column, p.row, e)
         }
         pendingRefs = []
         if !errors.isEmpty { return nil }
+        mergeExtraProvenance()
+        mergeIdenticalRelationRows()
         buildIndexes()
         return g
+    }
+
+    /// Folds provenance added to earlier rows into each kind's provenance table.
+    func mergeExtraProvenance() {
+        guard !extraProvenance.isEmpty else { return }
+        var byKind: [Int: [(row: Int, source: UInt32, paragraph: UInt32)]] = [:]
+        for x in extraProvenance { byKind[x.kind, default: []].append((x.row, x.source, x.paragraph)) }
+        for (k, extra) in byKind {
+            var all: [[(UInt32, UInt32)]] = (0..<g.kinds[k].rowCount).map { r in g.kinds[k].provenance(r).map { ($0.source, UInt32($0.paragraph)) } }
+            for x in extra where !all[x.row].contains(where: { $0 == (x.source, x.paragraph) }) { all[x.row].append((x.source, x.paragraph)) }
+            g.kinds[k].setProvenance(all)
+        }
+        extraProvenance = []
+    }
+
+    /// Relation rows with the same cells that came from different files are one fact: the later
+    /// rows go, their provenance joins the first.
+    func mergeIdenticalRelationRows() {
+        for (k, files) in relationRowFile where Set(files).count > 1 {
+            let kind = g.kinds[k]
+            let n = kind.rowCount
+            var firstOf: [[UInt64]: Int] = [:]
+            var drop = [Bool](repeating: false, count: n)
+            var prov: [[(UInt32, UInt32)]]? = nil
+            for r in 0..<n {
+                var key: [UInt64] = []
+                for c in kind.columns.indices {
+                    switch kind.columns[c].type {
+                    case .text, .ref: key.append(UInt64(kind.id(c, r)))
+                    case .int, .date: key.append(UInt64(bitPattern: kind.int(c, r)))
+                    case .number: key.append(kind.number(c, r).bitPattern)
+                    }
+                }
+                if let first = firstOf[key] {
+                    let f = r < files.count ? files[r] : 0, f0 = first < files.count ? files[first] : 0
+                    guard f != f0 else { continue }   // the same file may state a fact twice
+                    if prov == nil { prov = (0..<n).map { row in kind.provenance(row).map { ($0.source, UInt32($0.paragraph)) } } }
+                    for p in prov![r] where !prov![first].contains(where: { $0 == p }) { prov![first].append(p) }
+                    drop[r] = true
+                } else {
+                    firstOf[key] = r
+                }
+            }
+            guard let prov else { continue }
+            g.kinds[k].keepRows(drop.indices.filter { !drop[$0] }, provenance: prov)
+        }
+        relationRowFile = [:]
     }
 
     /// Names close to `n`, for "did you mean".

@@ -28,6 +28,10 @@ public enum LoadProblem: Sendable, Hashable {
     case missingValue(column: String)
     case badValue(column: String, expected: String, found: String)
     case duplicateName(String, existing: String, line: Int?)
+    /// The same entity defined again (in another file) with another value for a column.
+    case conflictingValue(name: String, column: String, was: String, now: String)
+    /// A name defined again in another file as a thing of another kind.
+    case definedAsOtherKind(String, was: String, now: String)
     case duplicateColumn(String)
     case danglingReference(String, column: String, suggestions: [String])
     case wrongKindReference(String, column: String, expected: String, found: String)
@@ -58,6 +62,9 @@ public enum LoadProblem: Sendable, Hashable {
         case .badValue(let c, let e, let f): return "'\(c)' expects \(e), found '\(f)'"
         case .duplicateName(let n, let ex, let line):
             return "duplicate name '\(n)': already names \(ex)" + (line.map { " (line \($0))" } ?? "")
+        case .conflictingValue(let n, let c, let was, let now):
+            return "'\(n)' is defined again with \(c)=\(now), but an earlier file gives \(c)=\(was)"
+        case .definedAsOtherKind(let n, let was, let now): return "'\(n)' is defined again as a \(now), but an earlier file defines it as a \(was)"
         case .duplicateColumn(let c): return "column '\(c)' given twice"
         case .danglingReference(let n, let c, let s): return "no entity named '\(n)' (for column '\(c)')" + dym(s)
         case .wrongKindReference(let n, let c, let e, let f): return "'\(n)' is of kind '\(f)', but '\(c)' must name a '\(e)'"

@@ -127,6 +127,29 @@ public struct Kind: Sendable {
         if role.isNamed { entityOfRow.reserveCapacity(rowCount + n) }
     }
 
+    /// Replaces the provenance of every row.
+    mutating func setProvenance(_ all: [[(UInt32, UInt32)]]) {
+        var start: [UInt32] = [0]
+        var src: [UInt32] = [], para: [UInt32] = []
+        for row in all {
+            for (s, p) in row { src.append(s); para.append(p) }
+            start.append(UInt32(src.count))
+        }
+        provStart = start
+        provSource = src
+        provPara = para
+    }
+
+    /// Keeps only the given rows (of a relation kind), in order, with the given provenance per
+    /// old row.
+    mutating func keepRows(_ keep: [Int], provenance: [[(UInt32, UInt32)]]) {
+        for i in ids.indices { let old = ids[i]; ids[i] = keep.map { old[$0] } }
+        for i in ints.indices { let old = ints[i]; ints[i] = keep.map { old[$0] } }
+        for i in numbers.indices { let old = numbers[i]; numbers[i] = keep.map { old[$0] } }
+        rowCount = keep.count
+        setProvenance(keep.map { provenance[$0] })
+    }
+
     /// Records a provenance for the last row.
     mutating func addProvenanceToLastRow(source: UInt32, paragraph: UInt32) {
         if provStart.isEmpty { provStart = [UInt32](repeating: 0, count: rowCount + 1) }
