@@ -29,6 +29,8 @@ struct Extractor {
     var skipTo = 0
     /// Mentions (line, start) that a rule gave recipients to.
     var used = Set<Int>()
+    /// A reference that a list after ；may continue (A、B位列其中；C公司高级技师D等10人).
+    var continuation: (line: Int, end: Int, honor: Mention, tier: Scalars?)? = nil
 
     init(doc: SourceDocument, lexicon: HonorLexicon, finder: MentionFinder, linker: GraphLinker?) {
         self.doc = doc
@@ -101,8 +103,31 @@ struct Extractor {
         let w = line.work
         if isNegative(w[s0..<s1], scope: "sentence") { return }
         let ms = mentions[li].filter { $0.start >= s0 && $0.end <= s1 }
+        // A sentence after ；that only lists names continues the reference before it.
+        if let c = continuation, c.line == li, c.end == s0 - 1, w[c.end] == 0x3B, ms.isEmpty,
+           !Extractor.receiverVerbs.contains(where: { v in w[s0..<s1].contains(v) }) {
+            let before = out.count
+            emit(li, s0, s1, range: s0..<s1, honor: c.honor, tier: c.tier, rule: "a list after ；continuing '\(string(c.honor.name))'", base: 0.8, strongOnly: true, allStrong: true)
+            continuation = out.count > before ? (li, s1, c.honor, c.tier) : nil
+            return
+        }
+        continuation = nil
         var i = s0
         while i < s1 {
+            // 获奖组织包括：A、B… / 获奖个人为A公司总工程师B: the winners, by the word that names them.
+            if let who = verb(in: w, at: i, Extractor.headingWinners), !(i > 0 && Extractor.objectMarks.contains(w[i - 1])),
+               let (j, colon) = winnersListStart(w, after: i + who.count, s1) {
+                var e = j
+                while e < w.count && w[e] != 0x3002 { e += 1 }   // to the full stop, across ；
+                let honor = ms.last(where: { $0.end <= i && !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main
+                if let h = honor, !isNegative(w[s0..<min(e, w.count)], scope: "clause") {
+                    // Without a colon every item must read as a full name (以获奖组织为榜样 is no list).
+                    emit(li, s0, e, range: j..<e, honor: h, tier: bareTier(li, s0, i), rule: "a list after '\(string(w[i..<j]))'", base: 0.85, allStrong: !colon)
+                }
+                if e > s1 { skipTo = e }
+                i = s1
+                continue
+            }
             // Lists introduced by 分别为： …
             if let intro = verb(in: w, at: i, Extractor.listIntros) {
                 var j = i + intro.count
@@ -125,7 +150,9 @@ struct Extractor {
                 let (c0, _) = clause(of: i, in: w, s0, s1)
                 let honor = ms.last(where: { $0.end <= c0 && !$0.excluded && !$0.modifier }) ?? main
                 if let h = honor, !isNegative(w[c0..<i], scope: "clause") {
-                    emit(li, s0, s1, range: c0..<i, honor: h, tier: nil, rule: "'\(string(v))' refers to \(string(h.name))", base: 0.85)
+                    // 在提名奖名单中，A、B位列其中: the tier the sentence names before.
+                    emit(li, s0, s1, range: c0..<i, honor: h, tier: bareTier(li, s0, c0), rule: "'\(string(v))' refers to \(string(h.name))", base: 0.85)
+                    continuation = (li, s1, h, bareTier(li, s0, c0))
                 }
                 i += v.count
                 continue
@@ -147,6 +174,10 @@ struct Extractor {
                 i += v.count
                 continue
             }
+            if w.has(Extractor.qizhong, at: i), i > s0, Extractor.clauseMarks.contains(w[i - 1]) || isSpace(w[i - 1]), whereof(li, s0, s1, at: i, mentions: ms) {
+                i += 2
+                continue
+            }
             if let v = verb(in: w, at: i, Extractor.receiverVerbs) {
                 receiver(li, s0, s1, verbAt: i, verb: v, mentions: ms)
                 i += v.count
@@ -155,6 +186,36 @@ struct Extractor {
             i += 1
         }
         unusedMentions(li, s0, s1, ms)
+    }
+
+    /// Where the names start after a word naming the winners (获奖组织): after 名单, a verb of
+    /// being (包括, 为, 是, 有, 分别为) and a colon, or after a colon alone.
+    static let objectMarks: Set<UInt32> = Set(scalars("以向对让把给与和及"))
+
+    func winnersListStart(_ w: Scalars, after p0: Int, _ s1: Int) -> (Int, Bool)? {
+        var p = p0
+        if w.has(scalars("名单"), at: p) { p += 2 }
+        var verbSeen = false
+        for v in ["包括", "分别为", "分别是", "依次为", "为", "是", "有"].map(scalars) where w.has(v, at: p) { p += v.count; verbSeen = true; break }
+        var colon = false
+        while p < s1 && (w[p] == 0x3A || isSpace(w[p])) { if w[p] == 0x3A { colon = true }; p += 1 }
+        guard verbSeen || colon, p < s1 else { return nil }
+        return (p, colon)
+    }
+
+    /// A tier named on its own (提名奖名单, 获得金奖) between `from` and `to`, outside any honor mention.
+    func bareTier(_ li: Int, _ from: Int, _ to: Int) -> Scalars? {
+        let w = doc.lines[li].work
+        var k = from
+        while k < to {
+            if let t = lexicon.tiers.first(where: { $0.count >= 2 && w.has($0, at: k) }), k + t.count <= to,
+               [scalars("提名奖"), scalars("金奖"), scalars("银奖"), scalars("铜奖")].contains(t),
+               !mentions[li].contains(where: { $0.start <= k && k < $0.end }) {
+                return t
+            }
+            k += 1
+        }
+        return nil
     }
 
     /// Mentions no verb rule used: `A、B 2个 honor` (a counted list right before it) and
@@ -202,6 +263,36 @@ struct Extractor {
         }
     }
 
+    static let qizhong = scalars("其中")
+
+    /// `共有7家组织获奖，其中A、B等4家企业来自…`: after a clause that counts winners of the
+    /// honor named before, the organisations a 其中 clause lists are winners too (full names only).
+    mutating func whereof(_ li: Int, _ s0: Int, _ s1: Int, at i: Int, mentions ms: [Mention]) -> Bool {
+        let w = doc.lines[li].work
+        let (p0, _) = clause(of: i - 2, in: w, s0, s1)
+        let previous = Array(w[p0..<(i - 1)])
+        guard previous.contains(scalars("获奖")) || previous.contains(scalars("获此殊荣")) else { return false }
+        guard previous.contains(where: { ListReader.countUnits.contains($0) }), previous.contains(where: { isDigit($0) || chineseNumber([$0][...]) != nil }) else { return false }
+        guard let h = ms.last(where: { $0.end <= i && !$0.excluded }) ?? previousMention(before: li) ?? main else { return false }
+        if isNegative(w[p0..<s1], scope: "clause") { return false }
+        let (_, c1) = clause(of: i + 2, in: w, s0, s1)
+        var e = i + 2
+        // The list ends at its count (等4家企业) or at the clause's end.
+        var k = i + 2
+        while k < c1 {
+            if w[k] == 0x7B49, k + 1 < c1, isDigit(w[k + 1]) || chineseNumber(w[(k + 1)...(k + 1)]) != nil {
+                var d = k + 1
+                while d < c1 && (isDigit(w[d]) || chineseNumber(w[d...d]) != nil) { d += 1 }
+                if d < c1, ListReader.countUnits.contains(w[d]) { e = d + 1; break }
+            }
+            k += 1
+        }
+        if e == i + 2 { e = c1 }
+        let before = out.count
+        emit(li, s0, s1, range: (i + 2)..<e, honor: h, tier: nil, rule: "其中 A、B after a clause counting the winners of \(string(h.name))", base: 0.8, strongOnly: true)
+        return out.count > before
+    }
+
     /// `A、B获得…奖` and `A被…评为…`.
     mutating func receiver(_ li: Int, _ s0: Int, _ s1: Int, verbAt i: Int, verb v: Scalars, mentions ms: [Mention]) {
         let w = doc.lines[li].work
@@ -228,8 +319,11 @@ struct Extractor {
             // 获提名奖: the release's award with that tier.
             var j = after
             while j < c1 && (w[j] == 0x4E86 || w[j] == 0x201C) { j += 1 }
-            if let h = main, let t = lexicon.tiers.first(where: { w.has($0, at: j) }), t == scalars("提名奖") || t == scalars("金奖") || t == scalars("银奖") {
-                subjectAndEmit(li, s0, s1, c0: c0, verbAt: i, honor: h, tier: t, rule: "'\(string(v))\(string(t))': the release's award with that tier")
+            // The award named last before it (…获第五届中国质量奖提名奖，B同时获得提名奖), else the
+            // release's own.
+            let before = mentions[li].last(where: { $0.end <= i && !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main
+            if let h = before, let t = lexicon.tiers.first(where: { w.has($0, at: j) }), t == scalars("提名奖") || t == scalars("金奖") || t == scalars("银奖") {
+                subjectAndEmit(li, s0, s1, c0: c0, verbAt: i, honor: h, tier: t, rule: "'\(string(v))\(string(t))': the award named before with that tier")
             }
             return
         }
@@ -399,16 +493,19 @@ struct Extractor {
 
     // MARK: candidates
 
-    mutating func emit(_ li: Int, _ s0: Int, _ s1: Int, range: Range<Int>, honor: Mention, tier: Scalars?, rule: String, base: Double, authority: String? = nil, strongOnly: Bool = false) {
+    mutating func emit(_ li: Int, _ s0: Int, _ s1: Int, range: Range<Int>, honor: Mention, tier: Scalars?, rule: String, base: Double, authority: String? = nil, strongOnly: Bool = false, allStrong: Bool = false) {
         guard !range.isEmpty else { return }
         let line = doc.lines[li]
         let r = lists.read(work: line.work[range], clean: line.clean[range])
+        if allStrong && (r.names.isEmpty || r.names.contains { $0.kind == .shortName || $0.kind == .place } || r.unread > 0) { return }
         let multiple = r.names.count >= 2
         for var n in r.names {
             if strongOnly && n.kind == .shortName { continue }
             if n.kind == .shortName && !(r.counted || multiple) {
                 // A lone short name is kept only if the graph or a full name in the text backs it.
-                guard fullName(containing: n.name) != nil || linker?.entity(named: n.name) != nil else { continue }
+                // So does a line whose lists already gave short names (竹乡家居、天荒坪茶业3家企业获…，云鸿纺织获提名奖).
+                guard fullName(containing: n.name) != nil || linker?.entity(named: n.name) != nil
+                        || out.contains(where: { $0.line == line.number && $0.recipientKind == .shortName }) else { continue }
             }
             n.confidence = min(n.confidence, base + 0.05)
             if r.countMismatch { n.confidence -= 0.2; n.notes.append("the count after 等 is smaller than the list") } else if r.counted { n.confidence += 0.03; n.notes.append("a count closes the list") }

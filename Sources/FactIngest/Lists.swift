@@ -21,11 +21,11 @@ struct ListReader {
     static let trailingJunk: [Scalars] = ["先后", "均", "分别", "同时", "也", "还", "都", "共同", "再次", "又", "一举", "相继", "成功", "正式",
                                           "首次", "已", "就", "日前", "近日", "今年", "去年", "此前", "最终", "曾", "已经", "当年", "一并",
                                           "荣幸", "顺利", "光荣", "喜"].map(scalars).sorted { $0.count > $1.count }
-    static let countUnits: Set<UInt32> = Set(scalars("家个名位项所户"))
+    static let countUnits: Set<UInt32> = Set(scalars("家个名位项所户人"))
 
     /// Reads names from `text` (work form) / `clean` (same length).
     /// Returns the names and whether the list carried a count (`等3家`) or `等`.
-    func read(work: ArraySlice<UInt32>, clean: ArraySlice<UInt32>) -> (names: [ListedName], counted: Bool, countMismatch: Bool) {
+    func read(work: ArraySlice<UInt32>, clean: ArraySlice<UInt32>) -> (names: [ListedName], counted: Bool, countMismatch: Bool, unread: Int) {
         let w = Array(work), c = Array(clean)
         // Split on 、 ; ； and , outside quotes and brackets.
         var pieces: [(Scalars, Scalars)] = []
@@ -57,7 +57,7 @@ struct ListReader {
         }
         var names: [ListedName] = []
         var counted = false, mismatch = false
-        var groupStart = 0
+        var groupStart = 0, unread = 0
         for (iw, ic) in joined {
             var (tw, tc) = (iw, ic)
             // A count closes a group: 等3家企业 / 3家企业 / 等.
@@ -68,13 +68,13 @@ struct ListReader {
                     let inGroup = names.count - groupStart + (classify(tw, tc) == nil ? 0 : 1)
                     if n < inGroup { mismatch = true }
                 }
-                if let x = classify(tw, tc) { names.append(x) }
+                if let x = classify(tw, tc) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
                 groupStart = names.count
                 continue
             }
-            if let x = classify(tw, tc) { names.append(x) }
+            if let x = classify(tw, tc) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
         }
-        return (names, counted, mismatch)
+        return (names, counted, mismatch, unread)
     }
 
     func trim(_ s: Scalars) -> Scalars {
@@ -204,6 +204,14 @@ struct ListReader {
 
     /// `…部长韩雪梅` → (title range start, name start).
     func personAfterTitle(_ s: Scalars) -> (titleStart: Int, nameStart: Int)? {
+        // A dotted name after a title: …质量部经理阿依古丽·买买提.
+        if let dot = s.firstIndex(where: Names.isNameDot), dot >= 2 {
+            var ns = dot - 1
+            while ns > 0 && dot - ns < 8 {
+                if let t = Names.title(in: s, endingAt: ns), Names.isPersonName(s[ns...]) { return (ns - t.count, ns) }
+                ns -= 1
+            }
+        }
         for nameLen in [3, 2, 4] where s.count > nameLen {
             let ns = s.count - nameLen
             guard Names.isPersonName(s[ns...]) else { continue }

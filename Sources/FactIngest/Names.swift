@@ -50,6 +50,7 @@ enum Names {
     /// Whether `s` reads as a personal name (2–4 Han, a known surname first).
     static func isPersonName(_ s: some Collection<UInt32>) -> Bool {
         let a = Array(s)
+        if let dot = a.firstIndex(where: isNameDot) { return isDottedName(a, dot) }
         guard a.count >= 2 && a.count <= 4, a.allSatisfy(isHan) else { return false }
         if compoundSurnames.contains(where: { a.has($0, at: 0) }) { return a.count >= 3 }
         guard singleSurnames.contains(a[0]) else { return false }
@@ -58,6 +59,16 @@ enum Names {
         if titles.contains(where: { a.has($0, endingAt: a.count) }) { return false }
         if generic.contains(where: { a.contains($0) }) { return false }
         return true
+    }
+
+    /// The dots between the parts of a transcribed name (阿依古丽·买买提): ·, •, ‧, ・, ．
+    @inline(__always) static func isNameDot(_ c: UInt32) -> Bool { c == 0xB7 || c == 0x2022 || c == 0x2027 || c == 0x30FB || c == 0xFF0E || c == 0x2E }
+
+    /// A name of two to four Han parts joined by dots, each 1–8 long (Uyghur, Tibetan, foreign names).
+    static func isDottedName(_ a: Scalars, _ firstDot: Int) -> Bool {
+        let parts = a.split(whereSeparator: isNameDot)
+        guard parts.count >= 2, parts.count <= 4, a.count <= 20, firstDot > 0, !isNameDot(a.last!) else { return false }
+        return parts.allSatisfy { $0.count >= 1 && $0.count <= 8 && $0.allSatisfy(isHan) } && parts.first!.count >= 2 || parts.allSatisfy { $0.count >= 2 && $0.allSatisfy(isHan) }
     }
 
     /// The title that ends at `end` in `s`, if any.
