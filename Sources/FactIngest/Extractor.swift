@@ -59,6 +59,7 @@ struct Extractor {
             let w = doc.lines[li].work
             let t = Metadata.trimmed(w)
             if Extractor.readMore.contains(where: { Array(t).has($0, at: 0) }) { break }
+            if let next = tableList(at: li) { li = next; continue }
             if let next = headingList(at: li) { li = next; continue }
             sentences(li)
             li += 1
@@ -398,6 +399,75 @@ struct Extractor {
         return nil
     }
 
+    // MARK: tables
+
+    /// The cells of a table row: the line split on runs of white space (an HTML cell boundary is
+    /// an ideographic space), as ranges of the line.
+    func cells(_ li: Int) -> [Range<Int>] {
+        let w = doc.lines[li].work
+        var out: [Range<Int>] = []
+        var i = 0
+        while i < w.count {
+            while i < w.count && isSpace(w[i]) { i += 1 }
+            let s = i
+            while i < w.count && !isSpace(w[i]) { i += 1 }
+            if i > s { out.append(s..<i) }
+        }
+        return out
+    }
+
+    static let nameHeaders: [Scalars] = ["获奖单位", "获奖企业", "获奖组织", "获奖者", "获奖个人", "获奖对象", "单位名称", "企业名称", "组织名称",
+                                         "申报单位", "名称", "单位", "企业", "组织", "姓名"].map(scalars)
+    static let awardHeaders: [Scalars] = ["奖项", "获奖等次", "获奖等级", "获奖类别", "奖励等次", "等次", "等级", "类别", "奖别", "荣誉", "奖励"].map(scalars)
+
+    /// A table: a header row with a name column (单位名称, 获奖企业, 姓名 …) and maybe an award
+    /// column (奖项, 等次), then one recipient a row. The honor is the row's award cell (a full
+    /// name, or a tier of the award named before the table), else the award named before it.
+    /// Returns the line after the table, or nil if `li` is no table header.
+    mutating func tableList(at li: Int) -> Int? {
+        let head = cells(li)
+        guard head.count >= 2, head.count <= 8 else { return nil }
+        let w = doc.lines[li].work
+        func header(_ r: Range<Int>, _ words: [Scalars]) -> Bool {
+            let c = Array(w[r])
+            return c.count <= 8 && words.contains { c == $0 || c.count <= $0.count + 2 && c.has($0, endingAt: c.count) }
+        }
+        guard let nameCol = head.firstIndex(where: { header($0, Extractor.nameHeaders) }) else { return nil }
+        let awardCol = head.firstIndex(where: { header($0, Extractor.awardHeaders) })
+        // Every header cell is a short label, not a name or a sentence.
+        guard head.allSatisfy({ $0.count <= 8 && !w[$0].contains(0x3002) }) else { return nil }
+        let before = mentions[li].last(where: { !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main
+        var l = li + 1
+        var rows = 0
+        while l < doc.lines.count {
+            let rc = cells(l)
+            let t = Metadata.trimmed(doc.lines[l].work)
+            if t.isEmpty { if rows > 0 { break }; l += 1; continue }
+            guard rc.count >= 2, rc.count <= head.count + 1, nameCol < rc.count, !t.contains(0x3002) else { break }
+            // Cells shift left when the row has no number: align on the right when the counts differ.
+            let shift = rc.count - head.count
+            let ni = nameCol + shift
+            guard ni >= 0, ni < rc.count else { break }
+            var honor = before, tier: Scalars? = nil
+            if let ac = awardCol, ac + shift >= 0, ac + shift < rc.count {
+                let ar = rc[ac + shift]
+                if let m = mentions[l].first(where: { $0.start >= ar.lowerBound && $0.end <= ar.upperBound && !$0.excluded }) { honor = m } else {
+                    tier = lexicon.tiers.first { w.count >= 0 && Array(doc.lines[l].work[ar]).has($0, at: 0) }
+                }
+            }
+            if let h = honor, !isNegative(doc.lines[l].work[...], scope: "clause") {
+                let nr = rc[ni]
+                let r = lists.read(work: doc.lines[l].work[nr], clean: doc.lines[l].clean[nr])
+                for n in r.names where n.kind != .place {
+                    add(l, nr.lowerBound, nr.upperBound, name: n, honor: h, tier: tier, rule: "a table row under '\(string(w[head[nameCol]]))'", counted: false)
+                }
+            }
+            rows += 1
+            l += 1
+        }
+        return rows > 0 ? l : nil
+    }
+
     // MARK: heading lists
 
     /// A heading naming an award or tier (`二、提名奖（4家）`, `组织奖：`, `（一）卓越奖`), and the
@@ -472,6 +542,8 @@ struct Extractor {
         // What may follow the heading's words: 名单, a count (3家), a colon; then names, if any.
         let rest0 = q
         for word in ["获奖名单", "名单", "获奖组织", "获奖企业", "获奖个人", "获奖单位"].map(scalars) where w.has(word, at: q) { q += word.count; break }
+        if w.has(scalars("名单"), at: q) { q += 2 }
+        for word in ["如下", "包括", "分别为", "为", "是"].map(scalars) where w.has(word, at: q) { q += word.count; break }
         var counted = false
         if q < w.count && w[q] == 0x28, let close = w[q...].firstIndex(of: 0x29), close - q <= 14 {
             counted = true
