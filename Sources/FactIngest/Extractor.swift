@@ -42,6 +42,7 @@ struct Extractor {
 
     mutating func run() -> IngestedDocument {
         mentions = doc.lines.enumerated().map { finder.find(in: $0.element, index: $0.offset) }
+        completeHonorNames()
         // The release's own award: the first one named near the top, without a tier.
         for ms in mentions.prefix(12) {
             if let m = ms.first(where: { !$0.excluded && !$0.fromGraph }) { main = m; break }
@@ -66,6 +67,25 @@ struct Extractor {
         }
         resolveShortNames()
         return IngestedDocument(document: doc, candidates: finish(), skippedBecause: nil)
+    }
+
+    /// A later, shorter mention of an honor the text named in full (天府质量奖 after
+    /// 四川天府质量奖, 市长质量奖 after 德州市市长质量奖) takes the full name.
+    mutating func completeHonorNames() {
+        var seen: [Mention] = []
+        for li in mentions.indices {
+            for k in mentions[li].indices {
+                let m = mentions[li][k]
+                if Gazetteer.shared.longestPlace(in: m.base, at: 0) == nil, !m.fromGraph, !m.excluded,
+                   let full = seen.last(where: { $0.base.count > m.base.count && $0.base.has(m.base, endingAt: $0.base.count) && $0.place != nil }) {
+                    mentions[li][k].base = full.base
+                    mentions[li][k].name = full.base + m.tier
+                    mentions[li][k].place = full.place
+                    if m.level == nil { mentions[li][k].level = full.level }
+                }
+                seen.append(mentions[li][k])
+            }
+        }
     }
 
     // MARK: sentences
@@ -166,6 +186,20 @@ struct Extractor {
                     while e > start && (w[e - 1] == 0x201C || isSpace(w[e - 1])) { e -= 1 }
                     e = stripEditionTail(w, start, e)
                     let (c0, _) = clause(of: i, in: w, s0, s1)
+                    // 授予以下6家单位“…奖”：A，B，C。 The names follow the honor after a colon.
+                    var after = m.end
+                    while after < w.count && (w[after] == 0x201D || isSpace(w[after])) { after += 1 }
+                    let placeholder = Extractor.followingWords.contains { Array(w[start..<max(start, e)]).contains($0) }
+                    if placeholder, after < w.count, w[after] == 0x3A {
+                        var end = after + 1
+                        while end < w.count && w[end] != 0x3002 { end += 1 }
+                        if !isNegative(w[c0..<end], scope: "clause") && end > after + 1 {
+                            emit(li, s0, end, range: (after + 1)..<end, honor: m, tier: nil, rule: "decision '\(string(v))' 以下… “honor”：A，B", base: 0.95)
+                        }
+                        if end > s1 { skipTo = end }
+                        i = s1
+                        continue
+                    }
                     if !isNegative(w[c0..<c1], scope: "clause") && e > start {
                         emit(li, s0, s1, range: start..<e, honor: m, tier: nil, rule: "decision '\(string(v))' A、B “honor”", base: 0.95)
                     }
@@ -334,7 +368,23 @@ struct Extractor {
         }
         // 获得…奖的A、B以及C: the names after the honor.
         if let last = objects.last, last.end < c1, w[last.end] == 0x7684, lists.read(work: w[c0..<i], clean: doc.lines[li].clean[c0..<i]).names.isEmpty {
-            emit(li, s0, s1, range: (last.end + 1)..<c1, honor: last, tier: nil, rule: "'\(string(v))' honor 的 A、B", base: 0.85, strongOnly: true)
+            // 获得本届…奖的我市企业是：A、B (a descriptor and a verb of being before the names).
+            var from = last.end + 1
+            var k = from
+            while k < min(c1 + 1, from + 12, w.count) {
+                if let b = ["包括", "分别为", "分别是", "是", "为", "有"].map(scalars).first(where: { w.has($0, at: k) }) {
+                    var j = k + b.count
+                    while j < w.count && (w[j] == 0x3A || isSpace(w[j])) { j += 1 }
+                    from = j
+                    break
+                }
+                k += 1
+            }
+            var e = c1
+            if from > c1 { e = from; while e < w.count && w[e] != 0x3002 { e += 1 }; if e > s1 { skipTo = e } }
+            if from < e {
+                emit(li, s0, e, range: from..<e, honor: last, tier: nil, rule: "'\(string(v))' honor 的 A、B", base: 0.85, strongOnly: true)
+            }
         }
     }
 
@@ -432,7 +482,7 @@ struct Extractor {
             let c = Array(w[r])
             return c.count <= 8 && words.contains { c == $0 || c.count <= $0.count + 2 && c.has($0, endingAt: c.count) }
         }
-        guard let nameCol = head.firstIndex(where: { header($0, Extractor.nameHeaders) }) else { return nil }
+        guard isTableHeader(li), let nameCol = head.firstIndex(where: { header($0, Extractor.nameHeaders) }) else { return nil }
         let awardCol = head.firstIndex(where: { header($0, Extractor.awardHeaders) })
         // Every header cell is a short label, not a name or a sentence.
         guard head.allSatisfy({ $0.count <= 8 && !w[$0].contains(0x3002) }) else { return nil }
@@ -452,12 +502,12 @@ struct Extractor {
             if let ac = awardCol, ac + shift >= 0, ac + shift < rc.count {
                 let ar = rc[ac + shift]
                 if let m = mentions[l].first(where: { $0.start >= ar.lowerBound && $0.end <= ar.upperBound && !$0.excluded }) { honor = m } else {
-                    tier = lexicon.tiers.first { w.count >= 0 && Array(doc.lines[l].work[ar]).has($0, at: 0) }
+                    tier = lexicon.tiers.first { Array(doc.lines[l].work[ar]).has($0, at: 0) }
                 }
             }
             if let h = honor, !isNegative(doc.lines[l].work[...], scope: "clause") {
                 let nr = rc[ni]
-                let r = lists.read(work: doc.lines[l].work[nr], clean: doc.lines[l].clean[nr])
+                let r = lists.read(work: doc.lines[l].work[nr], clean: doc.lines[l].clean[nr], wholeItems: true)
                 for n in r.names where n.kind != .place {
                     add(l, nr.lowerBound, nr.upperBound, name: n, honor: h, tier: tier, rule: "a table row under '\(string(w[head[nameCol]]))'", counted: false)
                 }
@@ -473,7 +523,13 @@ struct Extractor {
     /// A heading naming an award or tier (`二、提名奖（4家）`, `组织奖：`, `（一）卓越奖`), and the
     /// names under it, one a line. Returns the line after the list, or nil if `li` is no heading.
     mutating func headingList(at li: Int) -> Int? {
-        guard let (honor, tier, inlineFrom, negative) = heading(li) else { return nil }
+        var h = heading(li)
+        if h == nil, let (honor, tier) = introLine(li) {
+            // The line's own sentences first (…共有4家单位获奖。获得…的单位有：), then the list below.
+            sentences(li)
+            h = (honor, tier, doc.lines[li].work.count, false)
+        }
+        guard let (honor, tier, inlineFrom, negative) = h else { return nil }
         let line = doc.lines[li]
         var found = 0
         if inlineFrom < line.work.count, !negative {
@@ -489,7 +545,7 @@ struct Extractor {
                 l += 1
                 continue
             }
-            if heading(l) != nil { break }
+            if heading(l) != nil || introLine(l) != nil || isTableHeader(l) { break }
             if t.count > 60 || t.last == 0x3002 || Metadata.date(in: t) != nil && t.count <= 16 { break }
             let ts = Array(t)
             if ts.has(scalars("附件"), at: 0) { break }
@@ -509,11 +565,54 @@ struct Extractor {
 
     mutating func emitHeadingItems(_ li: Int, range: Range<Int>, honor: Mention, tier: Scalars?) {
         let line = doc.lines[li]
-        let r = lists.read(work: line.work[range], clean: line.clean[range])
+        let r = lists.read(work: line.work[range], clean: line.clean[range], wholeItems: true)
         for n in r.names {
             if n.kind == .shortName && n.name.count > 10 { continue }
             add(li, range.lowerBound, range.upperBound, name: n, honor: honor, tier: tier, rule: "a name under the heading '\(string(tier ?? honor.name))'", counted: r.counted)
         }
+    }
+
+    static let introWords: [Scalars] = ["名单", "如下", "以下", "下列", "有", "是", "为", "包括", "获奖"].map(scalars)
+    static let followingWords: [Scalars] = ["以下", "下列"].map(scalars)
+
+    /// A line that introduces a list one name a line below it: it ends with a colon after
+    /// 名单/如下/以下/…有/…是 (现将获奖名单公布如下：, 获得…奖的单位有：), or it names `以下N家企业`
+    /// and an honor (确定以下8家企业的质量管理经验为2024年福建省质量标杆，现予公布。) and the next
+    /// line starts a list. The honor: the last one the line names, else the one before, else the
+    /// release's own.
+    func introLine(_ li: Int) -> (Mention, Scalars?)? {
+        let w = doc.lines[li].work
+        let t = Metadata.trimmed(w)
+        guard t.count >= 3 else { return nil }
+        let ta = Array(t)
+        let colonEnd = ta.last == 0x3A
+        var introduces = false
+        if colonEnd {
+            let tail = Array(ta.suffix(12))
+            introduces = Extractor.introWords.contains { tail.contains($0) }
+        } else if Extractor.followingWords.contains(where: { ta.contains($0) }), mentions[li].contains(where: { !$0.excluded && !$0.modifier }) {
+            // The next non-empty line must look like an item: an enumerator or a short line.
+            var n = li + 1
+            while n < doc.lines.count && Metadata.trimmed(doc.lines[n].work).isEmpty { n += 1 }
+            if n < doc.lines.count {
+                let nt = Array(Metadata.trimmed(doc.lines[n].work))
+                introduces = lists.stripEnumerator(nt).startIndex > 0 || nt.count <= 30 && !nt.contains(0x3002)
+            }
+        }
+        guard introduces else { return nil }
+        if isNegative(w[...], scope: "clause") || isNegative(w[...], scope: "sentence") { return nil }
+        let ms = mentions[li].filter { !$0.excluded && !$0.modifier }
+        guard let honor = ms.last ?? previousMention(before: li) ?? main else { return nil }
+        return (honor, ms.isEmpty ? bareTier(li, 0, w.count) : nil)
+    }
+
+    func isTableHeader(_ li: Int) -> Bool {
+        let head = cells(li)
+        let w = doc.lines[li].work
+        return head.count >= 2 && head.contains { r in
+            let c = Array(w[r])
+            return c.count <= 8 && Extractor.nameHeaders.contains { c == $0 || c.count <= $0.count + 2 && c.has($0, endingAt: c.count) }
+        } && head.allSatisfy { $0.count <= 8 }
     }
 
     /// (honor, tier, where names on the same line start, negative heading).

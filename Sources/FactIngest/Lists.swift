@@ -25,7 +25,9 @@ struct ListReader {
 
     /// Reads names from `text` (work form) / `clean` (same length).
     /// Returns the names and whether the list carried a count (`等3家`) or `等`.
-    func read(work: ArraySlice<UInt32>, clean: ArraySlice<UInt32>) -> (names: [ListedName], counted: Bool, countMismatch: Bool, unread: Int) {
+    /// - Parameter wholeItems: the text is one name a line (a heading list, a table cell): a
+    ///   person's name is not stripped of a first character that could be a preposition (向明远).
+    func read(work: ArraySlice<UInt32>, clean: ArraySlice<UInt32>, wholeItems: Bool = false) -> (names: [ListedName], counted: Bool, countMismatch: Bool, unread: Int) {
         let w = Array(work), c = Array(clean)
         // Split on 、 ; ； and , outside quotes and brackets.
         var pieces: [(Scalars, Scalars)] = []
@@ -65,14 +67,14 @@ struct ListReader {
                 tw = Array(tw[..<cut]); tc = Array(tc[..<cut])
                 counted = true
                 if let n {
-                    let inGroup = names.count - groupStart + (classify(tw, tc) == nil ? 0 : 1)
+                    let inGroup = names.count - groupStart + (classify(tw, tc, wholeItem: wholeItems) == nil ? 0 : 1)
                     if n < inGroup { mismatch = true }
                 }
-                if let x = classify(tw, tc) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
+                if let x = classify(tw, tc, wholeItem: wholeItems) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
                 groupStart = names.count
                 continue
             }
-            if let x = classify(tw, tc) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
+            if let x = classify(tw, tc, wholeItem: wholeItems) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
         }
         return (names, counted, mismatch, unread)
     }
@@ -221,7 +223,7 @@ struct ListReader {
     }
 
     /// What one item names, if anything.
-    func classify(_ w0: Scalars, _ c0: Scalars) -> ListedName? {
+    func classify(_ w0: Scalars, _ c0: Scalars, wholeItem: Bool = false) -> ListedName? {
         let off = stripEnumerator(w0).startIndex
         var w = Array(w0[off...]), c = Array(c0[off...])
         // Trim junk words and spaces at both ends.
@@ -233,6 +235,7 @@ struct ListReader {
             while let f = w.first, isSpace(f) { dropFront(1); changed = true }
             while let l = w.last, isSpace(l) || l == 0x3002 { dropBack(1); changed = true }
             if let l = linker, l.entity(named: c) != nil { break }
+            if wholeItem && Names.isPersonName(w) { break }
             for j in ListReader.leadingJunk where w.count > j.count + 1 && w.has(j, at: 0) { dropFront(j.count); changed = true; break }
             for j in ListReader.trailingJunk where w.count > j.count + 1 && w.has(j, endingAt: w.count) { dropBack(j.count); changed = true; break }
         }
@@ -244,6 +247,22 @@ struct ListReader {
             var cut = open
             if w[cut - 1] == 0x7684 { cut -= 1 }   // 的
             w = Array(w[..<cut]); c = Array(c[..<cut])
+        }
+        // NAME——its experience or product: the name.
+        if let dash = (0..<max(0, w.count - 1)).first(where: { (w[$0] == 0x2014 && w[$0 + 1] == 0x2014) || (w[$0] == 0x2D && w[$0 + 1] == 0x2D) }), dash >= 4 {
+            w = Array(w[..<dash]); c = Array(c[..<dash])
+        }
+        // NAME（崇川区）: where it is, not part of the name.
+        if w.last == 0x29, let open = w.lastIndex(of: 0x28), open >= 4 {
+            let inner = Array(w[(open + 1)..<(w.count - 1)])
+            let places = inner.split(whereSeparator: { $0 == 0x3001 || $0 == 0x2C || isSpace($0) })
+            let placeEnds = Set(scalars("省市区县镇乡旗"))
+            func placeLike(_ p: ArraySlice<UInt32>) -> Bool {
+                !gazetteer.lookup(Array(p)).isEmpty || p.count >= 2 && p.count <= 7 && p.allSatisfy(isHan) && placeEnds.contains(p.last!)
+            }
+            if !places.isEmpty, places.allSatisfy(placeLike) {
+                w = Array(w[..<open]); c = Array(c[..<open])
+            }
         }
         // A whole item in quotes: “金乡大蒜”.
         if w.first == 0x201C, w.last == 0x201D, w.count > 2, !w[1..<(w.count - 1)].contains(0x201C) { dropFront(1); dropBack(1) }

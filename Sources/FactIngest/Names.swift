@@ -68,6 +68,8 @@ enum Names {
     static func isDottedName(_ a: Scalars, _ firstDot: Int) -> Bool {
         let parts = a.split(whereSeparator: isNameDot)
         guard parts.count >= 2, parts.count <= 4, a.count <= 20, firstDot > 0, !isNameDot(a.last!) else { return false }
+        // 总工程师·高级工程师冯立新 is two titles and a name, not one dotted name.
+        if parts.contains(where: { p in titles.contains { Array(p).contains($0) } || Array(p).count >= 2 && titles.contains { t in Array(p).has(Array(t.suffix(2)), at: 0) } }) { return false }
         return parts.allSatisfy { $0.count >= 1 && $0.count <= 8 && $0.allSatisfy(isHan) } && parts.first!.count >= 2 || parts.allSatisfy { $0.count >= 2 && $0.allSatisfy(isHan) }
     }
 
