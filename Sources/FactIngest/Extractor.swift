@@ -66,7 +66,10 @@ struct Extractor {
             li += 1
         }
         resolveShortNames()
-        return IngestedDocument(document: doc, candidates: finish(), skippedBecause: nil)
+        // Awards first (their row numbers do not move), then the event, its speakers, statistics.
+        let other = EventAndStatReader(doc: doc, mentions: mentions, linker: linker)
+        let events = other.events()
+        return IngestedDocument(document: doc, candidates: finish() + events + other.stats(events: events), skippedBecause: nil)
     }
 
     /// A later, shorter mention of an honor the text named in full (天府质量奖 after
@@ -275,6 +278,8 @@ struct Extractor {
             guard k < unitAt, let n = chineseNumber(w[k..<unitAt]), n >= 1 else { continue }
             let items = w[c0..<k].split(separator: 0x3001).map(Array.init)
             guard items.count == n else { continue }
+            // 其中潍坊市拥有1个中国质量奖: a count of what a place has is a statistic, not a list.
+            if items.contains(where: { it in ["拥有", "有", "共", "累计", "达"].map(scalars).contains { it.contains($0) } }) { continue }
             var places: [(String, Scalars)] = []
             for it in items {
                 // The place the item starts with (高新区工程机械 → 济宁高新区).
@@ -299,6 +304,20 @@ struct Extractor {
     }
 
     static let qizhong = scalars("其中")
+
+    /// Whether a stretch holds a count of things (125个项目, 5家企业).
+    static func holdsCount(_ s: ArraySlice<UInt32>) -> Bool {
+        var k = s.startIndex
+        while k < s.endIndex {
+            if isDigit(s[k]) {
+                var j = k
+                while j < s.endIndex && isDigit(s[j]) { j += 1 }
+                if j < s.endIndex && ListReader.countUnits.contains(s[j]) { return true }
+                k = j
+            } else { k += 1 }
+        }
+        return false
+    }
 
     /// `共有7家组织获奖，其中A、B等4家企业来自…`: after a clause that counts winners of the
     /// honor named before, the organisations a 其中 clause lists are winners too (full names only).
@@ -682,8 +701,9 @@ struct Extractor {
             if r.countMismatch { n.confidence -= 0.2; n.notes.append("the count after 等 is smaller than the list") } else if r.counted { n.confidence += 0.03; n.notes.append("a count closes the list") }
             add(li, s0, s1, name: n, honor: honor, tier: tier, rule: rule, counted: r.counted, authority: authority)
         }
-        // Nothing read as a name: a graph entity named inside (the subject's 三孔景区).
-        if r.names.isEmpty, let l = linker {
+        // Nothing read as a name: a graph entity named inside (the subject's 三孔景区) — unless
+        // the subject is a count (其中125个项目入选…): that is a statistic (EventsAndStats).
+        if r.names.isEmpty, let l = linker, !Extractor.holdsCount(line.work[range]) {
             for (name, _) in l.entities(mentionedIn: Array(line.work[range])).prefix(1) {
                 add(li, s0, s1, name: ListedName(name: scalars(name), kind: .entity, confidence: 0.6, notes: ["a graph entity named in the subject"]),
                     honor: honor, tier: tier, rule: rule, counted: false, authority: authority)

@@ -16,9 +16,9 @@ final class IngestCommandTests: XCTestCase {
         let r = try FactshProcess.run(["ingest", Self.sources.appendingPathComponent("jining-2024-09-11.txt").path, "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.first, "#,line,recipient,honor,edition,year,confidence")
-        XCTAssertTrue(lines.contains { $0.contains(",27,山东天意机械股份有限公司,省长质量奖,第九届,") }, r.stdout)
-        XCTAssertTrue(lines.contains { $0.contains(",27,浩珂科技有限公司,省长质量奖提名奖,第九届,") }, r.stdout)
+        XCTAssertEqual(lines.first, "#,line,kind,subject,fact,edition,date,confidence")
+        XCTAssertTrue(lines.contains { $0.contains(",27,award,山东天意机械股份有限公司,省长质量奖,第九届,") }, r.stdout)
+        XCTAssertTrue(lines.contains { $0.contains(",27,award,浩珂科技有限公司,省长质量奖提名奖,第九届,") }, r.stdout)
         XCTAssertTrue(lines.contains { $0.contains(",64,") && $0.contains("全国质量标杆") }, r.stdout)
         XCTAssertTrue(lines.contains { $0.contains(",64,") && $0.contains("全省质量标杆") }, r.stdout)
     }
