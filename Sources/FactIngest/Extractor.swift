@@ -16,7 +16,7 @@ struct Extractor {
     static let referenceVerbs: [Scalars] = ["名列其中", "位列其中", "榜上有名", "获此殊荣", "获此荣誉", "获此荣誉称号", "名列榜单", "赫然在列"].map(scalars)
     static let listIntros: [Scalars] = ["分别为", "分别是", "它们是", "他们是", "名单如下", "获奖名单", "获奖单位名单", "获奖企业名单",
                                         "获奖组织名单", "获奖个人名单", "获奖团队名单", "获奖者为", "获奖者是", "依次为"].map(scalars)
-    static let headingWinners: [Scalars] = ["获奖组织", "获奖单位", "获奖企业", "获奖个人", "获奖团队", "获奖名单", "获奖集体", "获奖者"].map(scalars)
+    static let headingWinners: [Scalars] = ["获奖组织", "获奖单位", "获奖企业", "获奖个人", "获奖团队", "获奖名单", "获奖集体", "获奖者", "获得者", "获奖对象"].map(scalars)
     static let readMore: [Scalars] = ["推荐阅读", "相关阅读", "相关新闻", "相关文件", "相关链接", "延伸阅读", "热点推荐", "猜你喜欢", "相关推荐", "更多阅读"].map(scalars)
     static let clauseMarks: Set<UInt32> = [0xFF0C, 0x2C, 0x3B, 0xFF1B, 0x3A, 0xFF1A, 0x3002, 0x21, 0x3F, 0xFF01, 0xFF1F]
     static let sentenceMarks: Set<UInt32> = [0x3002, 0x21, 0x3F, 0xFF01, 0xFF1F, 0x3B]
@@ -170,6 +170,16 @@ struct Extractor {
                     continue
                 }
             }
+            // …奖：A、B；提名奖：C、D。 An honor or a tier followed by a colon inside a sentence.
+            if let (honor, tier, from) = colonList(li, at: i, s0, s1, ms) {
+                var e = from
+                while e < w.count && w[e] != 0x3002 && w[e] != 0x3B { e += 1 }
+                if !isNegative(w[s0..<e], scope: "clause") {
+                    emit(li, s0, e, range: from..<e, honor: honor, tier: tier, rule: "'\(string(tier ?? honor.name))：' A、B", base: 0.85)
+                }
+                i = max(e, i + 1)
+                continue
+            }
             if let v = verb(in: w, at: i, Extractor.referenceVerbs) {
                 let (c0, _) = clause(of: i, in: w, s0, s1)
                 let honor = ms.last(where: { $0.end <= c0 && !$0.excluded && !$0.modifier }) ?? main
@@ -239,6 +249,28 @@ struct Extractor {
         while p < s1 && (w[p] == 0x3A || isSpace(w[p])) { if w[p] == 0x3A { colon = true }; p += 1 }
         guard verbSeen || colon, p < s1 else { return nil }
         return (p, colon)
+    }
+
+    /// An honor mention or a tier at `i` that a colon follows (after 获奖单位/名单 or a count):
+    /// (honor, tier, where the names start). Not at a line's start: headings read those.
+    func colonList(_ li: Int, at i: Int, _ s0: Int, _ s1: Int, _ ms: [Mention]) -> (Mention, Scalars?, Int)? {
+        let w = doc.lines[li].work
+        guard i > Metadata.trimmed(w).startIndex else { return nil }
+        var honor: Mention? = nil, tier: Scalars? = nil, q = i
+        if let m = ms.first(where: { $0.start == i && !$0.excluded && !$0.modifier }) { honor = m; q = m.end }
+        else if let t = lexicon.tiers.first(where: { $0.count >= 2 && w.has($0, at: i) }),
+                [scalars("提名奖"), scalars("金奖"), scalars("银奖"), scalars("铜奖"), scalars("个人奖"), scalars("组织奖")].contains(t),
+                !mentions[li].contains(where: { $0.start <= i && i < $0.end }),
+                let h = ms.last(where: { $0.end <= i && !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main {
+            honor = h; tier = t; q = i + t.count
+        }
+        guard let h = honor else { return nil }
+        for word in ["获奖单位", "获奖企业", "获奖组织", "获奖个人", "获奖名单", "获得者", "名单", "单位", "企业"].map(scalars) where w.has(word, at: q) { q += word.count; break }
+        if q < w.count && w[q] == 0x28, let close = w[q...].firstIndex(of: 0x29), close - q <= 10 { q = close + 1 }
+        guard q < s1, w[q] == 0x3A else { return nil }
+        q += 1
+        while q < s1 && isSpace(w[q]) { q += 1 }
+        return q < w.count && w[q] != 0x3002 ? (h, tier, q) : nil
     }
 
     /// A tier named on its own (提名奖名单, 获得金奖) between `from` and `to`, outside any honor mention.
@@ -659,7 +691,7 @@ struct Extractor {
         guard let h = honor, !h.excluded else { return nil }
         // What may follow the heading's words: 名单, a count (3家), a colon; then names, if any.
         let rest0 = q
-        for word in ["获奖名单", "名单", "获奖组织", "获奖企业", "获奖个人", "获奖单位"].map(scalars) where w.has(word, at: q) { q += word.count; break }
+        for word in ["获奖名单", "名单", "获奖组织", "获奖企业", "获奖个人", "获奖单位", "获得者", "获奖者", "获奖对象"].map(scalars) where w.has(word, at: q) { q += word.count; break }
         if w.has(scalars("名单"), at: q) { q += 2 }
         for word in ["如下", "包括", "分别为", "为", "是"].map(scalars) where w.has(word, at: q) { q += word.count; break }
         var counted = false

@@ -127,8 +127,12 @@ struct ListReader {
         if parts.count == 1 { return [(Array(w[first...last]), Array(c[first...last]))] }
         let texts = parts.map { Array(w[$0]) }
         // "孙启航 烟台…公司首席质量官": a name, then who they are.
-        if parts.count == 2, Names.isPersonName(texts[0]), endsWithTitle(texts[1]) || texts[1].contains(0x28) {
+        if parts.count == 2, Names.isPersonName(texts[0]), endsWithTitle(texts[1]) || texts[1].contains(0x28) || Names.endsWithOrgSuffix(texts[1]) != nil {
             return [(texts[0], Array(c[parts[0]]))]
+        }
+        // "山西太行煤机装备有限公司　段志强": the unit, then the person.
+        if parts.count == 2, Names.endsWithOrgSuffix(texts[0]) != nil, Names.isPersonName(stripHonorific(texts[1])) {
+            return [(texts[1], Array(c[parts[1]]))]
         }
         if texts.allSatisfy({ nameLike($0) }) { return parts.map { (Array(w[$0]), Array(c[$0])) } }
         return [(Array(w[first...last]), Array(c[first...last]))]

@@ -172,10 +172,14 @@ public struct SourceDocument: Sendable {
         var i = 0
         while i < s.count {
             let c = s[i]
-            if (c == 0x28 || c == 0xFF08), let prev = out.last, isHan(prev) {
+            // Right after a character, or after spaces that follow one (集團 (jítuán)).
+            var back = out.count
+            while back > 0 && (out[back - 1] == 0x20 || out[back - 1] == 0x3000) { back -= 1 }
+            if (c == 0x28 || c == 0xFF08), back > 0, isHan(out[back - 1]), out.count - back <= 2 {
                 var j = i + 1
                 while j < s.count && j - i <= 60 && s[j] != 0x29 && s[j] != 0xFF09 && s[j] != 0x28 && s[j] != 0xFF08 && s[j] != 10 { j += 1 }
                 if j < s.count, s[j] == 0x29 || s[j] == 0xFF09, j > i + 1, isPinyin(s[(i + 1)..<j]) {
+                    out.removeLast(out.count - back)
                     i = j + 1
                     continue
                 }
