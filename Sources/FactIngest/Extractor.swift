@@ -194,6 +194,19 @@ struct Extractor {
             if let v = verb(in: w, at: i, Extractor.giverVerbs), !(i > 0 && w[i - 1] == 0x88AB) {   // not 被授予
                 let (_, c1) = clause(of: i, in: w, s0, s1)
                 let start = i + v.count
+                // 本届市长质量奖授予A、B等6家企业，以及C、D3名个人: the honor before the verb, the names after it.
+                if !ms.contains(where: { $0.start >= start && $0.start <= c1 + 1 }),
+                   let m = ms.last(where: { $0.end <= i && i - $0.end <= 2 && !$0.excluded && !$0.modifier }) {
+                    var end = start
+                    while end < w.count && w[end] != 0x3002 { end += 1 }
+                    let (c0, _) = clause(of: i, in: w, s0, s1)
+                    if !isNegative(w[c0..<end], scope: "clause") {
+                        emit(li, s0, end, range: start..<end, honor: m, tier: nil, rule: "decision “honor”'\(string(v))' A、B", base: 0.9)
+                    }
+                    if end > s1 { skipTo = end }
+                    i = s1
+                    continue
+                }
                 if let m = ms.first(where: { $0.start >= start && $0.start <= c1 + 1 }), !m.excluded {
                     var e = m.start
                     while e > start && (w[e - 1] == 0x201C || isSpace(w[e - 1])) { e -= 1 }
@@ -449,6 +462,8 @@ struct Extractor {
         }
         var start = c0
         var base = 0.9
+        // A（曾获…）: the subject stands before the bracket the verb is in.
+        if let open = w[c0..<end].lastIndex(where: { $0 == 0x28 }), !w[open..<end].contains(0x29), open > c0 { end = open }
         let subjectEntities = linker.map { $0.entities(mentionedIn: Array(w[start..<end])) } ?? []
         if Metadata.trimmed(w[start..<end]).isEmpty || lists.read(work: w[start..<end], clean: doc.lines[li].clean[start..<end]).names.isEmpty && subjectEntities.isEmpty {
             // No subject in this clause: the previous clause of the sentence, if it names something.
@@ -726,7 +741,9 @@ struct Extractor {
             if n.kind == .shortName && !(r.counted || multiple) {
                 // A lone short name is kept only if the graph or a full name in the text backs it.
                 // So does a line whose lists already gave short names (竹乡家居、天荒坪茶业3家企业获…，云鸿纺织获提名奖).
+                // And one the release already gave an award to (鼎泰铸造（曾获第三届…提名奖）).
                 guard fullName(containing: n.name) != nil || linker?.entity(named: n.name) != nil
+                        || out.contains(where: { $0.recipient == string(n.name) && $0.recipientKind == .shortName })
                         || out.contains(where: { $0.line == line.number && $0.recipientKind == .shortName }) else { continue }
             }
             n.confidence = min(n.confidence, base + 0.05)

@@ -20,7 +20,7 @@ struct ListReader {
                                          "一举", "共", "又", "再次", "正式", "成功", "首次", "相继"].map(scalars).sorted { $0.count > $1.count }
     static let trailingJunk: [Scalars] = ["先后", "均", "分别", "同时", "也", "还", "都", "共同", "再次", "又", "一举", "相继", "成功", "正式",
                                           "首次", "已", "就", "日前", "近日", "今年", "去年", "此前", "最终", "曾", "已经", "当年", "一并",
-                                          "荣幸", "顺利", "光荣", "喜"].map(scalars).sorted { $0.count > $1.count }
+                                          "荣幸", "顺利", "光荣", "喜", "和", "及", "以及"].map(scalars).sorted { $0.count > $1.count }
     static let countUnits: Set<UInt32> = Set(scalars("家个名位项所户人"))
 
     /// Reads names from `text` (work form) / `clean` (same length).
@@ -94,7 +94,7 @@ struct ListReader {
             var from = 0
             while let k = w.find(conj, from: from) {
                 let left = Array(w[..<k]), right = Array(w[(k + conj.count)...])
-                let whole = trim(stripCount(w)), l = trim(stripCount(left))
+                let whole = dropWorks(trim(stripCount(w))), l = dropWorks(trim(stripCount(left)))
                 let leftComplete = Names.endsWithOrgSuffix(l) != nil || personAfterTitle(stripHonorific(l)) != nil || Names.isPersonName(stripHonorific(l))
                     || countSuffix(trim(left)) != nil || (linker?.entity(named: l) != nil)
                 // Inside one name (丽水云和木玩科技有限公司) the left part is no complete name.
@@ -140,7 +140,7 @@ struct ListReader {
 
     /// Whether a piece reads as a complete name by itself (suffix, person, title+name, count).
     func nameLike(_ s: Scalars) -> Bool {
-        let s = Array(stripEnumerator(stripCount(s)))
+        let s = dropWorks(Array(stripEnumerator(stripCount(s))))
         if s.count < 2 { return false }
         if Names.endsWithOrgSuffix(s) != nil { return true }
         if Names.isPersonName(stripHonorific(s)) { return true }
@@ -148,6 +148,15 @@ struct ListReader {
         if let l = linker, l.entity(named: s) != nil { return true }
         if s.count >= 3 && s.count <= 8 && s.allSatisfy(isHan) && !isGeneric(s) { return true }
         return false
+    }
+
+    /// The name without the works it is credited with: `A公司的《…经验》` → `A公司`.
+    func dropWorks(_ s: Scalars) -> Scalars {
+        guard let open = s.firstIndex(of: 0x300A) else { return s }
+        var out = Array(s[..<open])
+        if out.last == 0x7684 { out.removeLast() }   // 的
+        if let close = s[open...].firstIndex(of: 0x300B) { out += dropWorks(Array(s[(close + 1)...])) }
+        return out
     }
 
     func stripCount(_ s: Scalars) -> Scalars {
@@ -161,7 +170,9 @@ struct ListReader {
         while e > 0 && isSpace(s[e - 1]) { e -= 1 }
         // Unit noun after the count: 企业 组织 单位 个人 …
         var k = e
-        while k > 0 && isHan(s[k - 1]) && !ListReader.countUnits.contains(s[k - 1]) && e - k < 4 { k -= 1 }
+        // The unit is the one a numeral stands before (3名个人: 名, not the 人 of 个人).
+        func numeral(_ c: UInt32) -> Bool { isDigit(c) || chineseNumber([c][...]) != nil || c == 0x5341 }
+        while k > 0 && isHan(s[k - 1]) && !(ListReader.countUnits.contains(s[k - 1]) && k >= 2 && numeral(s[k - 2])) && e - k < 4 { k -= 1 }
         if k > 0 && ListReader.countUnits.contains(s[k - 1]) {
             let unitEnd = k - 1
             var d = unitEnd
