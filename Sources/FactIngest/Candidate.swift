@@ -17,6 +17,10 @@ public struct StatFact: Sendable, Equatable {
     public var honor: String?
     /// The event it belongs to, when the sentence names one the release reports.
     public var event: String?
+    /// The subject is a document the release names (《…实施意见》), not a place.
+    public var subjectIsDocument = false
+    /// The release's own place (where a document subject applies).
+    public var place: String?
 }
 
 /// An event the release reports, such as the press conference it comes from: the `event` kind.

@@ -290,6 +290,7 @@ struct EventAndStatReader {
     /// measure names, and the date it holds at.
     func stats(events: [Candidate]) -> [Candidate] {
         var out: [Candidate] = []
+        var seen = Set<String>()
         let year = doc.date.map { String($0.prefix(4)) }
         for (li, line) in doc.lines.enumerated() {
             let w = line.work, c = line.clean
@@ -297,14 +298,28 @@ struct EventAndStatReader {
             if Extractor.readMore.contains(where: { Array(Metadata.trimmed(w)).has($0, at: 0) }) { break }
             if w.count < 6 || Metadata.date(in: w) != nil && w.count <= 24 { continue }
             var subject: Gazetteer.Division? = home
+            var lineDocument: String? = nil
             var lastSentence = -1
             var previous: (measure: Scalars, unit: Scalars, sentence: Int, qualifier: String?)? = nil
             var i = 0
             while i < w.count {
-                guard isDigit(w[i]), i == 0 || !isDigit(w[i - 1]) && w[i - 1] != 0x2E else { i += 1; continue }
                 var j = i
-                while j < w.count && (isDigit(w[j]) || w[j] == 0x2E && j + 1 < w.count && isDigit(w[j + 1])) { j += 1 }
-                defer { i = j }
+                var numberValue: Double? = nil
+                var numberText = ""
+                if isDigit(w[i]), i == 0 || !isDigit(w[i - 1]) && w[i - 1] != 0x2E {
+                    while j < w.count && (isDigit(w[j]) || w[j] == 0x2E && j + 1 < w.count && isDigit(w[j + 1])) { j += 1 }
+                    numberText = string(w[i..<j])
+                    numberValue = Double(numberText)
+                } else if EventAndStatReader.isChineseNumeral(w[i]), i == 0 || !EventAndStatReader.isChineseNumeral(w[i - 1]) && w[i - 1] != 0x7B2C {
+                    // 三个部分, 二十条具体措施, 分两批: a Chinese numeral of at least 2 before a unit of things.
+                    while j < w.count && j - i < 4 && EventAndStatReader.isChineseNumeral(w[j]) { j += 1 }
+                    guard let n = EventAndStatReader.chineseCount(w[i..<j]), n >= 2, j < w.count,
+                          EventAndStatReader.chineseUnits.contains(where: { w.has($0, at: j) }),
+                          !(j + 2 < w.count && EventAndStatReader.isChineseNumeral(w[j + 2])) else { i = max(j, i + 1); continue }   // 一县一策
+                    numberText = String(n)
+                    numberValue = Double(n)
+                } else { i += 1; continue }
+                defer { i = max(j, i + 1) }
                 guard let unit = EventAndStatReader.units.first(where: { w.has($0, at: j) }) else { continue }
                 if j - i > 6 { continue }
                 // Not a date, an ordinal, a range, a code or a quoted label.
@@ -322,11 +337,26 @@ struct EventAndStatReader {
                 while c1 < w.count && !EventAndStatReader.measureMarks.contains(w[c1]) { c1 += 1 }
                 if s0 != lastSentence { subject = home; lastSentence = s0; previous = nil }
                 let sentence = Array(w[s0..<c1])
-                if sentence.contains(scalars("全国唯一")) { continue }
-                // The subject: a place word or a place named first in the clause, else the sentence's.
+                if Array(w[c0..<c1]).contains(scalars("全国唯一")) { continue }
+                // The subject: a place word or a place named first in the clause, else a document
+                // the sentence is about (《实施意见》全文共有三个部分), else the sentence's place.
                 var before = Array(w[c0..<i]), beforeClean = Array(c[c0..<i])
+                var document: String? = nil
                 if let s = subjectOf(&before, &beforeClean) { subject = s }
                 else if c0 > s0, let s = subjectOf(Array(w[s0..<c0])) { subject = s }
+                else {
+                    document = documentAbout(li, s0, i, j)
+                    // A paragraph that opens on a document (《实施意见》全文共有…) stays about it.
+                    if document == nil { document = lineDocument }
+                    else if lineDocument == nil, s0 == Metadata.trimmed(w).startIndex || w[Metadata.trimmed(w).startIndex] == 0x300A { lineDocument = document }
+                }
+                if document != nil {
+                    // The measure is what the document has, not the document's name.
+                    while let open = before.firstIndex(of: 0x300A), let close = before[open...].firstIndex(of: 0x300B) {
+                        before.removeSubrange(open...close); beforeClean.removeSubrange(open...close)
+                    }
+                    for lead in ["全文", "中", "里"].map(scalars) where before.has(lead, at: 0) { before.removeFirst(lead.count); beforeClean.removeFirst(lead.count) }
+                }
                 var qualifier: String? = nil
                 let clauseText = Array(w[c0..<c1])
                 // The clause's own qualifier first (其中省级169家), else one the sentence began with (累计培育…).
@@ -350,6 +380,7 @@ struct EventAndStatReader {
                 if b0 > c0 { before = Array(w[b0..<i]); beforeClean = Array(c[b0..<i]) }
                 // The measure: the words before the number, else those after its unit.
                 var measure = stripLead(beforeClean)
+                var baseMeasure: Scalars? = nil
                 measure = stripTrailVerbs(measure)
                 var after = Array(c[(j + unit.count)..<c1])
                 if let d = after.firstIndex(where: isDigit) { after = Array(after[..<d]) }   // up to the next number
@@ -361,6 +392,7 @@ struct EventAndStatReader {
                 if after.count >= 2 && (closesList || measure.count <= 2) {
                     measure = after
                 } else if measure.count <= 3, qualifier == "其中", let p = previous, p.sentence == s0, unit == p.unit {
+                    baseMeasure = p.measure
                     measure = measure + p.measure   // 其中省级169家 → 省级一企一技术研发中心
                 } else if measure.count < 2 {
                     if after.count >= 2 { measure = after } else { continue }
@@ -374,10 +406,12 @@ struct EventAndStatReader {
                     measure = m.base + measure
                     tierHonor = string(measure)
                 }
-                guard measure.contains(where: isHan), let subj = subject else { continue }
-                previous = (measure, unit, s0, qualifier)
-                guard let value = Double(string(w[i..<j])) else { continue }
-                var st = StatFact(subject: subj.name, measure: string(measure), value: value, valueText: string(w[i..<j]), unit: string(unit))
+                guard measure.contains(where: isHan), let subjName = document ?? subject?.name else { continue }
+                previous = (baseMeasure ?? measure, unit, s0, qualifier)
+                guard let value = numberValue else { continue }
+                var st = StatFact(subject: subjName, measure: string(measure), value: value, valueText: numberText, unit: string(unit))
+                st.subjectIsDocument = document != nil
+                st.place = home?.name
                 st.qualifier = qualifier
                 st.asOf = doc.date
                 if let (m, p) = monthRange(Array(w[s0..<c1])), let y = year { st.asOf = "\(y)-\(m)"; st.period = "\(y)年" + p }
@@ -385,11 +419,14 @@ struct EventAndStatReader {
                 else if let y = leadingYear(Array(w[s0..<c1])) { st.period = y }
                 st.honor = tierHonor.flatMap { linker?.honors[scalars($0)] ?? $0 } ?? honorNamed(in: measure, line: li, range: c0..<c1)
                 if let ev = events.first(where: { $0.kind == .event }), let name = ev.event?.name, sentence.contains(scalars(String(name.suffix(5)))) { st.event = name }
+                let key = "\(st.subject)|\(st.measure)|\(st.valueText)|\(st.unit)"
+                if seen.contains(key) { continue }
+                seen.insert(key)
                 var cand = candidate(li, span: s0..<c1, confidence: st.honor != nil ? 0.75 : 0.7, rule: "a count with its unit and the measure beside it")
                 cand.kind = .stat
                 cand.stat = st
                 cand.recipient = st.subject
-                cand.recipientKind = .place
+                cand.recipientKind = document == nil ? .place : .entity
                 cand.honor = "\(st.measure)：\(st.valueText)\(st.unit)" + (st.qualifier.map { "（\($0)）" } ?? "")
                 cand.yearText = st.asOf
                 if let h = st.honor { cand.reasons.append("counts holders of \(h)") }
@@ -400,6 +437,88 @@ struct EventAndStatReader {
     }
 
     static let measureMarks: Set<UInt32> = Extractor.clauseMarks.union([0x3001, 0x2C])
+
+    /// A count written in Chinese: 二–九, 两, 十, 十N, N十, N十M (not 一一 or 四〇二, which are no counts).
+    static func chineseCount(_ s: ArraySlice<UInt32>) -> Int? {
+        let a = Array(s)
+        let digit: [UInt32: Int] = [0x4E00: 1, 0x4E8C: 2, 0x4E24: 2, 0x4E09: 3, 0x56DB: 4, 0x4E94: 5, 0x516D: 6, 0x4E03: 7, 0x516B: 8, 0x4E5D: 9]
+        let ten: UInt32 = 0x5341
+        switch a.count {
+        case 1: return a[0] == ten ? 10 : digit[a[0]]
+        case 2:
+            if a[0] == ten, let d = digit[a[1]] { return 10 + d }
+            if let d = digit[a[0]], a[1] == ten { return d * 10 }
+            return nil
+        case 3:
+            if let d = digit[a[0]], a[1] == ten, let e = digit[a[2]] { return d * 10 + e }
+            return nil
+        default: return nil
+        }
+    }
+
+    @inline(__always) static func isChineseNumeral(_ c: UInt32) -> Bool {
+        c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB || c == 0x4E94 || c == 0x516D || c == 0x4E03 || c == 0x516B || c == 0x4E5D
+            || c == 0x5341 || c == 0x4E24 || c == 0x767E
+    }
+    static let chineseUnits: [Scalars] = ["个", "项", "条", "批", "家", "名", "级"].map(scalars)
+    static let documentEnds: [Scalars] = ["意见", "办法", "措施", "方案", "纲要", "规划", "通知", "决定", "条例", "细则", "计划", "标准", "目录", "制度", "规定", "指南"].map(scalars)
+    static let citing: [Scalars] = ["根据", "按照", "依据", "依照", "参照"].map(scalars)
+
+    /// The documents a release names (《…》 with a policy's ending), with the short names it gives
+    /// them (《…》(下称《实施意见》)): short or full title → full title.
+    var documents: [Scalars: Scalars] {
+        var out: [Scalars: Scalars] = [:]
+        for l in doc.lines {
+            let w = l.clean
+            var k = 0
+            var last: Scalars? = nil
+            while k < w.count {
+                guard w[k] == 0x300A, let close = EventAndStatReader.closing(w, k) else { k += 1; continue }
+                let title = Array(w[(k + 1)..<close])
+                let between = last == nil ? [] : Array(l.work[max(0, k - 6)..<k])
+                if let full = last, ["下称", "简称"].map(scalars).contains(where: { between.contains($0) }) {
+                    out[title] = full
+                } else if EventAndStatReader.documentEnds.contains(where: { title.has($0, endingAt: title.count) }) && title.count >= 4 {
+                    out[title] = out[title] ?? title
+                    last = title
+                }
+                k = close + 1
+            }
+        }
+        return out
+    }
+
+    /// The 》 closing the 《 at `open` (nested 〈〉 and 《》 allowed).
+    static func closing(_ w: Scalars, _ open: Int) -> Int? {
+        var depth = 0
+        for k in open..<min(w.count, open + 120) {
+            if w[k] == 0x300A { depth += 1 } else if w[k] == 0x300B { depth -= 1; if depth == 0 { return k } }
+        }
+        return nil
+    }
+
+    /// The document nearest the number in its sentence (not one cited with 根据/按照): the
+    /// statistic is about it (会同…36个部门单位共同完成了《…》, 出台了《…》…分别给予200万元).
+    func documentAbout(_ li: Int, _ s0: Int, _ i: Int, _ j: Int) -> String? {
+        let docs = documents
+        guard !docs.isEmpty else { return nil }
+        let w = doc.lines[li].work, c = doc.lines[li].clean
+        var s1 = j
+        while s1 < w.count && !Extractor.sentenceMarks.contains(w[s1]) { s1 += 1 }
+        var best: (Int, Scalars)? = nil
+        var k = s0
+        while k < s1 {
+            guard w[k] == 0x300A, let close = EventAndStatReader.closing(c, k) else { k += 1; continue }
+            let title = Array(c[(k + 1)..<close])
+            let cited = EventAndStatReader.citing.contains { Array(w[max(s0, k - 4)..<k]).contains($0) }
+            if let full = docs[title], !cited {
+                let distance = close < i ? i - close : k - j
+                if best == nil || distance < best!.0 { best = (distance, full) }
+            }
+            k = close + 1
+        }
+        return best.map { string($0.1) }
+    }
 
     /// A place word (全市, 我省) or a division named at the start of the clause; removes it.
     func subjectOf(_ w: inout Scalars, _ c: inout Scalars) -> Gazetteer.Division? {

@@ -31,7 +31,7 @@ public enum FactsOutput {
     struct Registry {
         var lines: [String: [String]] = [:]   // kind → lines
         var taken: [String: String] = [:]     // name or alias → kind
-        var order = ["source", "province", "city", "district", "department", "site", "enterprise", "person", "honor", "event"]
+        var order = ["source", "province", "city", "district", "department", "site", "enterprise", "person", "honor", "policy", "event"]
 
         /// Adds an entity line; false if the name is already taken (by any kind).
         mutating func add(_ kind: String, _ name: String, aliases: [String] = [], _ columns: [(String, String?)] = [], provenance: [String] = []) -> Bool {
@@ -140,8 +140,11 @@ public enum FactsOutput {
                 guard let st = c.stat else { return nil }
                 var subject = st.subject
                 if let l = linker, let e = l.graph.entity(named: st.subject) { subject = copy(e) }
-                else if let dv = gaz.lookup(st.subject).first { subject = place(dv) }
-                else { return nil }
+                else if !st.subjectIsDocument, let dv = gaz.lookup(st.subject).first { subject = place(dv) }
+                else if st.subjectIsDocument {
+                    let pl = st.place.flatMap { gaz.lookup($0).first }.map { place($0) }
+                    if !reg.add("policy", st.subject, [("place", pl)], provenance: [prov]) && reg.taken[st.subject.lowercased()] != "policy" { return nil }
+                } else { return nil }
                 var line = "stat subject=\(q(subject)) measure=\(q(st.measure))"
                 if let h = st.honor, let hn = honorEntity(h, prov) { line += " honor=\(q(hn))" }
                 line += " value=\(st.valueText) unit=\(q(st.unit))"
