@@ -18,21 +18,38 @@ struct EventAndStatReader {
         self.mentions = mentions
         self.linker = linker
         self.lists = ListReader(linker: linker)
-        self.home = EventAndStatReader.homeDivision(doc)
+        self.home = EventAndStatReader.homeDivision(doc, mentions: mentions)
     }
 
-    static func homeDivision(_ doc: SourceDocument) -> Gazetteer.Division? {
+    /// The release's own place: the first place its title names outside an honor's name (湖南省 in
+    /// 湖南省省长质量奖 gives the award, not the release), else its issuer's (来源：衡阳日报), else
+    /// the place it names most. A text that says 我市/全市 is a city's: a province is passed over.
+    static func homeDivision(_ doc: SourceDocument, mentions: [[Mention]]) -> Gazetteer.Division? {
         let gaz = Gazetteer.shared
-        func first(in s: Scalars) -> Gazetteer.Division? {
+        let cityText = doc.lines.contains { l in ["我市", "全市", "本市", "市委", "市政府"].map(scalars).contains { l.work.contains($0) } }
+        func first(in s: Scalars, skipping covered: [Range<Int>] = [], shortNames: Bool = false) -> Gazetteer.Division? {
             var i = 0
             while i < s.count {
-                if let (len, divs) = gaz.longestPlace(in: s, at: i), divs.count == 1, len >= 3 || divs[0].name.count == len { return divs[0] }
+                if covered.contains(where: { $0.contains(i) }) { i += 1; continue }
+                // 衡阳 names 衡阳市 and 衡阳县: the higher level, when only one has it.
+                if let (len, all) = gaz.longestPlace(in: s, at: i), let top = all.map(\.level).min(), all.filter({ $0.level == top }).count == 1 {
+                    let d = all.first { $0.level == top }!
+                    if len >= 3 || d.name.count == len || shortNames, !(cityText && d.level == .province) { return d }
+                    i += len
+                    continue
+                }
                 i += 1
             }
             return nil
         }
-        if let t = doc.title, let d = first(in: scalars(t)) { return d }
-        if let iss = doc.issuer, let d = first(in: scalars(iss)) { return d }
+        if let t = doc.title {
+            let ti = doc.lines.firstIndex { string(Metadata.trimmed($0.clean)).hasPrefix(t.prefix(6)) }
+            let covered = ti.map { k in mentions[k].map { $0.start..<$0.end } } ?? []
+            if let k = ti, let d = first(in: doc.lines[k].work, skipping: covered) { return d }
+            if ti == nil, let d = first(in: scalars(t)) { return d }
+        }
+        // An issuer's name starts with its place (衡阳日报, 嘉兴发布).
+        if let iss = doc.issuer, let d = first(in: scalars(iss), shortNames: true) { return d }
         // The prefecture or county named most often (full names only).
         var counts: [Int: Int] = [:]
         for l in doc.lines {
@@ -58,7 +75,11 @@ struct EventAndStatReader {
     /// Press conferences the release reports, and the people who spoke at them.
     func events() -> [Candidate] {
         var out: [Candidate] = []
-        for (li, line) in doc.lines.enumerated() {
+        // The body first: a headline (我市召开…新闻发布会) has neither the date nor the host.
+        let titleLine = doc.title.flatMap { t in doc.lines.firstIndex { string(Metadata.trimmed($0.clean)).hasPrefix(t.prefix(6)) } }
+        let order = doc.lines.indices.filter { $0 != titleLine } + (titleLine.map { [$0] } ?? [])
+        for li in order {
+            let line = doc.lines[li]
             let w = line.work
             for (word, type) in EventAndStatReader.eventWords {
                 guard let at = w.find(word) else { continue }
@@ -269,7 +290,7 @@ struct EventAndStatReader {
     // MARK: statistics
 
     /// Units a count or rate is given in, longest first.
-    static let units: [Scalars] = ["批次/千人", "万户", "万元", "亿元", "万人", "万吨", "万亩", "大类", "批次", "个", "家", "名", "项", "条", "批",
+    static let units: [Scalars] = ["个百分点", "百分点", "批次/千人", "万户", "万元", "亿元", "万人", "万吨", "万亩", "大类", "批次", "个", "家", "名", "项", "条", "批",
                                    "处", "种", "位", "人", "件", "座", "所", "户", "次", "%", "亩", "吨", "台", "套", "款", "场", "枚"].map(scalars).sorted { $0.count > $1.count }
     /// Words before a measure that say whose or how the count is (stripped from the measure).
     static let leadWords: [Scalars] = ["截至目前", "截至年底", "截至", "目前", "至此", "今年以来", "今年", "去年", "全年", "其中", "累计培育", "累计创建",
@@ -418,6 +439,11 @@ struct EventAndStatReader {
                 else if sentence.contains(scalars("今年")), let y = year { st.period = "\(y)年" }
                 else if let y = leadingYear(Array(w[s0..<c1])) { st.period = y }
                 st.honor = tierHonor.flatMap { linker?.honors[scalars($0)] ?? $0 } ?? honorNamed(in: measure, line: li, range: c0..<c1)
+                // N家单位获此殊荣 / 获奖 / 上榜: a count of the winners of the honor named before.
+                if st.honor == nil, EventAndStatReader.winnerWords.contains(where: { measure.contains($0) }) || clauseText.contains(scalars("获奖")) {
+                    let m = mentions[li].last(where: { $0.end <= i && !$0.excluded }) ?? (0..<li).reversed().lazy.compactMap { self.mentions[$0].last }.first
+                    if let m { st.honor = linker?.honors[m.base] ?? string(m.base) }
+                }
                 if let ev = events.first(where: { $0.kind == .event }), let name = ev.event?.name, sentence.contains(scalars(String(name.suffix(5)))) { st.event = name }
                 let key = "\(st.subject)|\(st.measure)|\(st.valueText)|\(st.unit)"
                 if seen.contains(key) { continue }
@@ -437,6 +463,7 @@ struct EventAndStatReader {
     }
 
     static let measureMarks: Set<UInt32> = Extractor.clauseMarks.union([0x3001, 0x2C])
+    static let winnerWords: [Scalars] = ["获此殊荣", "获奖", "上榜", "榜上有名", "获此荣誉"].map(scalars)
 
     /// A count written in Chinese: 二–九, 两, 十, 十N, N十, N十M (not 一一 or 四〇二, which are no counts).
     static func chineseCount(_ s: ArraySlice<UInt32>) -> Int? {
@@ -565,7 +592,7 @@ struct EventAndStatReader {
         return a
     }
 
-    static let trailVerbs: [Scalars] = ["稳定在", "保持在", "维持在", "提升到", "提高到", "提升至", "增长", "达到", "已达", "超过", "达", "为", "有", "共", "累计", "约", "近", "了", "在", "居全省第", "全省第", "第", "将由", "由", "提升到了", "提升到", "的", "建起了", "建起"].map(scalars).sorted { $0.count > $1.count }
+    static let trailVerbs: [Scalars] = ["稳定在", "保持在", "维持在", "提升到", "提高到", "提升至", "增长", "达到", "已达", "超过", "达", "为", "有", "共", "累计", "约", "近", "了", "在", "居全省第", "全省第", "第", "将由", "由", "提升到了", "提升到", "的", "建起了", "建起", "以及", "和", "及", "与"].map(scalars).sorted { $0.count > $1.count }
 
     func stripTrailVerbs(_ s: Scalars) -> Scalars {
         var a = s

@@ -239,6 +239,16 @@ struct Extractor {
                 i += 2
                 continue
             }
+            if w.has(Extractor.huojiang, at: i), i + 2 >= s1 || Extractor.clauseMarks.contains(w[i + 2]) || w.has(scalars("了"), at: i + 2),
+               let m = ms.last(where: { $0.end <= i && !$0.excluded && (!$0.modifier || Extractor.inEvaluation(w, $0)) }) {
+                // A、B3家企业获奖: winners of the honor the sentence named before (…奖评审中).
+                let (c0, _) = clause(of: i, in: w, s0, s1)
+                if c0 > m.end || c0 <= m.start {
+                    subjectAndEmit(li, s0, s1, c0: c0, verbAt: i, honor: m, tier: nil, rule: "A、B '获奖' (the honor named before: \(string(m.name)))")
+                }
+                i += 2
+                continue
+            }
             if let v = verb(in: w, at: i, Extractor.receiverVerbs) {
                 receiver(li, s0, s1, verbAt: i, verb: v, mentions: ms)
                 i += v.count
@@ -349,6 +359,12 @@ struct Extractor {
     }
 
     static let qizhong = scalars("其中")
+    static let huojiang = scalars("获奖")
+
+    /// A mention followed by 评审中/评选中: the evaluation of that honor (its winners may follow).
+    static func inEvaluation(_ w: Scalars, _ m: Mention) -> Bool {
+        ["评审中", "评选中", "评审结果", "评选结果"].map(scalars).contains { w.has($0, at: m.end) }
+    }
 
     /// Whether a stretch holds a count of things (125个项目, 5家企业).
     static func holdsCount(_ s: ArraySlice<UInt32>) -> Bool {
@@ -611,7 +627,8 @@ struct Extractor {
                 l += 1
                 continue
             }
-            if heading(l) != nil || introLine(l) != nil || isTableHeader(l) { break }
+            // A line that ends with a colon introduces a list of its own.
+            if heading(l) != nil || introLine(l) != nil || isTableHeader(l) || t.last == 0x3A && t.count > 12 { break }
             if t.count > 60 || t.last == 0x3002 || Metadata.date(in: t) != nil && t.count <= 16 { break }
             let ts = Array(t)
             if ts.has(scalars("附件"), at: 0) { break }
@@ -654,8 +671,10 @@ struct Extractor {
         let colonEnd = ta.last == 0x3A
         var introduces = false
         if colonEnd {
+            // …名单公布如下：, or a decision that gives the honor to 以下/下列 units: (决定授予下列单位…奖：).
             let tail = Array(ta.suffix(12))
             introduces = Extractor.introWords.contains { tail.contains($0) }
+                || Extractor.followingWords.contains(where: { ta.contains($0) }) && Extractor.giverVerbs.contains(where: { ta.contains($0) })
         } else if Extractor.followingWords.contains(where: { ta.contains($0) }), mentions[li].contains(where: { !$0.excluded && !$0.modifier }) {
             // The next non-empty line must look like an item: an enumerator or a short line.
             var n = li + 1

@@ -220,7 +220,25 @@ struct ListReader {
     }
 
     /// `…部长韩雪梅` → (title range start, name start).
+    /// Title endings of work titles the list lacks (勾调师, 品酒师, 检验员, 班组长).
+    static let titleEnds: Set<UInt32> = Set(scalars("师员长官匠手"))
+
     func personAfterTitle(_ s: Scalars) -> (titleStart: Int, nameStart: Int)? {
+        if let hit = knownTitlePerson(s) { return hit }
+        // …有限公司勾调师冉秋菊: a unit, a short word ending like a title, a name.
+        for nameLen in [3, 2] where s.count > nameLen + 2 {
+            let ns = s.count - nameLen
+            guard Names.isPersonName(s[ns...]), ListReader.titleEnds.contains(s[ns - 1]) else { continue }
+            for tl in 2...4 where ns - tl >= 4 {
+                if Names.endsWithOrgSuffix(Array(s[..<(ns - tl)])) != nil || Names.teamSuffixes.contains(where: { s.has($0, endingAt: ns - tl) }) {
+                    return (ns - tl, ns)
+                }
+            }
+        }
+        return nil
+    }
+
+    func knownTitlePerson(_ s: Scalars) -> (titleStart: Int, nameStart: Int)? {
         // A dotted name after a title: …质量部经理阿依古丽·买买提.
         if let dot = s.firstIndex(where: Names.isNameDot), dot >= 2 {
             var ns = dot - 1

@@ -155,3 +155,54 @@ import Testing
         #expect(sp == ["张建国|发布人|市市场监管局局长 一级调研员", "李红梅|发布人|市工信局副局长", "王伟|主持人|市委宣传部科长"])
     }
 }
+
+/// Statistics and events of the suite's own releases (batch C, written after the rules:
+/// `Fixtures/gold-stats/NAME.tsv` = subject, measure, value, unit, honor; `NAME.events.tsv` =
+/// date, host, type, speakers), matched as on the built-in sources.
+@Suite struct OwnStatisticsTests {
+    static let dir = QualityTests.fixtures.appendingPathComponent("gold-stats")
+
+    @Test func statisticsAndEventsOfOwnReleases() throws {
+        let ingest = Ingest(graph: try BuiltinGraph.load())
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.dir.path).sorted()
+        var cands = 0, right = 0, found = 0, gold = 0, honorGold = 0, honorRight = 0
+        var eventsRight = 0, eventsGold = 0, speakersRight = 0, speakersGold = 0, speakerCands = 0
+        var report: [String] = []
+        for f in files where f.hasSuffix(".tsv") && !f.hasSuffix(".events.tsv") {
+            let stem = String(f.dropLast(4))
+            guard let rel = try FileManager.default.contentsOfDirectory(atPath: QualityTests.fixtures.appendingPathComponent("releases").path).first(where: { $0.hasPrefix(stem + ".") }) else { continue }
+            let url = QualityTests.fixtures.appendingPathComponent("releases/\(rel)")
+            let all = ingest.extract(try SourceDocument(bytes: [UInt8](try Data(contentsOf: url)), fileName: rel)).candidates
+            let rows = try String(contentsOf: Self.dir.appendingPathComponent(f), encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            var matched = Set<Int>()
+            for c in all where c.kind == .stat {
+                guard let s = c.stat else { continue }
+                cands += 1
+                if let k = rows.indices.first(where: { rows[$0][0] == s.subject && Double(rows[$0][2]) == s.value && rows[$0][3] == s.unit }) {
+                    right += 1
+                    if !matched.contains(k) && !rows[k][4].isEmpty { honorGold += 1; if s.honor == rows[k][4] { honorRight += 1 } }
+                    matched.insert(k)
+                } else { report.append("\(stem): FP stat \(s.subject) \(s.measure) \(s.valueText)\(s.unit)") }
+            }
+            for k in rows.indices where !matched.contains(k) { report.append("\(stem): FN stat \(rows[k].joined(separator: " "))") }
+            found += matched.count; gold += rows.count
+            let evFile = Self.dir.appendingPathComponent(stem + ".events.tsv")
+            if let text = try? String(contentsOf: evFile, encoding: .utf8) {
+                for row in text.split(separator: "\n").map({ $0.split(separator: "\t").map(String.init) }) {
+                    eventsGold += 1
+                    if all.contains(where: { $0.event?.date == row[0] && $0.event?.host == row[1] && $0.event?.type == row[2] }) { eventsRight += 1 } else { report.append("\(stem): FN event \(row)") }
+                    let people = row[3].split(separator: ",").map(String.init)
+                    speakersGold += people.count
+                    let sp = all.compactMap(\.speaker)
+                    speakerCands += sp.count
+                    speakersRight += sp.filter { people.contains($0.person) }.count
+                }
+            }
+        }
+        let p = Double(right) / Double(max(cands, 1)), r = Double(found) / Double(max(gold, 1))
+        print("own statistics (batch C): \(cands) candidates, \(right) right; \(found)/\(gold) gold found; precision \(p), recall \(r); honor right for \(honorRight) of \(honorGold)")
+        print("own events: \(eventsRight)/\(eventsGold) right; speakers \(speakersRight) right of \(speakerCands), gold \(speakersGold)\n  " + report.joined(separator: "\n  "))
+        #expect(p >= 0.8 && r >= 0.7, "\(report)")
+        #expect(eventsRight == eventsGold && speakersRight == speakersGold)
+    }
+}

@@ -106,15 +106,16 @@ import Testing
         return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).sorted { $0.path < $1.path }
     }
 
-    /// The suite's releases in the batches they were written in (docs/INGEST.md, "Quality"):
-    /// own-0* with the first rules, own-1* before the rule changes of the second version, own-2*
-    /// after its first round of changes and before its second, own-3* after all of them (never
-    /// tuned on).
+    /// The suite's releases in the batches they were written in (docs/INGEST.md, "Quality").
+    /// Each batch was first measured before any rule was changed for it: A (own-1*) scored
+    /// P 1.00 / R 0.57 with the first version's rules, C (own-3*) P 0.96 / R 0.86 after the
+    /// rule rounds of A and B; D (own-4*) was written last and never tuned on.
     static let batches: [(prefix: String, label: String)] = [
         ("own-0", "first version's releases"),
-        ("own-1", "batch A, written before the rule changes"),
-        ("own-2", "batch B, written between the two rounds of changes"),
-        ("own-3", "batch C, written after all rule changes"),
+        ("own-1", "batch A, written before any rule change (tuned on since)"),
+        ("own-2", "batch B, written during the rule rounds (tuned on)"),
+        ("own-3", "batch C, written after the rule rounds (tuned on since)"),
+        ("own-4", "batch D, written after every rule change (never tuned on)"),
     ]
 
     @Test func ownReleasesMeetTheTargets() throws {
