@@ -175,7 +175,9 @@ struct EventAndStatReader {
         var h = h0
         if let hm = home {
             let hs = scalars(hm.name)
-            let levelChar: UInt32 = hm.level == .province ? 0x7701 : (hm.level == .city ? 0x5E02 : (hm.name.hasSuffix("区") ? 0x533A : 0x53BF))
+            // The word the place's own bodies start with: 省, 市, 州 (大理白族自治州), 盟, 县, 区, 旗.
+            let last = hs.last ?? 0
+            let levelChar: UInt32 = hm.level == .province ? 0x7701 : ([0x5E02, 0x5DDE, 0x76DF, 0x533A, 0x53BF, 0x65D7].contains(last) ? last : (hm.level == .city ? 0x5E02 : 0x53BF))
             if h.first == levelChar && Gazetteer.shared.longestPlace(in: h, at: 0) == nil { h = hs + h.dropFirst() }
         }
         if let k = h.find(scalars("政府")), !(k >= 2 && h.has(scalars("人民"), at: k - 2)) { h = Array(h[..<k]) + scalars("人民") + Array(h[k...]) }
@@ -365,6 +367,7 @@ struct EventAndStatReader {
                 var document: String? = nil
                 if let s = subjectOf(&before, &beforeClean) { subject = s }
                 else if c0 > s0, let s = subjectOf(Array(w[s0..<c0])) { subject = s }
+                else if let s = actingGovernment(Array(w[s0..<c0]), clause: Array(w[c0..<i])) { subject = s }
                 else {
                     document = documentAbout(li, s0, i, j)
                     // A paragraph that opens on a document (《实施意见》全文共有…) stays about it.
@@ -573,6 +576,19 @@ struct EventAndStatReader {
             }
         }
         return nil
+    }
+
+    /// `福建省人民政府发布通报，授予10家企业…`: a count of what a government gives is about its
+    /// place, when the clause gives (授予, 评出, 表彰) and the sentence says no 我市/全市.
+    func actingGovernment(_ prefix: Scalars, clause: Scalars) -> Gazetteer.Division? {
+        guard ["授予", "评出", "表彰", "命名"].map(scalars).contains(where: { clause.contains($0) }) else { return nil }
+        guard !EventAndStatReader.subjectWords.contains(where: { prefix.contains($0.0) || clause.contains($0.0) }) else { return nil }
+        guard let g = prefix.find(scalars("政府")) else { return nil }
+        var k = g
+        if k >= 2 && prefix.has(scalars("人民"), at: k - 2) { k -= 2 }
+        guard let (len, divs) = Gazetteer.shared.longestPlace(in: prefix, endingAt: k), let top = divs.map(\.level).min(),
+              divs.filter({ $0.level == top }).count == 1, len >= 2 else { return nil }
+        return divs.first { $0.level == top }
     }
 
     func subjectOf(_ w: Scalars) -> Gazetteer.Division? {

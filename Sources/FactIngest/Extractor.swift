@@ -548,6 +548,12 @@ struct Extractor {
         return out
     }
 
+    /// A header cell without its bracketed qualifier: 获奖单位（个人） → 获奖单位.
+    static func withoutBrackets(_ c: Scalars) -> Scalars {
+        guard let open = c.firstIndex(where: { $0 == 0x28 || $0 == 0xFF08 }), open >= 2 else { return c }
+        return Array(c[..<open])
+    }
+
     static let nameHeaders: [Scalars] = ["获奖单位", "获奖企业", "获奖组织", "获奖者", "获奖个人", "获奖对象", "单位名称", "企业名称", "组织名称",
                                          "申报单位", "名称", "单位", "企业", "组织", "姓名"].map(scalars)
     static let awardHeaders: [Scalars] = ["奖项", "获奖等次", "获奖等级", "获奖类别", "奖励等次", "等次", "等级", "类别", "奖别", "荣誉", "奖励"].map(scalars)
@@ -561,13 +567,13 @@ struct Extractor {
         guard head.count >= 2, head.count <= 8 else { return nil }
         let w = doc.lines[li].work
         func header(_ r: Range<Int>, _ words: [Scalars]) -> Bool {
-            let c = Array(w[r])
+            let c = Extractor.withoutBrackets(Array(w[r]))
             return c.count <= 8 && words.contains { c == $0 || c.count <= $0.count + 2 && c.has($0, endingAt: c.count) }
         }
         guard isTableHeader(li), let nameCol = head.firstIndex(where: { header($0, Extractor.nameHeaders) }) else { return nil }
         let awardCol = head.firstIndex(where: { header($0, Extractor.awardHeaders) })
         // Every header cell is a short label, not a name or a sentence.
-        guard head.allSatisfy({ $0.count <= 8 && !w[$0].contains(0x3002) }) else { return nil }
+        guard head.allSatisfy({ $0.count <= 12 && !w[$0].contains(0x3002) }) else { return nil }
         let before = mentions[li].last(where: { !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main
         var l = li + 1
         var rows = 0
@@ -695,9 +701,9 @@ struct Extractor {
         let head = cells(li)
         let w = doc.lines[li].work
         return head.count >= 2 && head.contains { r in
-            let c = Array(w[r])
+            let c = Extractor.withoutBrackets(Array(w[r]))
             return c.count <= 8 && Extractor.nameHeaders.contains { c == $0 || c.count <= $0.count + 2 && c.has($0, endingAt: c.count) }
-        } && head.allSatisfy { $0.count <= 8 }
+        } && head.allSatisfy { $0.count <= 12 }
     }
 
     /// (honor, tier, where names on the same line start, negative heading).

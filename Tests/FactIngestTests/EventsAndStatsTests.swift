@@ -156,7 +156,7 @@ import Testing
     }
 }
 
-/// Statistics and events of the suite's own releases (batch C, written after the rules:
+/// Statistics and events of the suite's own releases (batches C–E, written after the rules:
 /// `Fixtures/gold-stats/NAME.tsv` = subject, measure, value, unit, honor; `NAME.events.tsv` =
 /// date, host, type, speakers), matched as on the built-in sources.
 @Suite struct OwnStatisticsTests {
@@ -200,7 +200,7 @@ import Testing
             }
         }
         let p = Double(right) / Double(max(cands, 1)), r = Double(found) / Double(max(gold, 1))
-        print("own statistics (batch C): \(cands) candidates, \(right) right; \(found)/\(gold) gold found; precision \(p), recall \(r); honor right for \(honorRight) of \(honorGold)")
+        print("own statistics (batches C, D, E): \(cands) candidates, \(right) right; \(found)/\(gold) gold found; precision \(p), recall \(r); honor right for \(honorRight) of \(honorGold)")
         print("own events: \(eventsRight)/\(eventsGold) right; speakers \(speakersRight) right of \(speakerCands), gold \(speakersGold)\n  " + report.joined(separator: "\n  "))
         #expect(p >= 0.8 && r >= 0.7, "\(report)")
         #expect(eventsRight == eventsGold && speakersRight == speakersGold)
