@@ -238,7 +238,9 @@ struct EventAndStatReader {
             let w = doc.lines[l].work
             guard w.find(scalars("会上")) != nil || w.find(scalars("发布会")) != nil || w.find(scalars("回答记者提问")) != nil else { continue }
             let role = w.find(scalars("主持")) != nil ? "主持人" : "发布人"
-            for piece in w.split(whereSeparator: { $0 == 0x2C || $0 == 0x3001 || $0 == 0x3002 || $0 == 0x3B }) {
+            // Pieces between commas: a unit and titles joined by 、 stay with the name they end on
+            // (市市场监管局党组书记、局长沈卫平).
+            for piece in w.split(whereSeparator: { $0 == 0x2C || $0 == 0x3002 || $0 == 0x3B }) {
                 let p = Array(piece)
                 // title + name, then maybe what they did (针对相关情况作了详细介绍).
                 var end = p.count

@@ -115,7 +115,7 @@ public enum FactsOutput {
         func honorEntity(_ h: String, _ prov: String) -> String? {
             if let l = linker, let e = l.graph.entity(named: h) { return l.graph.kindOf(e).name == "honor" ? copy(e) : nil }
             if reg.taken[h.lowercased()] == "honor" { return h }
-            return reg.add("honor", h, [("type", "称号")], provenance: [prov]) ? h : nil
+            return reg.add("honor", h, [("level", levelOf(gaz.longestPlace(in: scalars(h), at: 0)?.divisions.first?.name)), ("type", h.hasSuffix("奖") ? "奖" : "称号")], provenance: [prov]) ? h : nil
         }
 
         /// The `event`, `speaker` or `stat` line of a candidate (its entities written first).
@@ -125,7 +125,8 @@ public enum FactsOutput {
                 guard let ev = c.event else { return nil }
                 let host = ev.host.flatMap(department)
                 let pl = ev.place.flatMap { gaz.lookup($0).first }.map { place($0) }
-                if let l = linker, l.graph.entity(named: ev.name) != nil { return nil }
+                // An event the graph has (the same press conference) is copied, not redefined.
+                if let l = linker, let e = l.graph.entity(named: ev.name) { _ = copy(e); return nil }
                 _ = reg.add("event", ev.name, [("date", ev.date), ("host", host), ("place", pl), ("type", ev.type), ("topic", ev.topic), ("series", ev.series)], provenance: [prov])
                 return nil
             case .speaker:
