@@ -1,5 +1,57 @@
-/// One candidate award fact, with where it came from and why it was extracted.
+/// A statistic the text states (全市共有省长质量奖及提名奖14个): the built-in graph's `stat` kind.
+public struct StatFact: Sendable, Equatable {
+    /// The place (or entity) the number is about: 济宁市 for 全市 in a Jining release.
+    public var subject: String
+    public var measure: String
+    public var value: Double
+    /// The number as written (98.5, 100).
+    public var valueText: String
+    public var unit: String
+    /// 累计, 共, 其中, 以上, 预计 …
+    public var qualifier: String?
+    /// The date it holds at: the release's date (截至目前, present tense), or a month (1-7月 → 2021-07).
+    public var asOf: String?
+    /// The period it counts (2024年, 2021年1-7月).
+    public var period: String?
+    /// The honor whose holders it counts (全国质量标杆 in 累计培育全国质量标杆企业3家).
+    public var honor: String?
+    /// The event it belongs to, when the sentence names one the release reports.
+    public var event: String?
+    /// The subject is a document the release names (《…实施意见》), not a place.
+    public var subjectIsDocument = false
+    /// The release's own place (where a document subject applies).
+    public var place: String?
+}
+
+/// An event the release reports, such as the press conference it comes from: the `event` kind.
+public struct EventFact: Sendable, Equatable {
+    public var name: String
+    public var date: String?
+    public var host: String?
+    public var place: String?
+    public var type: String
+    public var topic: String?
+    public var series: String?
+}
+
+/// A person who spoke at an event (发布人, 主持人): the `speaker` kind, with the person's title.
+public struct SpeakerFact: Sendable, Equatable {
+    public var event: String
+    public var person: String
+    public var role: String
+    /// Unit and title as the text gives them (市市场监管局党组书记、局长).
+    public var title: String?
+}
+
+/// One candidate fact, with where it came from and why it was extracted. Most are award facts
+/// (`kind == .award`, the fields below); events, speakers and statistics carry their own record
+/// and use `recipient`/`honor` only for display in the review table.
 public struct Candidate: Sendable, Equatable {
+    public enum Kind: String, Sendable { case award, event, speaker, stat }
+    public var kind: Kind = .award
+    public var stat: StatFact? = nil
+    public var event: EventFact? = nil
+    public var speaker: SpeakerFact? = nil
     public enum RecipientKind: String, Sendable {
         case organisation, team, person, place, shortName = "short name", entity
     }

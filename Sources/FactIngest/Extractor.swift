@@ -16,7 +16,7 @@ struct Extractor {
     static let referenceVerbs: [Scalars] = ["名列其中", "位列其中", "榜上有名", "获此殊荣", "获此荣誉", "获此荣誉称号", "名列榜单", "赫然在列"].map(scalars)
     static let listIntros: [Scalars] = ["分别为", "分别是", "它们是", "他们是", "名单如下", "获奖名单", "获奖单位名单", "获奖企业名单",
                                         "获奖组织名单", "获奖个人名单", "获奖团队名单", "获奖者为", "获奖者是", "依次为"].map(scalars)
-    static let headingWinners: [Scalars] = ["获奖组织", "获奖单位", "获奖企业", "获奖个人", "获奖团队", "获奖名单", "获奖集体", "获奖者"].map(scalars)
+    static let headingWinners: [Scalars] = ["获奖组织", "获奖单位", "获奖企业", "获奖个人", "获奖团队", "获奖名单", "获奖集体", "获奖者", "获得者", "获奖对象"].map(scalars)
     static let readMore: [Scalars] = ["推荐阅读", "相关阅读", "相关新闻", "相关文件", "相关链接", "延伸阅读", "热点推荐", "猜你喜欢", "相关推荐", "更多阅读"].map(scalars)
     static let clauseMarks: Set<UInt32> = [0xFF0C, 0x2C, 0x3B, 0xFF1B, 0x3A, 0xFF1A, 0x3002, 0x21, 0x3F, 0xFF01, 0xFF1F]
     static let sentenceMarks: Set<UInt32> = [0x3002, 0x21, 0x3F, 0xFF01, 0xFF1F, 0x3B]
@@ -29,6 +29,8 @@ struct Extractor {
     var skipTo = 0
     /// Mentions (line, start) that a rule gave recipients to.
     var used = Set<Int>()
+    /// A reference that a list after ；may continue (A、B位列其中；C公司高级技师D等10人).
+    var continuation: (line: Int, end: Int, honor: Mention, tier: Scalars?)? = nil
 
     init(doc: SourceDocument, lexicon: HonorLexicon, finder: MentionFinder, linker: GraphLinker?) {
         self.doc = doc
@@ -40,6 +42,7 @@ struct Extractor {
 
     mutating func run() -> IngestedDocument {
         mentions = doc.lines.enumerated().map { finder.find(in: $0.element, index: $0.offset) }
+        completeHonorNames()
         // The release's own award: the first one named near the top, without a tier.
         for ms in mentions.prefix(12) {
             if let m = ms.first(where: { !$0.excluded && !$0.fromGraph }) { main = m; break }
@@ -57,12 +60,35 @@ struct Extractor {
             let w = doc.lines[li].work
             let t = Metadata.trimmed(w)
             if Extractor.readMore.contains(where: { Array(t).has($0, at: 0) }) { break }
+            if let next = tableList(at: li) { li = next; continue }
             if let next = headingList(at: li) { li = next; continue }
             sentences(li)
             li += 1
         }
         resolveShortNames()
-        return IngestedDocument(document: doc, candidates: finish(), skippedBecause: nil)
+        // Awards first (their row numbers do not move), then the event, its speakers, statistics.
+        let other = EventAndStatReader(doc: doc, mentions: mentions, linker: linker)
+        let events = other.events()
+        return IngestedDocument(document: doc, candidates: finish() + events + other.stats(events: events), skippedBecause: nil)
+    }
+
+    /// A later, shorter mention of an honor the text named in full (天府质量奖 after
+    /// 四川天府质量奖, 市长质量奖 after 德州市市长质量奖) takes the full name.
+    mutating func completeHonorNames() {
+        var seen: [Mention] = []
+        for li in mentions.indices {
+            for k in mentions[li].indices {
+                let m = mentions[li][k]
+                if Gazetteer.shared.longestPlace(in: m.base, at: 0) == nil, !m.fromGraph, !m.excluded,
+                   let full = seen.last(where: { $0.base.count > m.base.count && $0.base.has(m.base, endingAt: $0.base.count) && $0.place != nil }) {
+                    mentions[li][k].base = full.base
+                    mentions[li][k].name = full.base + m.tier
+                    mentions[li][k].place = full.place
+                    if m.level == nil { mentions[li][k].level = full.level }
+                }
+                seen.append(mentions[li][k])
+            }
+        }
     }
 
     // MARK: sentences
@@ -101,8 +127,31 @@ struct Extractor {
         let w = line.work
         if isNegative(w[s0..<s1], scope: "sentence") { return }
         let ms = mentions[li].filter { $0.start >= s0 && $0.end <= s1 }
+        // A sentence after ；that only lists names continues the reference before it.
+        if let c = continuation, c.line == li, c.end == s0 - 1, w[c.end] == 0x3B, ms.isEmpty,
+           !Extractor.receiverVerbs.contains(where: { v in w[s0..<s1].contains(v) }) {
+            let before = out.count
+            emit(li, s0, s1, range: s0..<s1, honor: c.honor, tier: c.tier, rule: "a list after ；continuing '\(string(c.honor.name))'", base: 0.8, strongOnly: true, allStrong: true)
+            continuation = out.count > before ? (li, s1, c.honor, c.tier) : nil
+            return
+        }
+        continuation = nil
         var i = s0
         while i < s1 {
+            // 获奖组织包括：A、B… / 获奖个人为A公司总工程师B: the winners, by the word that names them.
+            if let who = verb(in: w, at: i, Extractor.headingWinners), !(i > 0 && Extractor.objectMarks.contains(w[i - 1])),
+               let (j, colon) = winnersListStart(w, after: i + who.count, s1) {
+                var e = j
+                while e < w.count && w[e] != 0x3002 { e += 1 }   // to the full stop, across ；
+                let honor = ms.last(where: { $0.end <= i && !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main
+                if let h = honor, !isNegative(w[s0..<min(e, w.count)], scope: "clause") {
+                    // Without a colon every item must read as a full name (以获奖组织为榜样 is no list).
+                    emit(li, s0, e, range: j..<e, honor: h, tier: bareTier(li, s0, i), rule: "a list after '\(string(w[i..<j]))'", base: 0.85, allStrong: !colon)
+                }
+                if e > s1 { skipTo = e }
+                i = s1
+                continue
+            }
             // Lists introduced by 分别为： …
             if let intro = verb(in: w, at: i, Extractor.listIntros) {
                 var j = i + intro.count
@@ -121,11 +170,23 @@ struct Extractor {
                     continue
                 }
             }
+            // …奖：A、B；提名奖：C、D。 An honor or a tier followed by a colon inside a sentence.
+            if let (honor, tier, from) = colonList(li, at: i, s0, s1, ms) {
+                var e = from
+                while e < w.count && w[e] != 0x3002 && w[e] != 0x3B { e += 1 }
+                if !isNegative(w[s0..<e], scope: "clause") {
+                    emit(li, s0, e, range: from..<e, honor: honor, tier: tier, rule: "'\(string(tier ?? honor.name))：' A、B", base: 0.85)
+                }
+                i = max(e, i + 1)
+                continue
+            }
             if let v = verb(in: w, at: i, Extractor.referenceVerbs) {
                 let (c0, _) = clause(of: i, in: w, s0, s1)
                 let honor = ms.last(where: { $0.end <= c0 && !$0.excluded && !$0.modifier }) ?? main
                 if let h = honor, !isNegative(w[c0..<i], scope: "clause") {
-                    emit(li, s0, s1, range: c0..<i, honor: h, tier: nil, rule: "'\(string(v))' refers to \(string(h.name))", base: 0.85)
+                    // 在提名奖名单中，A、B位列其中: the tier the sentence names before.
+                    emit(li, s0, s1, range: c0..<i, honor: h, tier: bareTier(li, s0, c0), rule: "'\(string(v))' refers to \(string(h.name))", base: 0.85)
+                    continuation = (li, s1, h, bareTier(li, s0, c0))
                 }
                 i += v.count
                 continue
@@ -133,11 +194,38 @@ struct Extractor {
             if let v = verb(in: w, at: i, Extractor.giverVerbs), !(i > 0 && w[i - 1] == 0x88AB) {   // not 被授予
                 let (_, c1) = clause(of: i, in: w, s0, s1)
                 let start = i + v.count
+                // 本届市长质量奖授予A、B等6家企业，以及C、D3名个人: the honor before the verb, the names after it.
+                if !ms.contains(where: { $0.start >= start && $0.start <= c1 + 1 }),
+                   let m = ms.last(where: { $0.end <= i && i - $0.end <= 2 && !$0.excluded && !$0.modifier }) {
+                    var end = start
+                    while end < w.count && w[end] != 0x3002 { end += 1 }
+                    let (c0, _) = clause(of: i, in: w, s0, s1)
+                    if !isNegative(w[c0..<end], scope: "clause") {
+                        emit(li, s0, end, range: start..<end, honor: m, tier: nil, rule: "decision “honor”'\(string(v))' A、B", base: 0.9)
+                    }
+                    if end > s1 { skipTo = end }
+                    i = s1
+                    continue
+                }
                 if let m = ms.first(where: { $0.start >= start && $0.start <= c1 + 1 }), !m.excluded {
                     var e = m.start
                     while e > start && (w[e - 1] == 0x201C || isSpace(w[e - 1])) { e -= 1 }
                     e = stripEditionTail(w, start, e)
                     let (c0, _) = clause(of: i, in: w, s0, s1)
+                    // 授予以下6家单位“…奖”：A，B，C。 The names follow the honor after a colon.
+                    var after = m.end
+                    while after < w.count && (w[after] == 0x201D || isSpace(w[after])) { after += 1 }
+                    let placeholder = Extractor.followingWords.contains { Array(w[start..<max(start, e)]).contains($0) }
+                    if placeholder, after < w.count, w[after] == 0x3A {
+                        var end = after + 1
+                        while end < w.count && w[end] != 0x3002 { end += 1 }
+                        if !isNegative(w[c0..<end], scope: "clause") && end > after + 1 {
+                            emit(li, s0, end, range: (after + 1)..<end, honor: m, tier: nil, rule: "decision '\(string(v))' 以下… “honor”：A，B", base: 0.95)
+                        }
+                        if end > s1 { skipTo = end }
+                        i = s1
+                        continue
+                    }
                     if !isNegative(w[c0..<c1], scope: "clause") && e > start {
                         emit(li, s0, s1, range: start..<e, honor: m, tier: nil, rule: "decision '\(string(v))' A、B “honor”", base: 0.95)
                     }
@@ -145,6 +233,20 @@ struct Extractor {
                     continue
                 }
                 i += v.count
+                continue
+            }
+            if w.has(Extractor.qizhong, at: i), i > s0, Extractor.clauseMarks.contains(w[i - 1]) || isSpace(w[i - 1]), whereof(li, s0, s1, at: i, mentions: ms) {
+                i += 2
+                continue
+            }
+            if w.has(Extractor.huojiang, at: i), i + 2 >= s1 || Extractor.clauseMarks.contains(w[i + 2]) || w.has(scalars("了"), at: i + 2),
+               let m = ms.last(where: { $0.end <= i && !$0.excluded && (!$0.modifier || Extractor.inEvaluation(w, $0)) }) {
+                // A、B3家企业获奖: winners of the honor the sentence named before (…奖评审中).
+                let (c0, _) = clause(of: i, in: w, s0, s1)
+                if c0 > m.end || c0 <= m.start {
+                    subjectAndEmit(li, s0, s1, c0: c0, verbAt: i, honor: m, tier: nil, rule: "A、B '获奖' (the honor named before: \(string(m.name)))")
+                }
+                i += 2
                 continue
             }
             if let v = verb(in: w, at: i, Extractor.receiverVerbs) {
@@ -155,6 +257,58 @@ struct Extractor {
             i += 1
         }
         unusedMentions(li, s0, s1, ms)
+    }
+
+    /// Where the names start after a word naming the winners (获奖组织): after 名单, a verb of
+    /// being (包括, 为, 是, 有, 分别为) and a colon, or after a colon alone.
+    static let objectMarks: Set<UInt32> = Set(scalars("以向对让把给与和及"))
+
+    func winnersListStart(_ w: Scalars, after p0: Int, _ s1: Int) -> (Int, Bool)? {
+        var p = p0
+        if w.has(scalars("名单"), at: p) { p += 2 }
+        var verbSeen = false
+        for v in ["包括", "分别为", "分别是", "依次为", "为", "是", "有"].map(scalars) where w.has(v, at: p) { p += v.count; verbSeen = true; break }
+        var colon = false
+        while p < s1 && (w[p] == 0x3A || isSpace(w[p])) { if w[p] == 0x3A { colon = true }; p += 1 }
+        guard verbSeen || colon, p < s1 else { return nil }
+        return (p, colon)
+    }
+
+    /// An honor mention or a tier at `i` that a colon follows (after 获奖单位/名单 or a count):
+    /// (honor, tier, where the names start). Not at a line's start: headings read those.
+    func colonList(_ li: Int, at i: Int, _ s0: Int, _ s1: Int, _ ms: [Mention]) -> (Mention, Scalars?, Int)? {
+        let w = doc.lines[li].work
+        guard i > Metadata.trimmed(w).startIndex else { return nil }
+        var honor: Mention? = nil, tier: Scalars? = nil, q = i
+        if let m = ms.first(where: { $0.start == i && !$0.excluded && !$0.modifier }) { honor = m; q = m.end }
+        else if let t = lexicon.tiers.first(where: { $0.count >= 2 && w.has($0, at: i) }),
+                [scalars("提名奖"), scalars("金奖"), scalars("银奖"), scalars("铜奖"), scalars("个人奖"), scalars("组织奖")].contains(t),
+                !mentions[li].contains(where: { $0.start <= i && i < $0.end }),
+                let h = ms.last(where: { $0.end <= i && !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main {
+            honor = h; tier = t; q = i + t.count
+        }
+        guard let h = honor else { return nil }
+        for word in ["获奖单位", "获奖企业", "获奖组织", "获奖个人", "获奖名单", "获得者", "名单", "单位", "企业"].map(scalars) where w.has(word, at: q) { q += word.count; break }
+        if q < w.count && w[q] == 0x28, let close = w[q...].firstIndex(of: 0x29), close - q <= 10 { q = close + 1 }
+        guard q < s1, w[q] == 0x3A else { return nil }
+        q += 1
+        while q < s1 && isSpace(w[q]) { q += 1 }
+        return q < w.count && w[q] != 0x3002 ? (h, tier, q) : nil
+    }
+
+    /// A tier named on its own (提名奖名单, 获得金奖) between `from` and `to`, outside any honor mention.
+    func bareTier(_ li: Int, _ from: Int, _ to: Int) -> Scalars? {
+        let w = doc.lines[li].work
+        var k = from
+        while k < to {
+            if let t = lexicon.tiers.first(where: { $0.count >= 2 && w.has($0, at: k) }), k + t.count <= to,
+               [scalars("提名奖"), scalars("金奖"), scalars("银奖"), scalars("铜奖")].contains(t),
+               !mentions[li].contains(where: { $0.start <= k && k < $0.end }) {
+                return t
+            }
+            k += 1
+        }
+        return nil
     }
 
     /// Mentions no verb rule used: `A、B 2个 honor` (a counted list right before it) and
@@ -179,6 +333,8 @@ struct Extractor {
             guard k < unitAt, let n = chineseNumber(w[k..<unitAt]), n >= 1 else { continue }
             let items = w[c0..<k].split(separator: 0x3001).map(Array.init)
             guard items.count == n else { continue }
+            // 其中潍坊市拥有1个中国质量奖: a count of what a place has is a statistic, not a list.
+            if items.contains(where: { it in ["拥有", "有", "共", "累计", "达"].map(scalars).contains { it.contains($0) } }) { continue }
             var places: [(String, Scalars)] = []
             for it in items {
                 // The place the item starts with (高新区工程机械 → 济宁高新区).
@@ -200,6 +356,56 @@ struct Extractor {
                     rule: "a counted list of places before the honor (\(n) places)", counted: true)
             }
         }
+    }
+
+    static let qizhong = scalars("其中")
+    static let huojiang = scalars("获奖")
+
+    /// A mention followed by 评审中/评选中: the evaluation of that honor (its winners may follow).
+    static func inEvaluation(_ w: Scalars, _ m: Mention) -> Bool {
+        ["评审中", "评选中", "评审结果", "评选结果"].map(scalars).contains { w.has($0, at: m.end) }
+    }
+
+    /// Whether a stretch holds a count of things (125个项目, 5家企业).
+    static func holdsCount(_ s: ArraySlice<UInt32>) -> Bool {
+        var k = s.startIndex
+        while k < s.endIndex {
+            if isDigit(s[k]) {
+                var j = k
+                while j < s.endIndex && isDigit(s[j]) { j += 1 }
+                if j < s.endIndex && ListReader.countUnits.contains(s[j]) { return true }
+                k = j
+            } else { k += 1 }
+        }
+        return false
+    }
+
+    /// `共有7家组织获奖，其中A、B等4家企业来自…`: after a clause that counts winners of the
+    /// honor named before, the organisations a 其中 clause lists are winners too (full names only).
+    mutating func whereof(_ li: Int, _ s0: Int, _ s1: Int, at i: Int, mentions ms: [Mention]) -> Bool {
+        let w = doc.lines[li].work
+        let (p0, _) = clause(of: i - 2, in: w, s0, s1)
+        let previous = Array(w[p0..<(i - 1)])
+        guard previous.contains(scalars("获奖")) || previous.contains(scalars("获此殊荣")) else { return false }
+        guard previous.contains(where: { ListReader.countUnits.contains($0) }), previous.contains(where: { isDigit($0) || chineseNumber([$0][...]) != nil }) else { return false }
+        guard let h = ms.last(where: { $0.end <= i && !$0.excluded }) ?? previousMention(before: li) ?? main else { return false }
+        if isNegative(w[p0..<s1], scope: "clause") { return false }
+        let (_, c1) = clause(of: i + 2, in: w, s0, s1)
+        var e = i + 2
+        // The list ends at its count (等4家企业) or at the clause's end.
+        var k = i + 2
+        while k < c1 {
+            if w[k] == 0x7B49, k + 1 < c1, isDigit(w[k + 1]) || chineseNumber(w[(k + 1)...(k + 1)]) != nil {
+                var d = k + 1
+                while d < c1 && (isDigit(w[d]) || chineseNumber(w[d...d]) != nil) { d += 1 }
+                if d < c1, ListReader.countUnits.contains(w[d]) { e = d + 1; break }
+            }
+            k += 1
+        }
+        if e == i + 2 { e = c1 }
+        let before = out.count
+        emit(li, s0, s1, range: (i + 2)..<e, honor: h, tier: nil, rule: "其中 A、B after a clause counting the winners of \(string(h.name))", base: 0.8, strongOnly: true)
+        return out.count > before
     }
 
     /// `A、B获得…奖` and `A被…评为…`.
@@ -228,8 +434,11 @@ struct Extractor {
             // 获提名奖: the release's award with that tier.
             var j = after
             while j < c1 && (w[j] == 0x4E86 || w[j] == 0x201C) { j += 1 }
-            if let h = main, let t = lexicon.tiers.first(where: { w.has($0, at: j) }), t == scalars("提名奖") || t == scalars("金奖") || t == scalars("银奖") {
-                subjectAndEmit(li, s0, s1, c0: c0, verbAt: i, honor: h, tier: t, rule: "'\(string(v))\(string(t))': the release's award with that tier")
+            // The award named last before it (…获第五届中国质量奖提名奖，B同时获得提名奖), else the
+            // release's own.
+            let before = mentions[li].last(where: { $0.end <= i && !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main
+            if let h = before, let t = lexicon.tiers.first(where: { w.has($0, at: j) }), t == scalars("提名奖") || t == scalars("金奖") || t == scalars("银奖") {
+                subjectAndEmit(li, s0, s1, c0: c0, verbAt: i, honor: h, tier: t, rule: "'\(string(v))\(string(t))': the award named before with that tier")
             }
             return
         }
@@ -239,7 +448,23 @@ struct Extractor {
         }
         // 获得…奖的A、B以及C: the names after the honor.
         if let last = objects.last, last.end < c1, w[last.end] == 0x7684, lists.read(work: w[c0..<i], clean: doc.lines[li].clean[c0..<i]).names.isEmpty {
-            emit(li, s0, s1, range: (last.end + 1)..<c1, honor: last, tier: nil, rule: "'\(string(v))' honor 的 A、B", base: 0.85, strongOnly: true)
+            // 获得本届…奖的我市企业是：A、B (a descriptor and a verb of being before the names).
+            var from = last.end + 1
+            var k = from
+            while k < min(c1 + 1, from + 12, w.count) {
+                if let b = ["包括", "分别为", "分别是", "是", "为", "有"].map(scalars).first(where: { w.has($0, at: k) }) {
+                    var j = k + b.count
+                    while j < w.count && (w[j] == 0x3A || isSpace(w[j])) { j += 1 }
+                    from = j
+                    break
+                }
+                k += 1
+            }
+            var e = c1
+            if from > c1 { e = from; while e < w.count && w[e] != 0x3002 { e += 1 }; if e > s1 { skipTo = e } }
+            if from < e {
+                emit(li, s0, e, range: from..<e, honor: last, tier: nil, rule: "'\(string(v))' honor 的 A、B", base: 0.85, strongOnly: true)
+            }
         }
     }
 
@@ -253,6 +478,8 @@ struct Extractor {
         }
         var start = c0
         var base = 0.9
+        // A（曾获…）: the subject stands before the bracket the verb is in.
+        if let open = w[c0..<end].lastIndex(where: { $0 == 0x28 }), !w[open..<end].contains(0x29), open > c0 { end = open }
         let subjectEntities = linker.map { $0.entities(mentionedIn: Array(w[start..<end])) } ?? []
         if Metadata.trimmed(w[start..<end]).isEmpty || lists.read(work: w[start..<end], clean: doc.lines[li].clean[start..<end]).names.isEmpty && subjectEntities.isEmpty {
             // No subject in this clause: the previous clause of the sentence, if it names something.
@@ -304,12 +531,93 @@ struct Extractor {
         return nil
     }
 
+    // MARK: tables
+
+    /// The cells of a table row: the line split on runs of white space (an HTML cell boundary is
+    /// an ideographic space), as ranges of the line.
+    func cells(_ li: Int) -> [Range<Int>] {
+        let w = doc.lines[li].work
+        var out: [Range<Int>] = []
+        var i = 0
+        while i < w.count {
+            while i < w.count && isSpace(w[i]) { i += 1 }
+            let s = i
+            while i < w.count && !isSpace(w[i]) { i += 1 }
+            if i > s { out.append(s..<i) }
+        }
+        return out
+    }
+
+    /// A header cell without its bracketed qualifier: 获奖单位（个人） → 获奖单位.
+    static func withoutBrackets(_ c: Scalars) -> Scalars {
+        guard let open = c.firstIndex(where: { $0 == 0x28 || $0 == 0xFF08 }), open >= 2 else { return c }
+        return Array(c[..<open])
+    }
+
+    static let nameHeaders: [Scalars] = ["获奖单位", "获奖企业", "获奖组织", "获奖者", "获奖个人", "获奖对象", "单位名称", "企业名称", "组织名称",
+                                         "申报单位", "名称", "单位", "企业", "组织", "姓名"].map(scalars)
+    static let awardHeaders: [Scalars] = ["奖项", "获奖等次", "获奖等级", "获奖类别", "奖励等次", "等次", "等级", "类别", "奖别", "荣誉", "奖励"].map(scalars)
+
+    /// A table: a header row with a name column (单位名称, 获奖企业, 姓名 …) and maybe an award
+    /// column (奖项, 等次), then one recipient a row. The honor is the row's award cell (a full
+    /// name, or a tier of the award named before the table), else the award named before it.
+    /// Returns the line after the table, or nil if `li` is no table header.
+    mutating func tableList(at li: Int) -> Int? {
+        let head = cells(li)
+        guard head.count >= 2, head.count <= 8 else { return nil }
+        let w = doc.lines[li].work
+        func header(_ r: Range<Int>, _ words: [Scalars]) -> Bool {
+            let c = Extractor.withoutBrackets(Array(w[r]))
+            return c.count <= 8 && words.contains { c == $0 || c.count <= $0.count + 2 && c.has($0, endingAt: c.count) }
+        }
+        guard isTableHeader(li), let nameCol = head.firstIndex(where: { header($0, Extractor.nameHeaders) }) else { return nil }
+        let awardCol = head.firstIndex(where: { header($0, Extractor.awardHeaders) })
+        // Every header cell is a short label, not a name or a sentence.
+        guard head.allSatisfy({ $0.count <= 12 && !w[$0].contains(0x3002) }) else { return nil }
+        let before = mentions[li].last(where: { !$0.excluded && !$0.modifier }) ?? previousMention(before: li) ?? main
+        var l = li + 1
+        var rows = 0
+        while l < doc.lines.count {
+            let rc = cells(l)
+            let t = Metadata.trimmed(doc.lines[l].work)
+            if t.isEmpty { if rows > 0 { break }; l += 1; continue }
+            guard rc.count >= 2, rc.count <= head.count + 1, nameCol < rc.count, !t.contains(0x3002) else { break }
+            // Cells shift left when the row has no number: align on the right when the counts differ.
+            let shift = rc.count - head.count
+            let ni = nameCol + shift
+            guard ni >= 0, ni < rc.count else { break }
+            var honor = before, tier: Scalars? = nil
+            if let ac = awardCol, ac + shift >= 0, ac + shift < rc.count {
+                let ar = rc[ac + shift]
+                if let m = mentions[l].first(where: { $0.start >= ar.lowerBound && $0.end <= ar.upperBound && !$0.excluded }) { honor = m } else {
+                    tier = lexicon.tiers.first { Array(doc.lines[l].work[ar]).has($0, at: 0) }
+                }
+            }
+            if let h = honor, !isNegative(doc.lines[l].work[...], scope: "clause") {
+                let nr = rc[ni]
+                let r = lists.read(work: doc.lines[l].work[nr], clean: doc.lines[l].clean[nr], wholeItems: true)
+                for n in r.names where n.kind != .place {
+                    add(l, nr.lowerBound, nr.upperBound, name: n, honor: h, tier: tier, rule: "a table row under '\(string(w[head[nameCol]]))'", counted: false)
+                }
+            }
+            rows += 1
+            l += 1
+        }
+        return rows > 0 ? l : nil
+    }
+
     // MARK: heading lists
 
     /// A heading naming an award or tier (`二、提名奖（4家）`, `组织奖：`, `（一）卓越奖`), and the
     /// names under it, one a line. Returns the line after the list, or nil if `li` is no heading.
     mutating func headingList(at li: Int) -> Int? {
-        guard let (honor, tier, inlineFrom, negative) = heading(li) else { return nil }
+        var h = heading(li)
+        if h == nil, let (honor, tier) = introLine(li) {
+            // The line's own sentences first (…共有4家单位获奖。获得…的单位有：), then the list below.
+            sentences(li)
+            h = (honor, tier, doc.lines[li].work.count, false)
+        }
+        guard let (honor, tier, inlineFrom, negative) = h else { return nil }
         let line = doc.lines[li]
         var found = 0
         if inlineFrom < line.work.count, !negative {
@@ -325,7 +633,8 @@ struct Extractor {
                 l += 1
                 continue
             }
-            if heading(l) != nil { break }
+            // A line that ends with a colon introduces a list of its own.
+            if heading(l) != nil || introLine(l) != nil || isTableHeader(l) || t.last == 0x3A && t.count > 12 { break }
             if t.count > 60 || t.last == 0x3002 || Metadata.date(in: t) != nil && t.count <= 16 { break }
             let ts = Array(t)
             if ts.has(scalars("附件"), at: 0) { break }
@@ -345,11 +654,56 @@ struct Extractor {
 
     mutating func emitHeadingItems(_ li: Int, range: Range<Int>, honor: Mention, tier: Scalars?) {
         let line = doc.lines[li]
-        let r = lists.read(work: line.work[range], clean: line.clean[range])
+        let r = lists.read(work: line.work[range], clean: line.clean[range], wholeItems: true)
         for n in r.names {
             if n.kind == .shortName && n.name.count > 10 { continue }
             add(li, range.lowerBound, range.upperBound, name: n, honor: honor, tier: tier, rule: "a name under the heading '\(string(tier ?? honor.name))'", counted: r.counted)
         }
+    }
+
+    static let introWords: [Scalars] = ["名单", "如下", "以下", "下列", "有", "是", "为", "包括", "获奖"].map(scalars)
+    static let followingWords: [Scalars] = ["以下", "下列"].map(scalars)
+
+    /// A line that introduces a list one name a line below it: it ends with a colon after
+    /// 名单/如下/以下/…有/…是 (现将获奖名单公布如下：, 获得…奖的单位有：), or it names `以下N家企业`
+    /// and an honor (确定以下8家企业的质量管理经验为2024年福建省质量标杆，现予公布。) and the next
+    /// line starts a list. The honor: the last one the line names, else the one before, else the
+    /// release's own.
+    func introLine(_ li: Int) -> (Mention, Scalars?)? {
+        let w = doc.lines[li].work
+        let t = Metadata.trimmed(w)
+        guard t.count >= 3 else { return nil }
+        let ta = Array(t)
+        let colonEnd = ta.last == 0x3A
+        var introduces = false
+        if colonEnd {
+            // …名单公布如下：, or a decision that gives the honor to 以下/下列 units: (决定授予下列单位…奖：).
+            let tail = Array(ta.suffix(12))
+            introduces = Extractor.introWords.contains { tail.contains($0) }
+                || Extractor.followingWords.contains(where: { ta.contains($0) }) && Extractor.giverVerbs.contains(where: { ta.contains($0) })
+        } else if Extractor.followingWords.contains(where: { ta.contains($0) }), mentions[li].contains(where: { !$0.excluded && !$0.modifier }) {
+            // The next non-empty line must look like an item: an enumerator or a short line.
+            var n = li + 1
+            while n < doc.lines.count && Metadata.trimmed(doc.lines[n].work).isEmpty { n += 1 }
+            if n < doc.lines.count {
+                let nt = Array(Metadata.trimmed(doc.lines[n].work))
+                introduces = lists.stripEnumerator(nt).startIndex > 0 || nt.count <= 30 && !nt.contains(0x3002)
+            }
+        }
+        guard introduces else { return nil }
+        if isNegative(w[...], scope: "clause") || isNegative(w[...], scope: "sentence") { return nil }
+        let ms = mentions[li].filter { !$0.excluded && !$0.modifier }
+        guard let honor = ms.last ?? previousMention(before: li) ?? main else { return nil }
+        return (honor, ms.isEmpty ? bareTier(li, 0, w.count) : nil)
+    }
+
+    func isTableHeader(_ li: Int) -> Bool {
+        let head = cells(li)
+        let w = doc.lines[li].work
+        return head.count >= 2 && head.contains { r in
+            let c = Extractor.withoutBrackets(Array(w[r]))
+            return c.count <= 8 && Extractor.nameHeaders.contains { c == $0 || c.count <= $0.count + 2 && c.has($0, endingAt: c.count) }
+        } && head.allSatisfy { $0.count <= 12 }
     }
 
     /// (honor, tier, where names on the same line start, negative heading).
@@ -377,7 +731,9 @@ struct Extractor {
         guard let h = honor, !h.excluded else { return nil }
         // What may follow the heading's words: 名单, a count (3家), a colon; then names, if any.
         let rest0 = q
-        for word in ["获奖名单", "名单", "获奖组织", "获奖企业", "获奖个人", "获奖单位"].map(scalars) where w.has(word, at: q) { q += word.count; break }
+        for word in ["获奖名单", "名单", "获奖组织", "获奖企业", "获奖个人", "获奖单位", "获得者", "获奖者", "获奖对象"].map(scalars) where w.has(word, at: q) { q += word.count; break }
+        if w.has(scalars("名单"), at: q) { q += 2 }
+        for word in ["如下", "包括", "分别为", "为", "是"].map(scalars) where w.has(word, at: q) { q += word.count; break }
         var counted = false
         if q < w.count && w[q] == 0x28, let close = w[q...].firstIndex(of: 0x29), close - q <= 14 {
             counted = true
@@ -399,23 +755,29 @@ struct Extractor {
 
     // MARK: candidates
 
-    mutating func emit(_ li: Int, _ s0: Int, _ s1: Int, range: Range<Int>, honor: Mention, tier: Scalars?, rule: String, base: Double, authority: String? = nil, strongOnly: Bool = false) {
+    mutating func emit(_ li: Int, _ s0: Int, _ s1: Int, range: Range<Int>, honor: Mention, tier: Scalars?, rule: String, base: Double, authority: String? = nil, strongOnly: Bool = false, allStrong: Bool = false) {
         guard !range.isEmpty else { return }
         let line = doc.lines[li]
         let r = lists.read(work: line.work[range], clean: line.clean[range])
+        if allStrong && (r.names.isEmpty || r.names.contains { $0.kind == .shortName || $0.kind == .place } || r.unread > 0) { return }
         let multiple = r.names.count >= 2
         for var n in r.names {
             if strongOnly && n.kind == .shortName { continue }
             if n.kind == .shortName && !(r.counted || multiple) {
                 // A lone short name is kept only if the graph or a full name in the text backs it.
-                guard fullName(containing: n.name) != nil || linker?.entity(named: n.name) != nil else { continue }
+                // So does a line whose lists already gave short names (竹乡家居、天荒坪茶业3家企业获…，云鸿纺织获提名奖).
+                // And one the release already gave an award to (鼎泰铸造（曾获第三届…提名奖）).
+                guard fullName(containing: n.name) != nil || linker?.entity(named: n.name) != nil
+                        || out.contains(where: { $0.recipient == string(n.name) && $0.recipientKind == .shortName })
+                        || out.contains(where: { $0.line == line.number && $0.recipientKind == .shortName }) else { continue }
             }
             n.confidence = min(n.confidence, base + 0.05)
             if r.countMismatch { n.confidence -= 0.2; n.notes.append("the count after 等 is smaller than the list") } else if r.counted { n.confidence += 0.03; n.notes.append("a count closes the list") }
             add(li, s0, s1, name: n, honor: honor, tier: tier, rule: rule, counted: r.counted, authority: authority)
         }
-        // Nothing read as a name: a graph entity named inside (the subject's 三孔景区).
-        if r.names.isEmpty, let l = linker {
+        // Nothing read as a name: a graph entity named inside (the subject's 三孔景区) — unless
+        // the subject is a count (其中125个项目入选…): that is a statistic (EventsAndStats).
+        if r.names.isEmpty, let l = linker, !Extractor.holdsCount(line.work[range]) {
             for (name, _) in l.entities(mentionedIn: Array(line.work[range])).prefix(1) {
                 add(li, s0, s1, name: ListedName(name: scalars(name), kind: .entity, confidence: 0.6, notes: ["a graph entity named in the subject"]),
                     honor: honor, tier: tier, rule: rule, counted: false, authority: authority)

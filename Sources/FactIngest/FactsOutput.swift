@@ -17,12 +17,12 @@ public enum FactsOutput {
     kind site/sites entity place:place^ type:text operator:entity
     kind honor/honors entity level:text issuer:department type:text
     kind platform/platforms entity place:place^ host:entity type:text level:text status:text phone:text
-    kind policy/policies entity issuer:text date:date drafted_by:department place:place^
+    kind policy/policies entity issuer:text date:date drafted_by:department place:place^ type:text status:text
     kind event/events entity date:date host:department place:place^ type:text topic:text series:text
     kind award/awards relation recipient:entity^ honor:honor edition:text year:int date:date batch:text recommended_by:department note:text
     kind speaker/speakers relation event:event^ person:person role:text
     kind question/questions relation event:event^ media:media answered_by:person topic:text
-    kind stat/stats relation subject:entity^ measure:text value:number unit:text qualifier:text as_of:date period:text
+    kind stat/stats relation subject:entity^ measure:text honor:honor value:number unit:text qualifier:text as_of:date period:text event:event
     """
 
     static func q(_ s: String) -> String { FactsWriter.quote(s) }
@@ -31,7 +31,7 @@ public enum FactsOutput {
     struct Registry {
         var lines: [String: [String]] = [:]   // kind → lines
         var taken: [String: String] = [:]     // name or alias → kind
-        var order = ["source", "province", "city", "district", "department", "site", "enterprise", "person", "honor"]
+        var order = ["source", "province", "city", "district", "department", "site", "enterprise", "person", "honor", "policy", "event"]
 
         /// Adds an entity line; false if the name is already taken (by any kind).
         mutating func add(_ kind: String, _ name: String, aliases: [String] = [], _ columns: [(String, String?)] = [], provenance: [String] = []) -> Bool {
@@ -101,6 +101,64 @@ public enum FactsOutput {
             return name
         }
 
+        var others: [String] = []
+
+        /// A department by name (the host of an event), with its place when its name starts with one.
+        func department(_ a: String) -> String? {
+            if let l = linker, let e = l.graph.entity(named: a) { return copy(e) }
+            var dcols: [(String, String?)] = []
+            if let pl = gaz.longestPlace(in: scalars(a), at: 0), pl.divisions.count == 1 { dcols.append(("place", place(pl.divisions[0]))) }
+            return reg.add("department", a, dcols) || reg.taken[a.lowercased()] == "department" ? a : nil
+        }
+
+        /// The honor a statistic counts: the graph's, or one written here.
+        func honorEntity(_ h: String, _ prov: String) -> String? {
+            if let l = linker, let e = l.graph.entity(named: h) { return l.graph.kindOf(e).name == "honor" ? copy(e) : nil }
+            if reg.taken[h.lowercased()] == "honor" { return h }
+            return reg.add("honor", h, [("level", levelOf(gaz.longestPlace(in: scalars(h), at: 0)?.divisions.first?.name)), ("type", h.hasSuffix("奖") ? "奖" : "称号")], provenance: [prov]) ? h : nil
+        }
+
+        /// The `event`, `speaker` or `stat` line of a candidate (its entities written first).
+        func otherFact(_ c: Candidate, _ prov: String) -> String? {
+            switch c.kind {
+            case .event:
+                guard let ev = c.event else { return nil }
+                let host = ev.host.flatMap(department)
+                let pl = ev.place.flatMap { gaz.lookup($0).first }.map { place($0) }
+                // An event the graph has (the same press conference) is copied, not redefined.
+                if let l = linker, let e = l.graph.entity(named: ev.name) { _ = copy(e); return nil }
+                _ = reg.add("event", ev.name, [("date", ev.date), ("host", host), ("place", pl), ("type", ev.type), ("topic", ev.topic), ("series", ev.series)], provenance: [prov])
+                return nil
+            case .speaker:
+                guard let sp = c.speaker else { return nil }
+                var person = sp.person
+                if let l = linker, let e = l.graph.entity(named: sp.person), l.graph.kindOf(e).name == "person" { person = copy(e) }
+                else if reg.taken[sp.person.lowercased()] != "person" && !reg.add("person", sp.person, [("title", sp.title)], provenance: [prov]) { return nil }
+                if linker?.graph.entity(named: sp.event) == nil && reg.taken[sp.event.lowercased()] != "event" { return nil }
+                if let l = linker, let e = l.graph.entity(named: sp.event) { _ = copy(e) }
+                return "speaker event=\(q(sp.event)) person=\(q(person)) role=\(q(sp.role)) \(prov)"
+            case .stat:
+                guard let st = c.stat else { return nil }
+                var subject = st.subject
+                if let l = linker, let e = l.graph.entity(named: st.subject) { subject = copy(e) }
+                else if !st.subjectIsDocument, let dv = gaz.lookup(st.subject).first { subject = place(dv) }
+                else if st.subjectIsDocument {
+                    let pl = st.place.flatMap { gaz.lookup($0).first }.map { place($0) }
+                    if !reg.add("policy", st.subject, [("place", pl)], provenance: [prov]) && reg.taken[st.subject.lowercased()] != "policy" { return nil }
+                } else { return nil }
+                var line = "stat subject=\(q(subject)) measure=\(q(st.measure))"
+                if let h = st.honor, let hn = honorEntity(h, prov) { line += " honor=\(q(hn))" }
+                line += " value=\(st.valueText) unit=\(q(st.unit))"
+                if let x = st.qualifier { line += " qualifier=\(q(x))" }
+                if let x = st.asOf { line += " as_of=\(x)" }
+                if let x = st.period { line += " period=\(q(x))" }
+                if let x = st.event, reg.taken[x.lowercased()] == "event" || linker?.graph.entity(named: x) != nil { line += " event=\(q(x))" }
+                return line + " " + prov
+            case .award:
+                return nil
+            }
+        }
+
         for d in docs {
             let doc = d.document
             var cols: [(String, String?)] = [("date", doc.date), ("publisher", doc.issuer), ("file", doc.fileName)]
@@ -111,6 +169,10 @@ public enum FactsOutput {
             if !(omitLinked && linker?.graph.entity(named: doc.id) != nil) { _ = reg.add("source", doc.id, aliases: aliases, cols) }
             for c in d.candidates where c.confidence >= minimumConfidence {
                 let prov = "@\(doc.id):\(c.line)"
+                if c.kind != .award {
+                    if let line = otherFact(c, prov) { others.append(line) }
+                    continue
+                }
                 // The honor.
                 var issuer: String? = nil
                 if let a = c.authority, a.hasSuffix("政府") || a.hasSuffix("协会") || a.hasSuffix("局") || a.hasSuffix("厅") || a.hasSuffix("部") {
@@ -176,6 +238,7 @@ public enum FactsOutput {
         for (k, ls) in reg.lines where !reg.order.contains(k) { for l in ls { out += l + "\n" } }
         out += "\n"
         for a in awards { out += a + "\n" }
+        for o in others { out += o + "\n" }
         return out
     }
 

@@ -45,7 +45,7 @@ enum HTMLText {
                 if !cur.isEmpty { pendingSpace = true }
                 return
             }
-            if pendingSpace { cur.append(0x20); pendingSpace = false }
+            if pendingSpace { if cur.last != 0x3000 { cur.append(0x20) }; pendingSpace = false }
             if cur.isEmpty { curLine = line }
             cur.append(c)
         }
@@ -97,7 +97,11 @@ enum HTMLText {
                     skip(past: [0x3E])
                     continue
                 }
-                if blockTags.contains(tag) { flush() } else if tag == "td" || tag == "th" { if !cur.isEmpty { pendingSpace = true } }
+                if blockTags.contains(tag) { flush() } else if tag == "td" || tag == "th" {
+                    // A cell boundary: an ideographic space, which the table rule splits rows on.
+                    if !cur.isEmpty && cur.last != 0x3000 { cur.append(0x3000) }
+                    pendingSpace = false
+                }
                 continue
             }
             if c == 0x26 {   // &

@@ -20,12 +20,14 @@ struct ListReader {
                                          "一举", "共", "又", "再次", "正式", "成功", "首次", "相继"].map(scalars).sorted { $0.count > $1.count }
     static let trailingJunk: [Scalars] = ["先后", "均", "分别", "同时", "也", "还", "都", "共同", "再次", "又", "一举", "相继", "成功", "正式",
                                           "首次", "已", "就", "日前", "近日", "今年", "去年", "此前", "最终", "曾", "已经", "当年", "一并",
-                                          "荣幸", "顺利", "光荣", "喜"].map(scalars).sorted { $0.count > $1.count }
-    static let countUnits: Set<UInt32> = Set(scalars("家个名位项所户"))
+                                          "荣幸", "顺利", "光荣", "喜", "和", "及", "以及"].map(scalars).sorted { $0.count > $1.count }
+    static let countUnits: Set<UInt32> = Set(scalars("家个名位项所户人"))
 
     /// Reads names from `text` (work form) / `clean` (same length).
     /// Returns the names and whether the list carried a count (`等3家`) or `等`.
-    func read(work: ArraySlice<UInt32>, clean: ArraySlice<UInt32>) -> (names: [ListedName], counted: Bool, countMismatch: Bool) {
+    /// - Parameter wholeItems: the text is one name a line (a heading list, a table cell): a
+    ///   person's name is not stripped of a first character that could be a preposition (向明远).
+    func read(work: ArraySlice<UInt32>, clean: ArraySlice<UInt32>, wholeItems: Bool = false) -> (names: [ListedName], counted: Bool, countMismatch: Bool, unread: Int) {
         let w = Array(work), c = Array(clean)
         // Split on 、 ; ； and , outside quotes and brackets.
         var pieces: [(Scalars, Scalars)] = []
@@ -57,7 +59,7 @@ struct ListReader {
         }
         var names: [ListedName] = []
         var counted = false, mismatch = false
-        var groupStart = 0
+        var groupStart = 0, unread = 0
         for (iw, ic) in joined {
             var (tw, tc) = (iw, ic)
             // A count closes a group: 等3家企业 / 3家企业 / 等.
@@ -65,16 +67,16 @@ struct ListReader {
                 tw = Array(tw[..<cut]); tc = Array(tc[..<cut])
                 counted = true
                 if let n {
-                    let inGroup = names.count - groupStart + (classify(tw, tc) == nil ? 0 : 1)
+                    let inGroup = names.count - groupStart + (classify(tw, tc, wholeItem: wholeItems) == nil ? 0 : 1)
                     if n < inGroup { mismatch = true }
                 }
-                if let x = classify(tw, tc) { names.append(x) }
+                if let x = classify(tw, tc, wholeItem: wholeItems) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
                 groupStart = names.count
                 continue
             }
-            if let x = classify(tw, tc) { names.append(x) }
+            if let x = classify(tw, tc, wholeItem: wholeItems) { names.append(x) } else if !trim(tw).isEmpty { unread += 1 }
         }
-        return (names, counted, mismatch)
+        return (names, counted, mismatch, unread)
     }
 
     func trim(_ s: Scalars) -> Scalars {
@@ -92,7 +94,7 @@ struct ListReader {
             var from = 0
             while let k = w.find(conj, from: from) {
                 let left = Array(w[..<k]), right = Array(w[(k + conj.count)...])
-                let whole = trim(stripCount(w)), l = trim(stripCount(left))
+                let whole = dropWorks(trim(stripCount(w))), l = dropWorks(trim(stripCount(left)))
                 let leftComplete = Names.endsWithOrgSuffix(l) != nil || personAfterTitle(stripHonorific(l)) != nil || Names.isPersonName(stripHonorific(l))
                     || countSuffix(trim(left)) != nil || (linker?.entity(named: l) != nil)
                 // Inside one name (丽水云和木玩科技有限公司) the left part is no complete name.
@@ -125,8 +127,12 @@ struct ListReader {
         if parts.count == 1 { return [(Array(w[first...last]), Array(c[first...last]))] }
         let texts = parts.map { Array(w[$0]) }
         // "孙启航 烟台…公司首席质量官": a name, then who they are.
-        if parts.count == 2, Names.isPersonName(texts[0]), endsWithTitle(texts[1]) || texts[1].contains(0x28) {
+        if parts.count == 2, Names.isPersonName(texts[0]), endsWithTitle(texts[1]) || texts[1].contains(0x28) || Names.endsWithOrgSuffix(texts[1]) != nil {
             return [(texts[0], Array(c[parts[0]]))]
+        }
+        // "山西太行煤机装备有限公司　段志强": the unit, then the person.
+        if parts.count == 2, Names.endsWithOrgSuffix(texts[0]) != nil, Names.isPersonName(stripHonorific(texts[1])) {
+            return [(texts[1], Array(c[parts[1]]))]
         }
         if texts.allSatisfy({ nameLike($0) }) { return parts.map { (Array(w[$0]), Array(c[$0])) } }
         return [(Array(w[first...last]), Array(c[first...last]))]
@@ -134,7 +140,7 @@ struct ListReader {
 
     /// Whether a piece reads as a complete name by itself (suffix, person, title+name, count).
     func nameLike(_ s: Scalars) -> Bool {
-        let s = Array(stripEnumerator(stripCount(s)))
+        let s = dropWorks(Array(stripEnumerator(stripCount(s))))
         if s.count < 2 { return false }
         if Names.endsWithOrgSuffix(s) != nil { return true }
         if Names.isPersonName(stripHonorific(s)) { return true }
@@ -142,6 +148,15 @@ struct ListReader {
         if let l = linker, l.entity(named: s) != nil { return true }
         if s.count >= 3 && s.count <= 8 && s.allSatisfy(isHan) && !isGeneric(s) { return true }
         return false
+    }
+
+    /// The name without the works it is credited with: `A公司的《…经验》` → `A公司`.
+    func dropWorks(_ s: Scalars) -> Scalars {
+        guard let open = s.firstIndex(of: 0x300A) else { return s }
+        var out = Array(s[..<open])
+        if out.last == 0x7684 { out.removeLast() }   // 的
+        if let close = s[open...].firstIndex(of: 0x300B) { out += dropWorks(Array(s[(close + 1)...])) }
+        return out
     }
 
     func stripCount(_ s: Scalars) -> Scalars {
@@ -155,7 +170,9 @@ struct ListReader {
         while e > 0 && isSpace(s[e - 1]) { e -= 1 }
         // Unit noun after the count: 企业 组织 单位 个人 …
         var k = e
-        while k > 0 && isHan(s[k - 1]) && !ListReader.countUnits.contains(s[k - 1]) && e - k < 4 { k -= 1 }
+        // The unit is the one a numeral stands before (3名个人: 名, not the 人 of 个人).
+        func numeral(_ c: UInt32) -> Bool { isDigit(c) || chineseNumber([c][...]) != nil || c == 0x5341 }
+        while k > 0 && isHan(s[k - 1]) && !(ListReader.countUnits.contains(s[k - 1]) && k >= 2 && numeral(s[k - 2])) && e - k < 4 { k -= 1 }
         if k > 0 && ListReader.countUnits.contains(s[k - 1]) {
             let unitEnd = k - 1
             var d = unitEnd
@@ -203,7 +220,33 @@ struct ListReader {
     }
 
     /// `…部长韩雪梅` → (title range start, name start).
+    /// Title endings of work titles the list lacks (勾调师, 品酒师, 检验员, 班组长).
+    static let titleEnds: Set<UInt32> = Set(scalars("师员长官匠手"))
+
     func personAfterTitle(_ s: Scalars) -> (titleStart: Int, nameStart: Int)? {
+        if let hit = knownTitlePerson(s) { return hit }
+        // …有限公司勾调师冉秋菊: a unit, a short word ending like a title, a name.
+        for nameLen in [3, 2] where s.count > nameLen + 2 {
+            let ns = s.count - nameLen
+            guard Names.isPersonName(s[ns...]), ListReader.titleEnds.contains(s[ns - 1]) else { continue }
+            for tl in 2...4 where ns - tl >= 4 {
+                if Names.endsWithOrgSuffix(Array(s[..<(ns - tl)])) != nil || Names.teamSuffixes.contains(where: { s.has($0, endingAt: ns - tl) }) {
+                    return (ns - tl, ns)
+                }
+            }
+        }
+        return nil
+    }
+
+    func knownTitlePerson(_ s: Scalars) -> (titleStart: Int, nameStart: Int)? {
+        // A dotted name after a title: …质量部经理阿依古丽·买买提.
+        if let dot = s.firstIndex(where: Names.isNameDot), dot >= 2 {
+            var ns = dot - 1
+            while ns > 0 && dot - ns < 8 {
+                if let t = Names.title(in: s, endingAt: ns), Names.isPersonName(s[ns...]) { return (ns - t.count, ns) }
+                ns -= 1
+            }
+        }
         for nameLen in [3, 2, 4] where s.count > nameLen {
             let ns = s.count - nameLen
             guard Names.isPersonName(s[ns...]) else { continue }
@@ -213,7 +256,7 @@ struct ListReader {
     }
 
     /// What one item names, if anything.
-    func classify(_ w0: Scalars, _ c0: Scalars) -> ListedName? {
+    func classify(_ w0: Scalars, _ c0: Scalars, wholeItem: Bool = false) -> ListedName? {
         let off = stripEnumerator(w0).startIndex
         var w = Array(w0[off...]), c = Array(c0[off...])
         // Trim junk words and spaces at both ends.
@@ -225,6 +268,7 @@ struct ListReader {
             while let f = w.first, isSpace(f) { dropFront(1); changed = true }
             while let l = w.last, isSpace(l) || l == 0x3002 { dropBack(1); changed = true }
             if let l = linker, l.entity(named: c) != nil { break }
+            if wholeItem && Names.isPersonName(w) { break }
             for j in ListReader.leadingJunk where w.count > j.count + 1 && w.has(j, at: 0) { dropFront(j.count); changed = true; break }
             for j in ListReader.trailingJunk where w.count > j.count + 1 && w.has(j, endingAt: w.count) { dropBack(j.count); changed = true; break }
         }
@@ -236,6 +280,22 @@ struct ListReader {
             var cut = open
             if w[cut - 1] == 0x7684 { cut -= 1 }   // 的
             w = Array(w[..<cut]); c = Array(c[..<cut])
+        }
+        // NAME——its experience or product: the name.
+        if let dash = (0..<max(0, w.count - 1)).first(where: { (w[$0] == 0x2014 && w[$0 + 1] == 0x2014) || (w[$0] == 0x2D && w[$0 + 1] == 0x2D) }), dash >= 4 {
+            w = Array(w[..<dash]); c = Array(c[..<dash])
+        }
+        // NAME（崇川区）: where it is, not part of the name.
+        if w.last == 0x29, let open = w.lastIndex(of: 0x28), open >= 4 {
+            let inner = Array(w[(open + 1)..<(w.count - 1)])
+            let places = inner.split(whereSeparator: { $0 == 0x3001 || $0 == 0x2C || isSpace($0) })
+            let placeEnds = Set(scalars("省市区县镇乡旗"))
+            func placeLike(_ p: ArraySlice<UInt32>) -> Bool {
+                !gazetteer.lookup(Array(p)).isEmpty || p.count >= 2 && p.count <= 7 && p.allSatisfy(isHan) && placeEnds.contains(p.last!)
+            }
+            if !places.isEmpty, places.allSatisfy(placeLike) {
+                w = Array(w[..<open]); c = Array(c[..<open])
+            }
         }
         // A whole item in quotes: “金乡大蒜”.
         if w.first == 0x201C, w.last == 0x201D, w.count > 2, !w[1..<(w.count - 1)].contains(0x201C) { dropFront(1); dropBack(1) }

@@ -34,6 +34,27 @@ struct MentionFinder {
     static let modifiers: [Scalars] = ["管理办法", "评审委员会", "评选表彰委员会", "评审工作", "评选工作", "申报", "评审办法", "办公室", "培育", "评选中",
                                        "评选活动", "评审中", "候选", "评选办法", "实施办法", "实施细则", "领导小组", "获奖企业代表", "奖励资金"].map(scalars)
 
+    static let jiang: UInt32 = 0x5956   // 奖
+    static let zhiliang = scalars("质量")
+    static let genericCore = HonorLexicon.Entry(role: .core, text: "质量…奖", attributes: ["type": "奖"])
+    /// Words that make `质量…奖` no award name (质量奖励, 质量和奖).
+    static let notQualifiers: Set<UInt32> = Set(scalars("的和与及或、，。；：获授颁评申报推荐在为是对把将等"))
+
+    /// Where `质量` starts when `质量` + 1–4 Han + `奖` ends at `end` (`质量金奖`, `质量管理奖`).
+    static func qualityQualifiedCore(_ w: Scalars, end: Int) -> Int? {
+        var k = end - 2
+        while k >= 0 && end - 1 - k <= 6 {
+            if w.has(zhiliang, at: k) {
+                let mid = w[(k + 2)..<(end - 1)]
+                guard !mid.isEmpty, mid.count <= 4, mid.allSatisfy({ isHan($0) && !notQualifiers.contains($0) }), !mid.contains(jiang) else { return nil }
+                return k
+            }
+            guard k >= 0, isHan(w[k]) else { return nil }
+            k -= 1
+        }
+        return nil
+    }
+
     init(lexicon: HonorLexicon, graphHonors: [Scalars: String]) {
         self.lexicon = lexicon
         self.graphHonors = graphHonors
@@ -47,7 +68,7 @@ struct MentionFinder {
         var i = 0
         while i < w.count {
             let c = w[i]
-            guard lexicon.lastScalars.contains(c) || graphLast.contains(c) else { i += 1; continue }
+            guard lexicon.lastScalars.contains(c) || graphLast.contains(c) || c == MentionFinder.jiang else { i += 1; continue }
             let end = i + 1
             var best: (len: Int, entry: HonorLexicon.Entry?, graph: String?)? = nil
             var len = min(maxCore, end)
@@ -56,6 +77,11 @@ struct MentionFinder {
                 if let g = graphHonors[key] { best = (len, nil, g); break }
                 if let e = lexicon.honors[key] ?? lexicon.cores[key] { best = (len, e, nil); break }
                 len -= 1
+            }
+            // A core the lexicon lacks but that is built like one: 质量 + a qualifier + 奖
+            // (上海市质量金奖, 重庆市市长质量管理奖, …质量创新奖); it still needs a place or level.
+            if best == nil, c == MentionFinder.jiang, let k = MentionFinder.qualityQualifiedCore(w, end: end) {
+                best = (end - k, MentionFinder.genericCore, nil)
             }
             guard let hit = best, let m = build(line, li, coreStart: end - hit.len, coreEnd: end, entry: hit.entry, graphName: hit.graph) else {
                 i += 1

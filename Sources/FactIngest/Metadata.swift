@@ -46,7 +46,10 @@ enum Metadata {
             if let r = s.firstRange(of: "来源:") ?? s.firstRange(of: "来源 :") {
                 let rest = s[r.upperBound...].trimmingSpaces
                 let name = rest.prefix { $0 != " " && $0 != "\u{3000}" }
-                if name.count >= 2 { doc.issuer = String(name); break }
+                // 来源:  作者: … names no source.
+                if name.count >= 2, !name.hasSuffix(":"), !name.hasSuffix("："), !["作者", "编辑", "责任编辑", "记者"].contains(where: { name.hasPrefix($0) }) {
+                    doc.issuer = String(name); break
+                }
             }
         }
         if doc.issuer == nil {

@@ -21,7 +21,8 @@ enum Names {
         "主任医师", "副主任医师", "主治医师", "医师", "护士长", "主任", "副主任", "部长", "副部长", "处长", "科长", "局长", "厂长",
         "副厂长", "院长", "副院长", "校长", "所长", "站长", "队长", "组长", "班长", "车间主任", "书记", "研究员", "教授", "院士",
         "会长", "秘书长", "负责人", "创始人", "董事", "主管", "技术员", "质检员", "高级技师", "技师", "工人", "职工", "员工", "专家",
-        "带头人", "操作工", "焊工", "电工", "钳工", "匠人", "传承人", "主席",
+        "带头人", "操作工", "焊工", "电工", "钳工", "匠人", "传承人", "主席", "调研员", "巡视员", "党组成员", "科员", "副主席",
+        "副书记", "副会长", "副秘书长", "副总监", "副所长", "副校长", "副站长", "副队长", "副科长", "副处长", "副局长", "发言人",
     ].map(scalars).sorted { $0.count > $1.count }
     static let honorifics: [Scalars] = ["同志", "先生", "女士", "院士", "教授", "博士"].map(scalars)
 
@@ -50,6 +51,7 @@ enum Names {
     /// Whether `s` reads as a personal name (2–4 Han, a known surname first).
     static func isPersonName(_ s: some Collection<UInt32>) -> Bool {
         let a = Array(s)
+        if let dot = a.firstIndex(where: isNameDot) { return isDottedName(a, dot) }
         guard a.count >= 2 && a.count <= 4, a.allSatisfy(isHan) else { return false }
         if compoundSurnames.contains(where: { a.has($0, at: 0) }) { return a.count >= 3 }
         guard singleSurnames.contains(a[0]) else { return false }
@@ -58,6 +60,18 @@ enum Names {
         if titles.contains(where: { a.has($0, endingAt: a.count) }) { return false }
         if generic.contains(where: { a.contains($0) }) { return false }
         return true
+    }
+
+    /// The dots between the parts of a transcribed name (阿依古丽·买买提): ·, •, ‧, ・, ．
+    @inline(__always) static func isNameDot(_ c: UInt32) -> Bool { c == 0xB7 || c == 0x2022 || c == 0x2027 || c == 0x30FB || c == 0xFF0E || c == 0x2E }
+
+    /// A name of two to four Han parts joined by dots, each 1–8 long (Uyghur, Tibetan, foreign names).
+    static func isDottedName(_ a: Scalars, _ firstDot: Int) -> Bool {
+        let parts = a.split(whereSeparator: isNameDot)
+        guard parts.count >= 2, parts.count <= 4, a.count <= 20, firstDot > 0, !isNameDot(a.last!) else { return false }
+        // 总工程师·高级工程师冯立新 is two titles and a name, not one dotted name.
+        if parts.contains(where: { p in titles.contains { Array(p).contains($0) } || Array(p).count >= 2 && titles.contains { t in Array(p).has(Array(t.suffix(2)), at: 0) } }) { return false }
+        return parts.allSatisfy { $0.count >= 1 && $0.count <= 8 && $0.allSatisfy(isHan) } && parts.first!.count >= 2 || parts.allSatisfy { $0.count >= 2 && $0.allSatisfy(isHan) }
     }
 
     /// The title that ends at `end` in `s`, if any.

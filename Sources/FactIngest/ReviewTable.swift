@@ -4,11 +4,14 @@ public enum ReviewTable {
     public static func columns(explain: Bool, multipleSources: Bool) -> [String] {
         var c = ["#"]
         if multipleSources { c.append("source") }
-        c += ["line", "recipient", "honor", "edition", "year", "confidence"]
+        c += ["line", "kind", "subject", "fact", "edition", "date", "confidence"]
         if explain { c += ["why", "text"] }
         return c
     }
 
+    /// Award rows: subject = recipient, fact = honor (edition, year). Event rows: the event, its
+    /// type and host, its date. Speaker rows: the person, role and event. Statistic rows: the
+    /// subject, `measure：value unit（qualifier）`, the date it holds at.
     public static func rows(_ docs: [IngestedDocument], explain: Bool) -> [[String]] {
         let multiple = docs.count > 1
         var rows: [[String]] = []
@@ -20,10 +23,14 @@ public enum ReviewTable {
                 if multiple { r.append(d.document.id) }
                 var recipient = c.recipient
                 if let w = c.writtenAs, w != c.recipient { recipient += "（\(w)）" }
-                r += [String(c.line), recipient, c.honor, c.edition ?? "", c.yearText ?? (c.year.map(String.init) ?? ""), String(c.confidence)]
+                r += [String(c.line), c.kind.rawValue, recipient, c.honor, c.edition ?? "", c.yearText ?? (c.year.map(String.init) ?? ""), String(c.confidence)]
                 if explain {
                     var why = c.reasons
-                    why.append("recipient: \(c.recipientKind.rawValue)" + (c.linkedKind.map { ", linked to the graph's \($0)" } ?? ""))
+                    if c.kind == .award { why.append("recipient: \(c.recipientKind.rawValue)" + (c.linkedKind.map { ", linked to the graph's \($0)" } ?? "")) }
+                    if let st = c.stat {
+                        why.append("subject \(st.subject), measure \(st.measure), value \(st.valueText) \(st.unit)" + (st.period.map { ", period \($0)" } ?? "") + (st.honor.map { ", honor \($0)" } ?? ""))
+                    }
+                    if let ev = c.event { why.append("event \(ev.name)" + (ev.date.map { " on \($0)" } ?? "") + (ev.host.map { ", host \($0)" } ?? "") + (ev.topic.map { ", topic \($0)" } ?? "") + (ev.series.map { ", series \($0)" } ?? "")) }
                     if let e = c.employer { why.append("unit: \(e)") }
                     if let t = c.title { why.append("title: \(t)") }
                     if let p = c.prize { why.append("prize: \(p)") }

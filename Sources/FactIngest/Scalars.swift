@@ -36,7 +36,7 @@ func string(_ s: some Collection<UInt32>) -> String {
 
 /// Chinese numerals 〇–九 and 十 百 for editions (第二十一届).
 func chineseNumber(_ s: ArraySlice<UInt32>) -> Int? {
-    let digits: [UInt32: Int] = [0x3007: 0, 0x96F6: 0, 0x4E00: 1, 0x4E8C: 2, 0x4E09: 3, 0x56DB: 4, 0x4E94: 5, 0x516D: 6, 0x4E03: 7, 0x516B: 8, 0x4E5D: 9]
+    let digits: [UInt32: Int] = [0x3007: 0, 0x96F6: 0, 0x4E00: 1, 0x4E8C: 2, 0x4E09: 3, 0x56DB: 4, 0x4E94: 5, 0x516D: 6, 0x4E03: 7, 0x516B: 8, 0x4E5D: 9, 0x4E24: 2]   // 两
     if s.isEmpty { return nil }
     if s.allSatisfy(isDigit) { return Int(string(s)) }
     var total = 0, current = 0

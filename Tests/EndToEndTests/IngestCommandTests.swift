@@ -16,9 +16,9 @@ final class IngestCommandTests: XCTestCase {
         let r = try FactshProcess.run(["ingest", Self.sources.appendingPathComponent("jining-2024-09-11.txt").path, "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.first, "#,line,recipient,honor,edition,year,confidence")
-        XCTAssertTrue(lines.contains { $0.contains(",27,山东天意机械股份有限公司,省长质量奖,第九届,") }, r.stdout)
-        XCTAssertTrue(lines.contains { $0.contains(",27,浩珂科技有限公司,省长质量奖提名奖,第九届,") }, r.stdout)
+        XCTAssertEqual(lines.first, "#,line,kind,subject,fact,edition,date,confidence")
+        XCTAssertTrue(lines.contains { $0.contains(",27,award,山东天意机械股份有限公司,省长质量奖,第九届,") }, r.stdout)
+        XCTAssertTrue(lines.contains { $0.contains(",27,award,浩珂科技有限公司,省长质量奖提名奖,第九届,") }, r.stdout)
         XCTAssertTrue(lines.contains { $0.contains(",64,") && $0.contains("全国质量标杆") }, r.stdout)
         XCTAssertTrue(lines.contains { $0.contains(",64,") && $0.contains("全省质量标杆") }, r.stdout)
     }
@@ -62,6 +62,26 @@ final class IngestCommandTests: XCTestCase {
         let q = try FactshProcess.run(["--graph", export, "--graph", out, "--format", "csv", "-c", "count awards"])
         XCTAssertEqual(q.status, 0, q.stderr)
         XCTAssertTrue(q.stdout.contains("\(FactshProcess.builtinAwardCount + 7)"), q.stdout)   // built-in + 7 ingested
+    }
+
+    func testSelfContainedOutputMergesWithAnExport() throws {
+        // The file repeats the built-in graph's kinds and the entities it links to (济宁市 …):
+        // loaded after an export of the built-in graph, they merge instead of clashing.
+        let dir = try tempDir()
+        let export = dir.appendingPathComponent("builtin.facts").path
+        XCTAssertEqual(try FactshProcess.run(["-c", ".export \(export)"]).status, 0)
+        let out = dir.appendingPathComponent("full.facts").path
+        let r = try FactshProcess.run(["ingest", Self.fixtures.appendingPathComponent("own-03-tiers.txt").path, "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let alone = try FactshProcess.run(["--graph", out, "--format", "csv", "-c", "count awards"])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        XCTAssertTrue(alone.stdout.hasSuffix("\n7\n"), alone.stdout)
+        let q = try FactshProcess.run(["--graph", export, "--graph", out, "--format", "csv", "-c", "count awards"])
+        XCTAssertEqual(q.status, 0, q.stderr)
+        XCTAssertTrue(q.stdout.contains("\(FactshProcess.builtinAwardCount + 7)"), q.stdout)
+        // The same file twice: the same facts, not twice as many.
+        let twice = try FactshProcess.run(["--graph", out, "--graph", out, "--format", "csv", "-c", "count awards"])
+        XCTAssertTrue(twice.stdout.hasSuffix("\n7\n"), twice.stdout + twice.stderr)
     }
 
     func testShellIngestAcceptsChosenRowsAllOrNothing() throws {

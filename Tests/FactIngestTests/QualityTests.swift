@@ -49,7 +49,7 @@ import Testing
         for name in ["jining-2024-09-11.txt", "weifang-2021-09-17.txt"] {
             let url = Self.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/sources/\(name)")
             let bytes = try [UInt8](Data(contentsOf: url))   // fails loudly when ../shared is missing
-            candidates += ingest.extract(try SourceDocument(bytes: bytes, fileName: name)).candidates
+            candidates += ingest.extract(try SourceDocument(bytes: bytes, fileName: name)).candidates.filter { $0.kind == .award }
         }
         func same(_ a: String, _ b: String) -> Bool {
             if a == b { return true }
@@ -88,7 +88,7 @@ import Testing
             let gold = goldText.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
             let doc = ingest.extract(try SourceDocument(bytes: [UInt8](try Data(contentsOf: url)), fileName: url.lastPathComponent))
             func norm(_ s: String) -> String { String(s.replacingOccurrences(of: "（", with: "(").replacingOccurrences(of: "）", with: ")").filter { !"“”\"".contains($0) && !$0.isWhitespace }) }
-            let pairs = Set(doc.candidates.map { norm($0.recipient) + "\t" + $0.honor })
+            let pairs = Set(doc.candidates.filter { $0.kind == .award }.map { norm($0.recipient) + "\t" + $0.honor })
             var matched = Set<Int>()
             for p in pairs {
                 let parts = p.split(separator: "\t").map(String.init)
@@ -106,9 +106,30 @@ import Testing
         return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).sorted { $0.path < $1.path }
     }
 
+    /// The suite's releases in the batches they were written in (docs/INGEST.md, "Quality").
+    /// Each batch was measured once before any rule was changed for it: A (own-1*) P 1.00 /
+    /// R 0.57 with the first version's rules; B (own-20…28) P 0.84 / R 0.33 after the first
+    /// round; C (own-3*) P 0.96 / R 0.86 and D (own-4*) P 1.00 / R 0.81 after all rounds. A, B
+    /// and C were tuned on afterwards; D got one fix (bracketed table headers); E (own-5*) was
+    /// written last, measured once (P 1.00 / R 0.80) and never tuned on.
+    static let batches: [(prefix: String, label: String)] = [
+        ("own-0", "first version's releases"),
+        ("own-1", "batch A, written before any rule change (tuned on since)"),
+        ("own-2", "batch B, written during the rule rounds (tuned on)"),
+        ("own-3", "batch C, written after the rule rounds (tuned on since)"),
+        ("own-4", "batch D, written after the rule rounds (one fix since)"),
+        ("own-5", "batch E, written last (never tuned on)"),
+    ]
+
     @Test func ownReleasesMeetTheTargets() throws {
-        let r = try Self.score(Self.releases(), ingest: Ingest(graph: try BuiltinGraph.load()))
-        print("own releases: precision \(r.precision), recall \(r.recall)\n  " + r.report.joined(separator: "\n  "))
+        let ingest = Ingest(graph: try BuiltinGraph.load())
+        let all = try Self.releases()
+        for (prefix, label) in Self.batches {
+            let r = try Self.score(all.filter { $0.lastPathComponent.hasPrefix(prefix) }, ingest: ingest)
+            print("own releases, \(label): precision \(r.precision), recall \(r.recall)")
+        }
+        let r = try Self.score(all, ingest: ingest)
+        print("own releases, all: precision \(r.precision), recall \(r.recall)\n  " + r.report.joined(separator: "\n  "))
         #expect(r.precision >= 0.9, "\(r.report)")
         #expect(r.recall >= 0.8, "\(r.report)")
     }
@@ -126,7 +147,7 @@ import Testing
         func facts(_ name: String) throws -> [String] {
             let url = Self.fixtures.appendingPathComponent("releases/\(name)")
             let d = ingest.extract(try SourceDocument(bytes: [UInt8](try Data(contentsOf: url)), fileName: name))
-            return d.candidates.map { "\($0.recipient)|\($0.honor)|\($0.edition ?? "")|\($0.yearText ?? "")" }.sorted()
+            return d.candidates.map { "\($0.kind)|\($0.recipient)|\($0.honor)|\($0.edition ?? "")|\($0.yearText ?? "")" }.sorted()
         }
         let a = try facts(plain), b = try facts(variant)
         #expect(!a.isEmpty)
