@@ -78,6 +78,31 @@ public struct ResultTable: Sendable {
         }
     }
 
+    /// A stored column's cells, for renderers that stream millions of rows.
+    public enum StoredCells {
+        case text([UInt32]), entity([UInt32]), int([Int64]), date([Int64]), number([Double])
+    }
+
+    /// For a relation's result: the row number of each result row, and column `c`'s storage
+    /// when it is a stored column (nil otherwise: read it with `value(_:_:)`).
+    public var relationRows: [UInt32]? {
+        if case .relation(let rel) = storage { return rel.rows }
+        return nil
+    }
+
+    public func storedCells(_ c: Int) -> StoredCells? {
+        guard case .relation(let rel) = storage else { return nil }
+        switch rel.fast[c] {
+        case .text(let a)?: return .text(a)
+        case .entity(let a)?: return .entity(a)
+        case .name(let a)?: return .entity(a)
+        case .int(let a)?: return .int(a)
+        case .date(let a)?: return .date(a)
+        case .number(let a)?: return .number(a)
+        case nil: return nil
+        }
+    }
+
     /// Every row as values. Reads the whole result: renderers use `rowCount` and `value(_:_:)`.
     public var rows: [[Value]] {
         get {

@@ -22,7 +22,7 @@ public struct CSVFormat: OutputFormat {
     public init() {}
 
     public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
-        try renderDelimited(table, o, to: sink, separator: ",", field: Self.field)
+        try DelimitedBytes(quoting: .csv, separator: 0x2C).render(table, o, to: sink)
     }
 
     /// One field, quoted when needed.

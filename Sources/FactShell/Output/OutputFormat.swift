@@ -46,6 +46,14 @@ public struct RenderOptions: Sendable {
 /// `.failed` when its file cannot be written.
 public protocol TextSink: AnyObject {
     func write(_ text: String) throws(OutputStop)
+    /// UTF-8 bytes, whole lines (renderers that build bytes skip making a `String`).
+    func write(bytes: UnsafeRawBufferPointer) throws(OutputStop)
+}
+
+extension TextSink {
+    public func write(bytes: UnsafeRawBufferPointer) throws(OutputStop) {
+        try write(String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 /// One output format (sqlite3's `.mode`): turns a result table into text.

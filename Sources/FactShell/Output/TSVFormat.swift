@@ -16,7 +16,7 @@ public struct TSVFormat: OutputFormat {
     public init() {}
 
     public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
-        try renderDelimited(table, o, to: sink, separator: "\t", field: Self.field)
+        try DelimitedBytes(quoting: .tsv, separator: 0x09).render(table, o, to: sink)
     }
 
     /// One field, escaped.
