@@ -373,7 +373,7 @@ enum DotCommands {
         case .none: return Completion(wordStart: ws, candidates: [])
         case .words(let w): return Completion(wordStart: ws, candidates: w.filter { $0.hasPrefix(word.lowercased()) }.map { $0 + " " })
         case .relations: return Completion(wordStart: ws, candidates: s.graph.kinds.map(\.plural).filter { $0.hasPrefix(word) }.map { $0 + " " })
-        case .files: return Completion(wordStart: ws, candidates: FileNames.complete(word))
+        case .files: return QuotedFileNames.complete(chars, cursor: cur)
         }
     }
 }

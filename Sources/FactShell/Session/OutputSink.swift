@@ -95,6 +95,14 @@ public final class OutputSink: TextSink {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
+    /// Takes bytes as they are (a PNG); like `write(_:)` otherwise.
+    public func write(bytes: [UInt8]) throws(OutputStop) {
+        if cancellation.isRequested() { throw .cancelled }
+        if let failure { throw failure }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
     /// Writes what is gathered.
     public func flush() throws(OutputStop) {
         if let failure { buffer.removeAll(); throw failure }
