@@ -49,10 +49,18 @@ enum CompletionAction: Equatable {
             return first == typed ? .beep : .replace(count: typed.count, with: first)
         }
         let prefix = longestCommonPrefix(unique)
-        if prefix.count > typed.count && prefix.lowercased().hasPrefix(typed.lowercased()) {
+        // A quote the candidates open (`"my dir/`, `"my query.fq"` for `my`) does not count
+        // against what was typed.
+        let bareTyped = unquoted(typed).lowercased(), barePrefix = unquoted(prefix).lowercased()
+        if barePrefix.count > bareTyped.count && barePrefix.hasPrefix(bareTyped) {
             return .replace(count: typed.count, with: prefix)
         }
         return .list(unique)
+    }
+
+    /// `s` without an opening quote.
+    static func unquoted(_ s: String) -> Substring {
+        s.first == "\"" || s.first == "'" ? s.dropFirst() : Substring(s)
     }
 
     /// The longest run of `Character`s that every string starts with.

@@ -89,6 +89,20 @@ public final class LineEditor {
             el_end(editLine)
             self.editLine = nil
         }
+        for p in functionNames { p.deallocate() }
+        functionNames = []
+    }
+
+    /// The names and help texts of our editor functions, which libedit points at.
+    private var functionNames: [UnsafeMutablePointer<wchar_t>] = []
+
+    /// `text` as a NUL-terminated wide string that lives until it is deallocated.
+    static func permanentWide(_ text: String) -> UnsafeMutablePointer<wchar_t> {
+        let scalars = Array(text.unicodeScalars)
+        let p = UnsafeMutablePointer<wchar_t>.allocate(capacity: scalars.count + 1)
+        for (i, u) in scalars.enumerated() { p[i] = wchar_t(bitPattern: u.value) }
+        p[scalars.count] = 0
+        return p
     }
 
     /// The LineEditor that owns `el` (its client data).
@@ -142,7 +156,11 @@ public final class LineEditor {
                 LineEditor.of(el)?.takePaste(el!) ?? UInt8(CC_ERROR) }),
         ]
         for (name, help, function) in functions {
-            LineEditor.withWide(name) { n in LineEditor.withWide(help) { _ = factsh_el_addfn(el, n, $0, function) } }
+            // libedit keeps the name and help pointers (it does not copy them): they live as
+            // long as the editor.
+            let n = LineEditor.permanentWide(name), h = LineEditor.permanentWide(help)
+            functionNames += [n, h]
+            _ = factsh_el_addfn(el, n, h, function)
         }
         let bindings: [(String, String)] = [
             ("^I", "factsh-complete"),

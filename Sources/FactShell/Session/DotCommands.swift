@@ -157,8 +157,9 @@ enum DotCommands {
                    writesFiles: false, replayable: true, completes: .files) { s, a in
             try ingestCommand(s, a)
         },
-        DotCommand(name: "export", arguments: "FILE", summary: "write the graph in canonical .facts form",
+        DotCommand(name: "export", arguments: "FILE | --neo4j DIR", summary: "write the graph in canonical .facts form, or as Neo4j bulk-import CSV (docs/EXPORT.md)",
                    writesFiles: true, replayable: false, completes: .files) { s, a in
+            if a.first == "--neo4j" { return try Neo4jExport.command(s, Array(a.dropFirst())) }
             guard let f = a.first else { throw DotError("expected a file name") }
             do { try FileIO.writeAtomically(FileIO.expandTilde(f), Array(FactsWriter.write(s.graph).utf8)) } catch {
                 throw DotError("cannot write \(error)", argument: 0)
