@@ -90,6 +90,21 @@ enum CompletionListing {
             while text.last == " " { text.removeLast() }
             return String(text)
         }
+        // File names are listed without their quotes and without the folder they all share
+        // (as shells list them).
+        if labels.contains(where: { $0.contains("/") }) {
+            labels = labels.map { label in
+                guard let q = label.first, q == "\"" || q == "'" else { return label }
+                var bare = label.dropFirst()
+                if bare.last == q { bare = bare.dropLast() }
+                return String(bare)
+            }
+            let shared = CompletionAction.longestCommonPrefix(labels)
+            if labels.count > 1, let slash = shared.lastIndex(of: "/") {
+                let cut = shared.distance(from: shared.startIndex, to: slash) + 1
+                labels = labels.map { String($0.dropFirst(cut)) }
+            }
+        }
         guard !labels.isEmpty else { return [] }
         let gap = 2
         let cellWidth = (labels.map { DisplayWidth.of($0) }.max() ?? 1) + gap
