@@ -27,6 +27,8 @@ static struct {
 } factsh_signal_state;
 
 static factsh_resize_fn factsh_resize_hook;
+/* The terminal was asked to bracket pastes (set by the line editor around each line it reads). */
+static int factsh_bracketed_paste;
 
 /* ---- Handlers ------------------------------------------------------------------------------ */
 
@@ -156,6 +158,8 @@ void factsh_signals_restore_editing(void) {
 
 void factsh_signals_set_resize_hook(factsh_resize_fn hook) { factsh_resize_hook = hook; }
 
+void factsh_signals_set_bracketed_paste(int on) { factsh_bracketed_paste = on ? 1 : 0; }
+
 int factsh_signals_attach_editor(struct editline *el) {
     if (el_wset(el, EL_SIGNAL, 0) != 0) return -1;
     return el_wset(el, EL_GETCFN, factsh_el_read_char);
@@ -195,6 +199,7 @@ int factsh_el_read_char(struct editline *el, wchar_t *wc) {
         if (factsh_signal_state.suspend) {
             factsh_signal_state.suspend = 0;
             el_wset(el, EL_PREP_TERM, 0);
+            if (factsh_bracketed_paste) { fputs("\033[?2004l", stdout); fflush(stdout); }
             signal(SIGTSTP, SIG_DFL);
             sigset_t tstp;
             sigemptyset(&tstp);
@@ -211,6 +216,7 @@ int factsh_el_read_char(struct editline *el, wchar_t *wc) {
             el_wset(el, EL_PREP_TERM, 0);
             el_wset(el, EL_PREP_TERM, 1);
             el_resize(el);
+            if (factsh_bracketed_paste) fputs("\033[?2004h", stdout);
             fputs("\r", stdout); /* the job control shell left the cursor on a fresh line */
             el_wset(el, EL_REFRESH);
             continue;

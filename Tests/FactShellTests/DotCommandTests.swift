@@ -21,7 +21,7 @@ import BuiltinGraph
     @Test func helpIsGeneratedFromTheTable() {
         let h = DotCommands.help(nil)
         for c in DotCommands.all { #expect(h.contains(".\(c.name)"), "\(c.name)") }
-        #expect(DotCommands.help("mode").hasPrefix(".mode [table|csv|tsv|json|jsonl|markdown|line|dot]"))
+        #expect(DotCommands.help("mode").hasPrefix(".mode [table|csv|tsv|json|jsonl|markdown|line|dot|svg|png]"))
     }
 
     @Test func wordsRespectQuotes() {

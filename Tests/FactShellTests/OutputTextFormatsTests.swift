@@ -223,6 +223,7 @@ import Testing
         let expected: [OutputMode: String] = [
             .table: "TableFormat", .csv: "CSVFormat", .tsv: "TSVFormat", .json: "JSONFormat",
             .jsonl: "JSONLinesFormat", .markdown: "MarkdownFormat", .line: "LineFormat", .dot: "DotFormat",
+            .svg: "SVGFormat", .png: "PNGFormat",
         ]
         for mode in OutputMode.allCases {
             #expect(String(describing: type(of: Renderers.format(for: mode))) == expected[mode])

@@ -75,6 +75,11 @@ void factsh_signals_restore_editing(void);
 typedef void (*factsh_resize_fn)(struct editline *);
 void factsh_signals_set_resize_hook(factsh_resize_fn hook);
 
+/* Whether the terminal is in bracketed-paste mode (xterm's mode 2004, turned on by the line
+ * editor while it reads a line): a suspend (Ctrl-Z) turns it off for the job-control shell and
+ * back on at resume. */
+void factsh_signals_set_bracketed_paste(int on);
+
 /* Makes `el` read its characters through factsh_el_read_char (EL_GETCFN) and turns off
  * libedit's own signal handling (EL_SIGNAL), which sends each signal on to the whole process
  * group. Returns 0 on success. */

@@ -49,10 +49,18 @@ enum CompletionAction: Equatable {
             return first == typed ? .beep : .replace(count: typed.count, with: first)
         }
         let prefix = longestCommonPrefix(unique)
-        if prefix.count > typed.count && prefix.lowercased().hasPrefix(typed.lowercased()) {
+        // A quote the candidates open (`"my dir/`, `"my query.fq"` for `my`) does not count
+        // against what was typed.
+        let bareTyped = unquoted(typed).lowercased(), barePrefix = unquoted(prefix).lowercased()
+        if barePrefix.count > bareTyped.count && barePrefix.hasPrefix(bareTyped) {
             return .replace(count: typed.count, with: prefix)
         }
         return .list(unique)
+    }
+
+    /// `s` without an opening quote.
+    static func unquoted(_ s: String) -> Substring {
+        s.first == "\"" || s.first == "'" ? s.dropFirst() : Substring(s)
     }
 
     /// The longest run of `Character`s that every string starts with.
@@ -81,6 +89,21 @@ enum CompletionListing {
             var text = Substring(label)
             while text.last == " " { text.removeLast() }
             return String(text)
+        }
+        // File names are listed without their quotes and without the folder they all share
+        // (as shells list them).
+        if labels.contains(where: { $0.contains("/") }) {
+            labels = labels.map { label in
+                guard let q = label.first, q == "\"" || q == "'" else { return label }
+                var bare = label.dropFirst()
+                if bare.last == q { bare = bare.dropLast() }
+                return String(bare)
+            }
+            let shared = CompletionAction.longestCommonPrefix(labels)
+            if labels.count > 1, let slash = shared.lastIndex(of: "/") {
+                let cut = shared.distance(from: shared.startIndex, to: slash) + 1
+                labels = labels.map { String($0.dropFirst(cut)) }
+            }
         }
         guard !labels.isEmpty else { return [] }
         let gap = 2

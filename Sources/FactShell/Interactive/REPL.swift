@@ -1,4 +1,5 @@
 import CLibEdit
+import FactQuery
 
 /// What the interactive loop needs from the shell: prompts, the language's idea of a
 /// finished statement, completion, and running a statement.
@@ -30,7 +31,9 @@ public protocol ShellEngine: AnyObject {
 ///
 /// Reads a line; while the engine says the statement is unfinished, reads more lines with
 /// the continuation prompt and joins them with "\n"; adds the whole statement to the history
-/// as one entry and runs it. Ctrl-C discards the line being typed, or the whole unfinished
+/// as one entry and runs it. A line that holds several lines (a bracketed paste, an entry
+/// recalled from history) runs the same way, statement by statement, each its own history
+/// entry, and what is left unfinished waits at the continuation prompt. Ctrl-C discards the line being typed, or the whole unfinished
 /// statement at the continuation prompt; while a statement runs it sets `Interrupt.isPending`
 /// for the engine. Ctrl-D on an empty line leaves (an unfinished statement is kept in the
 /// history, not run). Every way out (Ctrl-D, `.quit`, SIGTERM, SIGHUP) restores the terminal
@@ -66,16 +69,22 @@ public enum REPL {
                 if !pending.isEmpty { history?.add(pending.joined(separator: "\n")) }
                 break reading
             case .line(let line):
-                if pending.isEmpty && line.allSatisfy(\.isWhitespace) { continue }
-                pending.append(line)
-                let statement = pending.joined(separator: "\n")
-                guard engine.isComplete(statement) else { continue }
-                pending = []
-                history?.add(statement)
-                TerminalSignals.clearInterrupt()
-                let keepGoing = engine.run(statement)
-                factsh_flush_output()
-                if !keepGoing { break reading }
+                // A line may hold several (a paste, a statement recalled from history): each
+                // statement runs as soon as its lines are complete, as if typed one by one.
+                let (statements, rest) = REPL.statements(in: pending + StatementSplitter.lines(line), engine: engine)
+                pending = rest
+                for statement in statements {
+                    history?.add(statement)
+                    TerminalSignals.clearInterrupt()
+                    let keepGoing = engine.run(statement)
+                    factsh_flush_output()
+                    if !keepGoing { break reading }
+                    // Ctrl-C stops the statement and drops the rest of what was pasted.
+                    if Interrupt.isPending {
+                        pending = []
+                        break
+                    }
+                }
             }
         }
 
@@ -89,5 +98,27 @@ public enum REPL {
         }
         factsh_flush_output()
         return status
+    }
+
+    /// Groups lines into statements as the language completes them: a group ends at the first
+    /// line after which the engine finds the text complete (one statement, or several on one
+    /// line with `;`). Blank lines between statements are dropped. Returns the complete groups
+    /// and the lines of an unfinished one.
+    ///
+    ///     statements(in: ["count awards", "awards where", " city=济宁", "awards where"])
+    ///     // (["count awards", "awards where\n city=济宁"], ["awards where"])
+    static func statements(in lines: [String], engine: ShellEngine) -> (complete: [String], rest: [String]) {
+        var complete: [String] = []
+        var group: [String] = []
+        for line in lines {
+            if group.isEmpty && line.allSatisfy(\.isWhitespace) { continue }
+            group.append(line)
+            let text = group.joined(separator: "\n")
+            if engine.isComplete(text) {
+                complete.append(text)
+                group = []
+            }
+        }
+        return (complete, group)
     }
 }

@@ -10,8 +10,11 @@ import FactQuery
 ///       "兖州区" -> "济宁市" [label="located in"];
 ///     }
 ///
-/// For a `.graph` result (`neighbors`, `path`) every `table.edges` entry is one edge, labelled
-/// with its relation. Names are quoted, with `"` and `\` escaped and line breaks as `\n`.
+/// A graph result (`neighbors`, `path`, and `describe` when its card carries edges) draws every
+/// `table.edges` entry as one edge, labelled with the relation it comes from (`award.honor`,
+/// `enterprise.city`). A `describe` card without edges draws the entity linked to each entity
+/// its card names (its city, its department …), labelled with the field. Names are quoted,
+/// with `"` and `\` escaped and line breaks as `\n`.
 /// `fontname` is a fontconfig family, so Chinese names draw with whatever CJK font the
 /// machine has.
 ///
@@ -31,7 +34,27 @@ public struct DotFormat: OutputFormat {
         var out = "digraph factsh {\n  rankdir=LR;\n"
         out += "  node [shape=box, fontname=\"sans-serif\"];\n  edge [fontname=\"sans-serif\"];\n"
         var hidden: String?
-        if table.shape == .graph {
+        if table.shape == .card && table.edges.isEmpty {
+            // The card's own entity is its "name" row; each other entity cell is a link.
+            let fieldColumn = table.columns.firstIndex(of: "field") ?? 0
+            let valueColumn = table.columns.firstIndex(of: "value") ?? min(1, table.columns.count - 1)
+            var subject: String?
+            var edges: [String] = []
+            var seen: Set<String> = []
+            for r in 0..<table.rowCount where table.columns.count > valueColumn {
+                guard case .entity = table.value(r, valueColumn) else { continue }
+                let node = Self.id(table.text(r, valueColumn))
+                let field = table.text(r, fieldColumn)
+                if subject == nil && field == "name" {
+                    subject = node
+                    out += "  " + node + ";\n"
+                } else if let s = subject {
+                    let edge = s + " -> " + node + " [label=" + Self.id(field) + "]"
+                    if seen.insert(edge).inserted { edges.append(edge) }
+                }
+            }
+            for edge in edges { out += "  " + edge + ";\n" }
+        } else if table.shape == .graph || !table.edges.isEmpty {
             let shown = o.visibleRowCount(table.edges.count)
             for e in table.edges.prefix(shown) {
                 out += "  " + Self.id(e.from) + " -> " + Self.id(e.to)

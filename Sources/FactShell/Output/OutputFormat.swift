@@ -8,7 +8,7 @@ import FactQuery
 ///
 /// Each mode has one `OutputFormat` type; `Renderers.format(for:)` maps one to the other.
 public enum OutputMode: String, CaseIterable, Sendable {
-    case table, csv, tsv, json, jsonl, markdown, line, dot
+    case table, csv, tsv, json, jsonl, markdown, line, dot, svg, png
 }
 
 /// Settings a renderer honours; the shell owns them (`.headers`, `.maxrows`, `.width`) and
@@ -96,6 +96,8 @@ public enum Renderers {
         case .markdown: return MarkdownFormat()
         case .line: return LineFormat()
         case .dot: return DotFormat()
+        case .svg: return SVGFormat()
+        case .png: return PNGFormat()
         }
     }
 }

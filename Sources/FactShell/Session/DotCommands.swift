@@ -157,8 +157,9 @@ enum DotCommands {
                    writesFiles: false, replayable: true, completes: .files) { s, a in
             try ingestCommand(s, a)
         },
-        DotCommand(name: "export", arguments: "FILE", summary: "write the graph in canonical .facts form",
+        DotCommand(name: "export", arguments: "FILE | --neo4j DIR", summary: "write the graph in canonical .facts form, or as Neo4j bulk-import CSV (docs/EXPORT.md)",
                    writesFiles: true, replayable: false, completes: .files) { s, a in
+            if a.first == "--neo4j" { return try Neo4jExport.command(s, Array(a.dropFirst())) }
             guard let f = a.first else { throw DotError("expected a file name") }
             do { try FileIO.writeAtomically(FileIO.expandTilde(f), Array(FactsWriter.write(s.graph).utf8)) } catch {
                 throw DotError("cannot write \(error)", argument: 0)
@@ -373,7 +374,7 @@ enum DotCommands {
         case .none: return Completion(wordStart: ws, candidates: [])
         case .words(let w): return Completion(wordStart: ws, candidates: w.filter { $0.hasPrefix(word.lowercased()) }.map { $0 + " " })
         case .relations: return Completion(wordStart: ws, candidates: s.graph.kinds.map(\.plural).filter { $0.hasPrefix(word) }.map { $0 + " " })
-        case .files: return Completion(wordStart: ws, candidates: FileNames.complete(word))
+        case .files: return QuotedFileNames.complete(chars, cursor: cur)
         }
     }
 }

@@ -95,7 +95,15 @@ public final class OutputSink: TextSink {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
+    /// Takes bytes as they are (whole CSV lines, a PNG); like `write(_:)` otherwise.
     public func write(bytes: UnsafeRawBufferPointer) throws(OutputStop) {
+        if cancellation.isRequested() { throw .cancelled }
+        if let failure { throw failure }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
+    public func write(bytes: [UInt8]) throws(OutputStop) {
         if cancellation.isRequested() { throw .cancelled }
         if let failure { throw failure }
         buffer.append(contentsOf: bytes)
