@@ -82,7 +82,13 @@ struct Explorer {
                 }
             }
         }
-        return ResultTable(graph: g, columns: ["field", "value", "source"], rows: rows, shape: .card)
+        // The card's links as edges, for pictures (`.mode dot`, `svg`): each linked entity once.
+        var edges: [ResultTable.Edge] = []
+        var seen = Set<EntityID>()
+        forEachLink(e) { o, k, _, c in
+            if seen.insert(o).inserted { edges.append(.init(from: g.name(of: e), label: label(k, c), to: g.name(of: o))) }
+        }
+        return ResultTable(graph: g, columns: ["field", "value", "source"], rows: rows, shape: .card, edges: edges)
     }
 
     // MARK: neighbors
