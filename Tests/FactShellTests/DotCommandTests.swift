@@ -18,10 +18,13 @@ import BuiltinGraph
         #expect(u.message.contains("did you mean '.mode'"))
     }
 
-    @Test func helpIsGeneratedFromTheTable() {
-        let h = DotCommands.help(nil)
+    @Test func helpIsGeneratedFromTheTable() throws {
+        let h = DotCommands.help()
         for c in DotCommands.all { #expect(h.contains(".\(c.name)"), "\(c.name)") }
-        #expect(DotCommands.help("mode").hasPrefix(".mode [table|csv|tsv|json|jsonl|markdown|line|dot]"))
+        #expect(try DotCommands.help(topic: "mode").hasPrefix(".mode [table|csv|tsv|json|jsonl|markdown|line|dot]"))
+        #expect(try DotCommands.help(topic: ".mode").hasPrefix(".mode ["))
+        // .help alone says how to get the language's topics.
+        #expect(h.contains(".help TOPIC") && h.contains("where") && h.contains("summarize"))
     }
 
     @Test func wordsRespectQuotes() {
