@@ -38,5 +38,8 @@ import BuiltinGraph
         #expect(s.complete(line: ".mode js", cursor: 8).candidates == ["json ", "jsonl "])
         #expect(s.complete(line: ".schema aw", cursor: 10).candidates == ["awards "])
         #expect(s.complete(line: ".headers o", cursor: 10).candidates == ["on ", "off "])
+        // .help completes commands and the language's topics.
+        #expect(s.complete(line: ".help wh", cursor: 8).candidates == ["where "])
+        #expect(s.complete(line: ".help su", cursor: 8).candidates == ["summarize "])
     }
 }
