@@ -238,23 +238,30 @@ enum DotCommands {
         },
         DotCommand(name: "show", arguments: "", summary: "current settings",
                    writesFiles: false, replayable: false, completes: .none, maxArguments: 0) { s, _ in
-            var out = ""
-            out += "   graph: \(s.graphLabel ?? "built-in") (\(s.graph.entityCount) entities)\n"
-            out += "    mode: \(s.mode.rawValue)\(s.mode == .table && !s.modeIsChosen ? " (line when too wide)" : "")\n"
-            out += " headers: \(s.headers ? "on" : "off")\n"
+            let maxrows: String
             switch s.rowLimit {
-            case .automatic: out += " maxrows: auto\n"
-            case .off: out += " maxrows: off\n"
-            case .rows(let n): out += " maxrows: \(n)\n"
+            case .automatic: maxrows = "auto (a long result on the screen: its first and last rows)"
+            case .off: maxrows = "off"
+            case .rows(let n): maxrows = String(n)
             }
-            out += "nullvalue: \"\(s.nullValue ?? "")\"\n"
-            out += "   pager: \(s.pager ? "on" : "off")\n"
-            out += "    echo: \(s.echo ? "on" : "off")\n"
-            out += "   width: \(s.widths.isEmpty ? "automatic" : s.widths.map(String.init).joined(separator: " "))\n"
-            out += "   timer: \(s.timer ? "on" : "off")\n"
-            out += "    bail: \(s.bail ? "on" : "off")\n"
-            out += "  output: \(s.outputFile?.sink.name ?? "stdout")\n"
-            out += "    safe: \(s.safe ? "on" : "off")\n"
+            let settings: [(String, String)] = [
+                ("graph", "\(s.graphLabel ?? "built-in") (\(s.graph.entityCount) entities)"),
+                ("mode", s.mode.rawValue + (s.mode == .table && !s.modeIsChosen ? " (line when too wide)" : "")),
+                ("headers", s.headers ? "on" : "off"),
+                ("nullvalue", "\"" + (s.nullValue ?? "") + "\""),
+                ("maxrows", maxrows),
+                ("width", s.widths.isEmpty ? "automatic" : s.widths.map(String.init).joined(separator: " ")),
+                ("pager", s.pager ? "on" : "off"),
+                ("timer", s.timer ? "on" : "off"),
+                ("echo", s.echo ? "on" : "off"),
+                ("bail", s.bail ? "on" : "off"),
+                ("output", s.outputFile?.sink.name ?? "stdout"),
+                ("safe", s.safe ? "on" : "off"),
+            ]
+            var out = ""
+            for (name, value) in settings {
+                out += String(repeating: " ", count: 9 - name.count) + name + ": " + value + "\n"
+            }
             s.emit(out)
             return .ok
         },
@@ -325,7 +332,7 @@ enum DotCommands {
     /// `.help`: every dot-command with its arguments, then how to get the language's topics.
     static func help(width: Int = 80) -> String {
         var out = "Dot-commands (any unique prefix works: .he is ambiguous, .hel is .help):\n\n"
-        for c in all { out += usageLine(c) }
+        for c in all { out += usageLine(c, width: width) }
         out += "\nThe language: " + TextWrap.fill(
             "statements are RELATION [where …] [show …] [order by …] [limit N], count RELATION [by …], describe X, "
                 + "neighbors X, path X to Y, find TEXT. .help TOPIC explains each part, with examples: "
@@ -338,13 +345,13 @@ enum DotCommands {
     /// neither, as an unknown command does.
     static func help(topic typed: String, width: Int = 80) throws -> String {
         let name = (typed.hasPrefix(".") ? String(typed.dropFirst()) : typed).lowercased()
-        if let c = all.first(where: { $0.name == name }) { return usageLine(c) }
+        if let c = all.first(where: { $0.name == name }) { return usageLine(c, width: width) }
         if let text = LanguageHelp.text(of: name, width: width) { return text + "\n" }
         do {
             let commands = all.filter { $0.name.hasPrefix(name) }
             let topics = typed.hasPrefix(".") ? [] : LanguageHelp.topicNames.filter { $0.hasPrefix(name) }
             if commands.count + topics.count == 1 {
-                if let c = commands.first { return usageLine(c) }
+                if let c = commands.first { return usageLine(c, width: width) }
                 return (LanguageHelp.text(of: topics[0], width: width) ?? "") + "\n"
             }
             if commands.count + topics.count > 1 {
@@ -355,11 +362,22 @@ enum DotCommands {
         throw DotError("no command or topic '\(typed)'" + didYouMean(name, names) + " (.help lists them)")
     }
 
-    /// `.mode [table|csv|…]          output mode …`
-    static func usageLine(_ c: DotCommand) -> String {
+    /// `.mode [table|csv|…]          output mode …`: the summary filled to `width` beside the
+    /// usage (under it when the usage is long).
+    static func usageLine(_ c: DotCommand, width: Int = 80) -> String {
+        let column = 30
         let head = ".\(c.name)" + (c.arguments.isEmpty ? "" : " \(c.arguments)")
-        let pad = max(1, 30 - DisplayWidth.of(head))
-        return head + String(repeating: " ", count: pad) + c.summary + (c.writesFiles ? " (writes a file)" : "") + "\n"
+        let summary = c.summary + (c.writesFiles ? " (writes a file)" : "")
+        let lines = TextWrap.fill(summary, width: max(30, width - column))
+        let indent = String(repeating: " ", count: column)
+        var out = head
+        if DisplayWidth.of(head) >= column {
+            out += "\n" + indent
+        } else {
+            out += String(repeating: " ", count: column - DisplayWidth.of(head))
+        }
+        out += lines.joined(separator: "\n" + indent) + "\n"
+        return out
     }
 
     /// `.tables`: the relations' names in columns, as sqlite3 lists tables.
