@@ -181,15 +181,27 @@ func runFactsh(_ arguments: [String]) -> Int32 {
     let script = o.positionals.first
     let commands = o.all("command")
 
-    // Signals: loading polls nothing and leaves nothing to save, so a signal there ends the
-    // process at once (128+N); after it, Ctrl-C stops the running statement.
-    Interrupt.install()
-    Interrupt.exitAtOnce(true)
-    guard let (graph, label) = loadGraph(o) else { return 1 }
-    Interrupt.exitAtOnce(false)
-
     let interactive = commands.isEmpty && script == nil && factsh_stdin_isatty() != 0
-    let session = ShellSession(graph: graph, graphLabel: label, safe: o.flag("safe"), cancellation: .signals)
+    Interrupt.install()
+    let session: ShellSession
+    if interactive && o.all("graph").isEmpty && o.value("import-csv") == nil {
+        // The prompt comes first: the built-in graph is read on a thread of its own while the
+        // user types, and waited for by the first statement or completion that needs it.
+        let builtin = BackgroundLoad { () -> FactGraph in
+            do { return try BuiltinGraph.load() } catch {
+                stderr("\(error)")
+                finish(1)
+            }
+        }
+        session = ShellSession(loadingGraph: { builtin.value }, safe: o.flag("safe"), cancellation: .signals)
+    } else {
+        // Signals: loading polls nothing and leaves nothing to save, so a signal there ends
+        // the process at once (128+N); after it, Ctrl-C stops the running statement.
+        Interrupt.exitAtOnce(true)
+        guard let (graph, label) = loadGraph(o) else { return 1 }
+        Interrupt.exitAtOnce(false)
+        session = ShellSession(graph: graph, graphLabel: label, safe: o.flag("safe"), cancellation: .signals)
+    }
     if let format { session.setMode(format, explicitly: true) }
     if o.flag("no-headers") { session.headers = false }
     session.bail = !o.flag("keep-going")
@@ -212,8 +224,10 @@ func runFactsh(_ arguments: [String]) -> Int32 {
         session.history = history
         if !o.flag("no-rc") { session.runStartupFile() }
         for c in o.all("cmd") where session.runScript(c, name: "-cmd").quit { return status(true) }
-        let what = label.map { "graph \($0)" } ?? "built-in graph"
-        factsh_write_stdout("factsh \(version) — \(what): \(graph.entityCount) entities. Enter .help for help.\n")
+        // The built-in graph may still be loading: its banner names it without counting it.
+        let what = session.graphLabel.map { "graph \($0): \(session.graph.entityCount) entities" }
+            ?? "built-in graph (Weifang 2021, Jining 2024)"
+        factsh_write_stdout("factsh \(version) — \(what). Enter .help for help.\n")
         let signal = REPL.run(engine: session, history: history)
         session.close()
         factsh_flush_output()

@@ -27,7 +27,7 @@ import Testing
 
     @Test func whereExplainsWithinAndIsNull() throws {
         let text = try DotCommands.help(topic: "where", width: 80)
-        #expect(text.hasPrefix("Conditions (`where`)\n"))
+        #expect(text.hasPrefix("Conditions (where)\n"))
         #expect(text.contains("`col within PLACE`") && text.contains("is PLACE or lies in it"))
         #expect(text.contains("`col is null`, `col is not null`") && text.contains("the value is missing / present"))
         for line in text.split(separator: "\n") where !line.hasPrefix("    ") {

@@ -45,8 +45,8 @@ enum LanguageHelp {
         topics.first { $0.name == name.lowercased() }
     }
 
-    /// The topic as plain text for a screen `width` columns wide: headings without `#`, bold
-    /// without `**`, paragraphs and list items re-filled, tables as two aligned columns, code
+    /// The topic as plain text for a screen `width` columns wide: headings without `#` and
+    /// backquotes, bold without `**`, paragraphs and list items re-filled, tables as two aligned columns, code
     /// blocks indented.
     static func text(of name: String, width: Int) -> String? {
         guard let topic = topic(named: name) else { return nil }
@@ -111,7 +111,7 @@ enum LanguageHelp {
             if t.hasPrefix("#") {
                 flushParagraph()
                 flushTable()
-                out += clean(t.drop { $0 == "#" }.trimmingCharacters(" ")) + "\n\n"
+                out += clean(t.drop { $0 == "#" }.trimmingCharacters(" ")).replacing("`", with: "") + "\n\n"
                 continue
             }
             if t.hasPrefix("|") {

@@ -21,10 +21,26 @@ import Glibc
 /// polls the injected `Cancellation`, so Ctrl-C stops a statement at once and the session goes
 /// on.
 public final class ShellSession: ShellEngine {
-    public private(set) var graph: FactGraph
+    /// The graph (waited for, the first time, when it is still being read in the background).
+    public var graph: FactGraph {
+        if let g = loadedGraph { return g }
+        finishLoading()
+        return loadedGraph!
+    }
     /// The loaded graph's name for the prompt; nil for the built-in graph.
     public var graphLabel: String?
-    public private(set) var engine: QueryEngine
+    /// The query engine over `graph`.
+    public var engine: QueryEngine {
+        if let e = loadedEngine { return e }
+        finishLoading()
+        return loadedEngine!
+    }
+    private var loadedGraph: FactGraph?
+    private var loadedEngine: QueryEngine?
+    /// Where the graph comes from while it is not loaded yet.
+    private var graphLoader: (() -> FactGraph)?
+    /// Parameters set before the engine exists.
+    private var pendingParameters: [String: String] = [:]
 
     // Output settings.
     /// The output mode (`.mode`, `--format`); set it with `setMode(_:explicitly:)`.
@@ -102,10 +118,17 @@ public final class ShellSession: ShellEngine {
 
     public enum Outcome { case ok, failed, quit }
 
-    public init(graph: FactGraph, graphLabel: String? = nil, safe: Bool = false, cancellation: Cancellation = .never) {
-        self.graph = graph
+    public convenience init(graph: FactGraph, graphLabel: String? = nil, safe: Bool = false, cancellation: Cancellation = .never) {
+        self.init(loadingGraph: { graph }, graphLabel: graphLabel, safe: safe, cancellation: cancellation)
+        finishLoading()
+    }
+
+    /// A session whose graph is still being read (`BackgroundLoad`): `loadingGraph` is called
+    /// when a statement, a completion or a command first needs the graph.
+    public init(loadingGraph: @escaping () -> FactGraph, graphLabel: String? = nil, safe: Bool = false,
+                cancellation: Cancellation = .never) {
+        self.graphLoader = loadingGraph
         self.graphLabel = graphLabel
-        self.engine = QueryEngine(graph: graph)
         self.safe = safe
         self.cancellation = cancellation
         self.screen = OutputSink(standardOutput: cancellation)
@@ -115,22 +138,37 @@ public final class ShellSession: ShellEngine {
         self.stdoutIsFile = fstat(STDOUT_FILENO, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
         self.dumbTerminal = FileIO.env("TERM") == "dumb"
         self.noColor = (FileIO.env("NO_COLOR").map { !$0.isEmpty } ?? false) || dumbTerminal
-        engine.isCancelled = cancellation.isRequested
+    }
+
+    /// Takes the graph from the loader (waiting for it) and makes the engine.
+    private func finishLoading() {
+        guard loadedGraph == nil, let load = graphLoader else { return }
+        graphLoader = nil
+        install(load())
+    }
+
+    private func install(_ g: FactGraph) {
+        let params = loadedEngine?.parameters ?? pendingParameters
+        loadedGraph = g
+        let e = QueryEngine(graph: g)
+        e.parameters = params
+        e.isCancelled = cancellation.isRequested
+        loadedEngine = e
+        pendingParameters = [:]
     }
 
     /// Replaces the graph (after `.load` / `.import` succeeded), keeping parameters.
     func replaceGraph(_ g: FactGraph, label: String?) {
-        let params = engine.parameters
-        graph = g
+        finishLoading()
         graphLabel = label
-        engine = QueryEngine(graph: g)
-        engine.parameters = params
-        engine.isCancelled = cancellation.isRequested
+        install(g)
     }
 
     public var parameters: [String: String] {
-        get { engine.parameters }
-        set { engine.parameters = newValue }
+        get { loadedEngine?.parameters ?? pendingParameters }
+        set {
+            if let e = loadedEngine { e.parameters = newValue } else { pendingParameters = newValue }
+        }
     }
 
     /// Sets the output mode; `explicitly` when the user named it (`.mode`, `--format`).
@@ -372,8 +410,8 @@ public final class ShellSession: ShellEngine {
         }
     }
 
-    /// Does what a user of another shell meant by `help`, `exit`, `quit`, `\\q`, `\\d` or
-    /// `\\d RELATION` typed as a statement; nil when the statement is more than that (the
+    /// Does what a user of another shell meant by `help`, `help TOPIC`, `exit`, `quit`, `\q`,
+    /// `\d` or `\d RELATION` typed as a statement; nil when the statement is more than that (the
     /// language's error then says what to type; `select … from …` keeps its hint).
     func actOnHabit(_ habit: Habit, _ text: String) -> Outcome? {
         var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
@@ -385,6 +423,8 @@ public final class ShellSession: ShellEngine {
         case .help where words.count == 1:
             emit(DotCommands.help(width: helpWidth))
             return .ok
+        case .help where words.count == 2:
+            return runDotCommand(".help " + words[1], origin: .interactive)
         case .psqlDescribe where words.count == 1:
             return runDotCommand(".tables", origin: .interactive)
         case .psqlDescribe where words.count == 2 && words[0].lowercased() == "\\d":
