@@ -43,3 +43,27 @@ import BuiltinGraph
         #expect(s.complete(line: ".help su", cursor: 8).candidates == ["summarize "])
     }
 }
+
+/// The built-in graph read on a thread of its own while the prompt is up.
+@Suite struct BackgroundLoadTests {
+    @Test func theValueIsWaitedForOnce() {
+        let load = BackgroundLoad { (1...1000).reduce(0, +) }
+        #expect(load.value == 500500)
+        #expect(load.value == 500500)
+    }
+
+    @Test func aSessionReadsItsGraphOnlyWhenFirstNeeded() throws {
+        final class Counter: @unchecked Sendable { var calls = 0 }
+        let counter = Counter()
+        let graph = try BuiltinGraph.load()
+        let s = ShellSession(loadingGraph: { counter.calls += 1; return graph })
+        s.parameters["city"] = "济宁"            // before the graph: kept for the engine
+        #expect(counter.calls == 0)
+        #expect(s.prompt == "factsh> ")
+        _ = s.complete(line: "aw", cursor: 2)     // completion needs the graph
+        #expect(counter.calls == 1)
+        #expect(s.engine.parameters == ["city": "济宁"])
+        _ = s.graph
+        #expect(counter.calls == 1)
+    }
+}
