@@ -13,7 +13,9 @@ struct InteractiveScreenTests {
     /// Runs `statement` at the prompt and waits until the prompt is back.
     func run(_ shell: TmuxSession, _ statement: String, timeout: Double = 15) throws {
         shell.type(statement)
+        try shell.wait(for: "'\(statement)' typed") { $0.last == shell.promptLine(statement) }
         shell.press("Enter")
+        try shell.wait(for: "'\(statement)' run") { $0.last != shell.promptLine(statement) }
         try shell.waitForIdlePrompt(timeout: timeout)
     }
 
@@ -23,9 +25,11 @@ struct InteractiveScreenTests {
         let shell = try TmuxSession.start(arguments: ["--import-csv", graph.path])
         defer { shell.close() }
         try shell.waitForPrompt(timeout: 60)
-        let started = Date()
         shell.type("awards")
+        try shell.wait(for: "awards typed") { $0.last == shell.promptLine("awards") }
+        let started = Date()
         shell.press("Enter")
+        try shell.wait(for: "the count", timeout: 10) { rows in rows.contains { $0.hasPrefix("(500000 rows, ") } }
         try shell.waitForIdlePrompt(timeout: 10)
         let seconds = Date().timeIntervalSince(started)
         #expect(seconds < 1, "took \(seconds) s")

@@ -287,11 +287,6 @@ enum DotCommands {
         return .failure(DotError("unknown command '.\(typed)'" + didYouMean(typed, all.map(\.name), prefix: ".") + " (.help lists them)"))
     }
 
-    static func uniquePrefix(_ typed: String, _ words: [String]) -> String? {
-        let m = words.filter { $0.hasPrefix(typed.lowercased()) }
-        return m.count == 1 ? m[0] : nil
-    }
-
     static func didYouMean(_ w: String, _ among: [String], prefix: String = "") -> String {
         let s = Suggest.nearest(to: w, among: among)
         return s.isEmpty ? "" : " — did you mean " + s.map { "'\(prefix)\($0)'" }.joined(separator: ", ") + "?"
@@ -347,16 +342,15 @@ enum DotCommands {
         let name = (typed.hasPrefix(".") ? String(typed.dropFirst()) : typed).lowercased()
         if let c = all.first(where: { $0.name == name }) { return usageLine(c, width: width) }
         if let text = LanguageHelp.text(of: name, width: width) { return text + "\n" }
-        do {
-            let commands = all.filter { $0.name.hasPrefix(name) }
-            let topics = typed.hasPrefix(".") ? [] : LanguageHelp.topicNames.filter { $0.hasPrefix(name) }
-            if commands.count + topics.count == 1 {
-                if let c = commands.first { return usageLine(c, width: width) }
-                return (LanguageHelp.text(of: topics[0], width: width) ?? "") + "\n"
-            }
-            if commands.count + topics.count > 1 {
-                throw DotError("'\(typed)' is ambiguous: " + (commands.map { "." + $0.name } + topics).joined(separator: ", "))
-            }
+        // A unique prefix of a command (or, without a leading '.', of a topic).
+        let commands = all.filter { $0.name.hasPrefix(name) }
+        let topics = typed.hasPrefix(".") ? [] : LanguageHelp.topicNames.filter { $0.hasPrefix(name) }
+        if commands.count + topics.count == 1 {
+            if let c = commands.first { return usageLine(c, width: width) }
+            return (LanguageHelp.text(of: topics[0], width: width) ?? "") + "\n"
+        }
+        if commands.count + topics.count > 1 {
+            throw DotError("'\(typed)' is ambiguous: " + (commands.map { "." + $0.name } + topics).joined(separator: ", "))
         }
         let names = all.map(\.name) + LanguageHelp.topicNames
         throw DotError("no command or topic '\(typed)'" + didYouMean(name, names) + " (.help lists them)")
