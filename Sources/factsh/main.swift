@@ -226,7 +226,7 @@ func runFactsh(_ arguments: [String]) -> Int32 {
         for c in o.all("cmd") where session.runScript(c, name: "-cmd").quit { return status(true) }
         // The built-in graph may still be loading: its banner names it without counting it.
         let what = session.graphLabel.map { "graph \($0): \(session.graph.entityCount) entities" }
-            ?? "built-in graph (Weifang 2021, Jining 2024)"
+            ?? "built-in graph"
         factsh_write_stdout("factsh \(version) — \(what). Enter .help for help.\n")
         let signal = REPL.run(engine: session, history: history)
         session.close()
