@@ -10,7 +10,7 @@ import PackageDescription
 //   BuiltinGraph — the built-in graph, embedded in the binary
 //   ChineseText  — text decoding (UTF-8/GB18030), traditional→simplified, full-width (a leaf)
 //   FactIngest   — press releases → candidate facts (rules, gazetteer, honor lexicon)
-//   factsh       — the command line
+//   factsh       — the command line (its own small parser: CommandLineSpec in FactShell)
 //   factsh-bench — the benchmark against sqlite3
 let package = Package(
     name: "factsh",
@@ -19,9 +19,7 @@ let package = Package(
         .executable(name: "factsh", targets: ["factsh"]),
         .executable(name: "factsh-bench", targets: ["factsh-bench"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    ],
+    dependencies: [],
     targets: [
         .target(name: "FactGraph", dependencies: ["ChineseText"]),
         .target(name: "ChineseText"),
@@ -34,12 +32,14 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "CSignals", linkerSettings: [.linkedLibrary("edit")]),
-        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit", "CSignals", "FactIngest"]),
+        // `.help TOPIC` prints sections of docs/LANGUAGE.md, embedded from the symbolic link
+        // Help/LANGUAGE.md (resources must lie inside the target): one text for both.
+        .target(name: "FactShell", dependencies: ["FactGraph", "FactQuery", "CLibEdit", "CSignals", "FactIngest"],
+                resources: [.embedInCode("Help/LANGUAGE.md")]),
         .executableTarget(
             name: "factsh",
             dependencies: [
                 "FactShell", "FactGraph", "FactQuery", "BuiltinGraph", "FactIngest",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(

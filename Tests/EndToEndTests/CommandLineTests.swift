@@ -140,7 +140,7 @@ import Testing
         #expect(r.status == 1)
         let r2 = try run(["--keep-going"], stdin: ".mode tabel\n.maxrows x\n")
         #expect(r2.stderr.contains(".mode: unknown mode 'tabel' — did you mean 'table'?"))
-        #expect(r2.stderr.contains(".maxrows: expected a positive whole number or 'off', found 'x' (argument 1: 'x')"))
+        #expect(r2.stderr.contains(".maxrows: expected a positive whole number, 'auto' or 'off', found 'x' (argument 1: 'x')"))
     }
 
     @Test func importAndLoadAreAllOrNothing() throws {

@@ -49,6 +49,10 @@ struct InteractiveStatementTests {
         let shell = try TmuxSession.start(arguments: ["--import-csv", graph.path])
         defer { shell.close() }
         try shell.waitForPrompt(timeout: 60)
+        // Every row: a long result on the screen is otherwise cut to its first and last rows.
+        shell.type(".maxrows off")
+        shell.press("Enter")
+        try shell.waitForIdlePrompt()
         shell.type("awards order by enterprise")
         shell.press("Enter")
         usleep(1_500_000)
@@ -72,6 +76,9 @@ struct InteractiveStatementTests {
         let shell = try TmuxSession.start(arguments: ["--import-csv", graph.path])
         defer { shell.close() }
         try shell.waitForPrompt(timeout: 60)
+        shell.type(".maxrows off")
+        shell.press("Enter")
+        try shell.waitForIdlePrompt()
         shell.type("awards")
         shell.press("Enter")
         // Wait until rows are on the screen, then stop it.

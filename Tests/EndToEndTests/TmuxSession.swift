@@ -58,6 +58,7 @@ final class TmuxSession {
         }
     }
 
+    /// The default size of the terminal.
     static let width = 120
     static let height = 30
     static let exitMarker = "[factsh exited with status "
@@ -99,14 +100,19 @@ final class TmuxSession {
 
     /// Starts `factsh` (with `arguments`) in a new tmux server. Pass the `home` of an earlier
     /// session to share its history.
-    static func start(locale: Locale = .utf8, arguments: [String] = [], home: URL? = nil) throws -> TmuxSession {
+    /// `columns` × `rows` is the terminal's size; `environment` is set for the shell only
+    /// (e.g. `TERM=dumb`, `PAGER=…`).
+    static func start(locale: Locale = .utf8, arguments: [String] = [], home: URL? = nil,
+                      columns: Int = width, rows: Int = height, environment: [String: String] = [:]) throws -> TmuxSession {
         try #require(tmuxPath != nil, "tmux is not installed (scripts/install-deps test installs it); the real-terminal tests cannot run")
         let binary = try factshBinary()
-        let session = try TmuxSession(locale: locale, binary: binary, arguments: arguments, home: home)
+        let session = try TmuxSession(locale: locale, binary: binary, arguments: arguments, home: home,
+                                      columns: columns, rows: rows, environment: environment)
         return session
     }
 
-    private init(locale: Locale, binary: URL, arguments: [String], home: URL?) throws {
+    private init(locale: Locale, binary: URL, arguments: [String], home: URL?, columns: Int, rows: Int,
+                 environment: [String: String]) throws {
         if let home {
             self.home = home
             ownsHome = false
@@ -118,13 +124,14 @@ final class TmuxSession {
         // because a socket path is limited to about 100 bytes.
         socket = "/tmp/factsh-e2e-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
 
-        let command = (["env"] + locale.envArguments + [binary.path] + arguments).map(TmuxSession.shellQuoted)
+        let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let command = (["env"] + locale.envArguments + extra + [binary.path] + arguments).map(TmuxSession.shellQuoted)
             .joined(separator: " ")
         let wrapped = "\(command); echo \"\(TmuxSession.exitMarker)$?]\"; exec sleep 600"
         // The first command starts the tmux server, which keeps the client's descriptors:
         // it gets no pipe, or reading the pipe would never end.
         try run(captureOutput: false, [
-            "new-session", "-d", "-x", "\(TmuxSession.width)", "-y", "\(TmuxSession.height)",
+            "new-session", "-d", "-x", "\(columns)", "-y", "\(rows)",
             "-s", sessionName, wrapped,
         ])
     }
@@ -192,6 +199,12 @@ final class TmuxSession {
         }
         while rows.last == "" { rows.removeLast() }
         return rows
+    }
+
+    /// The visible rows with the escape sequences of their colours and attributes
+    /// (`capture-pane -e`): how to see whether the shell wrote any.
+    var screenWithAttributes: String {
+        (try? run(["capture-pane", "-p", "-e", "-t", sessionName])) ?? ""
     }
 
     /// The last row that is not blank.

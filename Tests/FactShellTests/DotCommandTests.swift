@@ -18,10 +18,13 @@ import BuiltinGraph
         #expect(u.message.contains("did you mean '.mode'"))
     }
 
-    @Test func helpIsGeneratedFromTheTable() {
-        let h = DotCommands.help(nil)
+    @Test func helpIsGeneratedFromTheTable() throws {
+        let h = DotCommands.help()
         for c in DotCommands.all { #expect(h.contains(".\(c.name)"), "\(c.name)") }
-        #expect(DotCommands.help("mode").hasPrefix(".mode [table|csv|tsv|json|jsonl|markdown|line|dot|svg|png]"))
+        #expect(try DotCommands.help(topic: "mode").hasPrefix(".mode [table|csv|tsv|json|jsonl|markdown|line|dot|svg|png]"))
+        #expect(try DotCommands.help(topic: ".mode").hasPrefix(".mode ["))
+        // .help alone says how to get the language's topics.
+        #expect(h.contains(".help TOPIC") && h.contains("where") && h.contains("summarize"))
     }
 
     @Test func wordsRespectQuotes() {
@@ -35,5 +38,32 @@ import BuiltinGraph
         #expect(s.complete(line: ".mode js", cursor: 8).candidates == ["json ", "jsonl "])
         #expect(s.complete(line: ".schema aw", cursor: 10).candidates == ["awards "])
         #expect(s.complete(line: ".headers o", cursor: 10).candidates == ["on ", "off "])
+        // .help completes commands and the language's topics.
+        #expect(s.complete(line: ".help wh", cursor: 8).candidates == ["where "])
+        #expect(s.complete(line: ".help su", cursor: 8).candidates == ["summarize "])
+    }
+}
+
+/// The built-in graph read on a thread of its own while the prompt is up.
+@Suite struct BackgroundLoadTests {
+    @Test func theValueIsWaitedForOnce() {
+        let load = BackgroundLoad { (1...1000).reduce(0, +) }
+        #expect(load.value == 500500)
+        #expect(load.value == 500500)
+    }
+
+    @Test func aSessionReadsItsGraphOnlyWhenFirstNeeded() throws {
+        final class Counter: @unchecked Sendable { var calls = 0 }
+        let counter = Counter()
+        let graph = try BuiltinGraph.load()
+        let s = ShellSession(loadingGraph: { counter.calls += 1; return graph })
+        s.parameters["city"] = "济宁"            // before the graph: kept for the engine
+        #expect(counter.calls == 0)
+        #expect(s.prompt == "factsh> ")
+        _ = s.complete(line: "aw", cursor: 2)     // completion needs the graph
+        #expect(counter.calls == 1)
+        #expect(s.engine.parameters == ["city": "济宁"])
+        _ = s.graph
+        #expect(counter.calls == 1)
     }
 }

@@ -112,8 +112,21 @@ import Testing
             |        |     |          |
             |--------|----:|----------|
             | 济宁市 |   3 | 质量标杆 |
+            | …      |   … | …        |
 
-            … 2 more rows not shown (.maxrows 1)
+            (3 rows, 1 shown)
+            3 awards
+
+            """)
+        // The first and the last rows, as DuckDB shows a long result.
+        #expect(OutputFixture.render(.markdown, t) { $0.maxRows = 2 } == """
+            | city   |   n | honor         |
+            |--------|----:|---------------|
+            | 济宁市 |   3 | 质量标杆      |
+            | …      |   … | …             |
+            | 济宁市 |     | Quality award |
+
+            (3 rows, 2 shown)
             3 awards
 
             """)
@@ -157,7 +170,9 @@ import Testing
             note = 第一行
                    第二行
 
-            … 1 more row not shown (.maxrows 1)
+            …
+
+            (2 rows, 1 shown)
 
             2 rows
 

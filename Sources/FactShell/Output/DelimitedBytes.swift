@@ -73,6 +73,9 @@ struct DelimitedBytes {
             out.append(0x0A)
         }
         let rows = o.visibleRowCount(table.rowCount)
+        // `.nullvalue`: what a missing value prints as (nothing by default).
+        let nullBytes = Array((o.nullText ?? "").utf8)
+        @inline(__always) func null() { if !nullBytes.isEmpty { nullBytes.withUnsafeBytes { field($0) } } }
         // The pool and names once: reading them through the graph for every cell would copy
         // the pool's storage references each time.
         let pool = g.strings
@@ -96,16 +99,16 @@ struct DelimitedBytes {
                 switch readers[c] {
                 case .text(let col):
                     let id = col[Int(rowNumbers[r])]
-                    if id != Null.id { pool.withBytes(id) { field($0) } }
+                    if id != Null.id { pool.withBytes(id) { field($0) } } else { null() }
                 case .entity(let col):
                     let e = col[Int(rowNumbers[r])]
-                    if e != Null.id { pool.withBytes(names[Int(e)]) { field($0) } }
+                    if e != Null.id { pool.withBytes(names[Int(e)]) { field($0) } } else { null() }
                 case .int(let col):
                     let v = col[Int(rowNumbers[r])]
-                    if v != Null.int { Self.appendInt(v, out) }
+                    if v != Null.int { Self.appendInt(v, out) } else { null() }
                 case .value:
                     switch table.value(r, c) {
-                    case .null: break
+                    case .null: null()
                     case .text(let id): pool.withBytes(id) { field($0) }
                     case .entity(let e): pool.withBytes(names[Int(e)]) { field($0) }
                     case .int(let v): Self.appendInt(v, out)

@@ -16,36 +16,49 @@ import FactQuery
 /// the cell) are indented under the value's first. Control characters are shown in caret
 /// notation. Names are always shown, so `headers` does not apply.
 ///
-/// After the rows, each after a blank line: the `.maxrows` line when rows were hidden, then
-/// `table.note`.
+/// With `terminalWidth`, a value longer than the room beside the names wraps (`TextWrap`), its
+/// further lines indented under its first.
+///
+/// With `maxRows`, the first and the last rows are shown with a `…` line between them and
+/// `(N rows, M shown)` after. After the rows, each after a blank line: that line when rows were
+/// left out, then `table.note`.
 public struct LineFormat: OutputFormat {
     public init() {}
 
     public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let n = table.columns.count
-        let total = table.rowCount
-        let shown = n > 0 ? o.visibleRowCount(total) : 0
+        // On a screen: a blank line and a line per column for each row; the `…`, the footer, the prompt.
+        let window = o.window(n > 0 ? table.rowCount : 0, linesPerRow: n + 1, overhead: 5)
         let names = table.columns.map(CellText.printable)
         let nameWidth = names.map(CellText.width).max() ?? 0
         let labels = names.map { CellText.pad($0, nameWidth, right: true) + " = " }
         let indent = String(repeating: " ", count: nameWidth + 3)
+        // The room for values beside the names, when the terminal is known (at least 10).
+        let room = o.terminalWidth.map { max(10, $0 - nameWidth - 3) }
         var out = ""
-        for r in 0..<shown {
-            if r > 0 { out += "\n" }
-            for c in 0..<n {
-                let value = CellText.printable(table.text(r, c))
-                out += labels[c]
-                if CellText.hasNewline(value) {
-                    out += CellText.lines(value).joined(separator: "\n" + indent)
-                } else {
-                    out += value
+        var shownSoFar = 0
+        for range in window.rows {
+            if shownSoFar > 0 { out += "\n…\n" }
+            for r in range {
+                if shownSoFar > 0 { out += "\n" }
+                for c in 0..<n {
+                    let value = CellText.printable(o.text(table, r, c))
+                    out += labels[c]
+                    if let room, CellText.width(value) > room || CellText.hasNewline(value) {
+                        out += TextWrap.wrap(value, width: room).joined(separator: "\n" + indent)
+                    } else if CellText.hasNewline(value) {
+                        out += CellText.lines(value).joined(separator: "\n" + indent)
+                    } else {
+                        out += value
+                    }
+                    out += "\n"
                 }
-                out += "\n"
+                shownSoFar += 1
+                if shownSoFar % rowsPerWrite == 0 { try sink.write(out); out = "" }
             }
-            if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
         }
         var trailer: [String] = []
-        if let hidden = o.hiddenRowsLine(total: total) { trailer.append(hidden) }
+        if window.isTrimmed { trailer.append(window.footer) }
         if let note = table.note { trailer.append(CellText.printable(note)) }
         for t in trailer {
             if !out.isEmpty { out += "\n" }

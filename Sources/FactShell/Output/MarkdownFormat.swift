@@ -10,27 +10,31 @@ import FactQuery
 ///
 /// Columns are padded by display width so the source reads as a table too. Numeric columns
 /// are marked right-aligned (`---:`). In cells, `|` is escaped as `\|`, line breaks become
-/// `<br>`, and control characters are shown in caret notation. Nulls are empty. A GFM table
-/// needs a header row, so with headers off the header row is left blank.
+/// `<br>`, and control characters are shown in caret notation. Nulls are empty (or `nullText`).
+/// A GFM table needs a header row, so with headers off the header row is left blank. With
+/// `maxRows`, the first and the last rows are shown with a `| … |` row between them.
 ///
 /// After the table, separated by a blank line (a plain line right below would be read as a
-/// table row): the `.maxrows` line when rows were hidden, then `table.note`.
+/// table row): `(N rows, M shown)` when rows were left out, then `table.note`.
 public struct MarkdownFormat: OutputFormat {
     public init() {}
 
     public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let n = table.columns.count
         let total = table.rowCount
-        let shown = o.visibleRowCount(total)
+        let window = o.window(total, overhead: 7)
         var out = ""
         if n > 0 {
             let numeric = (0..<n).map { table.isNumeric($0) }
             let header = table.columns.map { o.headers ? Self.cell($0) : "" }
             var cells: [[String]] = []
-            cells.reserveCapacity(shown)
-            for r in 0..<shown {
-                cells.append((0..<n).map { Self.cell(table.text(r, $0)) })
-                if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
+            cells.reserveCapacity(window.shown + 1)
+            for range in window.rows {
+                if !cells.isEmpty { cells.append([String](repeating: "…", count: n)) }
+                for r in range {
+                    cells.append((0..<n).map { Self.cell(o.text(table, r, $0)) })
+                    if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
+                }
             }
             var widths = header.map { max(3, CellText.width($0)) }
             for row in cells { for c in 0..<n { widths[c] = max(widths[c], CellText.width(row[c])) } }
@@ -50,7 +54,7 @@ public struct MarkdownFormat: OutputFormat {
             }
         }
         var trailer: [String] = []
-        if let hidden = o.hiddenRowsLine(total: total) { trailer.append(hidden) }
+        if window.isTrimmed { trailer.append(window.footer) }
         if let note = table.note { trailer.append(CellText.printable(note)) }
         if !trailer.isEmpty {
             if !out.isEmpty { out += "\n" }

@@ -9,35 +9,79 @@ import FactQuery
 /// Each mode has one `OutputFormat` type; `Renderers.format(for:)` maps one to the other.
 public enum OutputMode: String, CaseIterable, Sendable {
     case table, csv, tsv, json, jsonl, markdown, line, dot, svg, png
+
+    /// The mode a user's word names: the exact name, or the one mode it is a prefix of
+    /// (`.mode mark`, `--format js` is ambiguous). The failure is the message to show.
+    ///
+    ///     OutputMode.named("j")   // .failure("ambiguous: json, jsonl")
+    public static func named(_ typed: String) -> Result<OutputMode, NameProblem> {
+        let t = typed.lowercased()
+        if let m = OutputMode(rawValue: t) { return .success(m) }
+        let matches = allCases.filter { !t.isEmpty && $0.rawValue.hasPrefix(t) }
+        if matches.count == 1 { return .success(matches[0]) }
+        if matches.count > 1 { return .failure(.ambiguous(typed, matches.map(\.rawValue))) }
+        return .failure(.unknown(typed, Suggest.nearest(to: typed, among: allCases.map(\.rawValue))))
+    }
+
+    /// Why a word names no mode.
+    public enum NameProblem: Error, Sendable, Equatable, CustomStringConvertible {
+        case unknown(String, [String])
+        case ambiguous(String, [String])
+
+        public var description: String {
+            let all = OutputMode.allCases.map(\.rawValue).joined(separator: ", ")
+            switch self {
+            case .ambiguous(let t, let m): return "'\(t)' is ambiguous: \(m.joined(separator: ", "))"
+            case .unknown(let t, let s):
+                return "unknown mode '\(t)'" + (s.isEmpty ? "" : " — did you mean " + s.map { "'\($0)'" }.joined(separator: ", ") + "?")
+                    + " (modes: \(all))"
+            }
+        }
+    }
 }
 
-/// Settings a renderer honours; the shell owns them (`.headers`, `.maxrows`, `.width`) and
-/// passes them to every render. The shell sets `maxRows` only for a table shown on a
-/// terminal: results written to a file or a pipe, and every other mode, are never cut.
+/// Settings a renderer honours; the shell owns them (`.headers`, `.maxrows`, `.width`,
+/// `.nullvalue`) and passes them to every render. The shell sets `maxRows`, `terminalWidth` and
+/// `switchToLines` only for results shown on a terminal: results written to a file or a pipe
+/// are never cut.
 ///
 ///     var o = RenderOptions()
 ///     o.maxRows = 10; o.terminalWidth = 80
 ///
-/// Not every mode uses every setting: `widths`, `terminalWidth` and `footer` are for `table`
-/// only; `headers` is ignored by `json`, `jsonl`, `line` and `dot` (their keys are the names);
-/// `color` is used by `table` only. `maxRows` applies to every mode.
+/// Not every mode uses every setting: `widths`, `terminalWidth`, `switchToLines` and `footer`
+/// are for `table` (and `terminalWidth` for `line`); `headers` is ignored by `json`, `jsonl`,
+/// `line` and `dot` (their keys are the names); `color` is used by `table` only; `nullText` by
+/// every mode that prints text (`json` writes `null`). `maxRows` applies to every mode: the
+/// human modes (table, line, markdown) show the first and the last rows with a `…` between and
+/// the total, the data modes the first rows.
 public struct RenderOptions: Sendable {
     /// Whether to print a header row (table, csv, tsv, markdown).
     public var headers = true
-    /// Show the first N rows, then (in human modes) a line saying how many more were not shown.
-    /// nil, zero or a negative number: no limit.
+    /// Show at most N rows: in the human modes the first ⌈N/2⌉ and the last ⌊N/2⌋ (DuckDB's
+    /// way), with a `…` row between and `(500000 rows, 40 shown)` after; in the data modes the
+    /// first N. nil, zero or a negative number: no limit.
     public var maxRows: Int? = nil
     /// `.width`: per-column maximum display width in table mode; 0 = automatic. A negative
     /// width caps at its magnitude and right-aligns the column, as sqlite3's `.width` does.
     /// A cap below 2 counts as 2, so that a Chinese character fits.
     public var widths: [Int] = []
-    /// Table mode wraps long cells so that the table fits this many columns; nil = no limit.
+    /// Table mode wraps long cells so that the table fits this many columns, line mode wraps
+    /// long values; nil = no limit.
     public var terminalWidth: Int? = nil
+    /// Table mode: when the table cannot fit `terminalWidth` without squeezing a column below
+    /// `TableFormat.comfortableWidth`, print the rows in `line` layout instead (psql's `\x auto`).
+    public var switchToLines = false
     /// ANSI colour (bold headers, dim nulls) in table mode; the shell passes true only on a
-    /// terminal without `NO_COLOR`.
+    /// terminal without `NO_COLOR` and whose `TERM` is not `dumb`.
     public var color = false
     /// Table mode: the `(N rows)` footer.
     public var footer = true
+    /// How a missing value prints (`.nullvalue`); nil: empty (a dim `null` with `color`).
+    public var nullText: String? = nil
+    /// The height of the screen the result is shown on, when a human mode should show only as
+    /// many rows as fit (the first and the last ones, then the count); nil: no such limit.
+    /// Set by the shell for an interactive screen only.
+    public var screenLines: Int? = nil
     public init() {}
 }
 
@@ -111,12 +155,58 @@ extension RenderOptions {
         return min(m, total)
     }
 
-    /// The closing line of a human mode when `.maxrows` hid rows, or nil.
+    /// The rows a human mode shows of `total`: at most `maxRows`, and with `screenLines` at
+    /// most as many as fit the screen, each row taking `linesPerRow` lines besides `overhead`
+    /// lines of frame, footer and prompt.
+    func window(_ total: Int, linesPerRow: Int = 1, overhead: Int = 0) -> RowWindow {
+        var shown = visibleRowCount(total)
+        if let lines = screenLines {
+            shown = min(shown, max(2, (lines - overhead) / max(1, linesPerRow)))
+        }
+        guard shown < total else { return RowWindow(total: total, head: total, tail: 0) }
+        let head = max(1, (shown + 1) / 2)
+        return RowWindow(total: total, head: head, tail: shown - head)
+    }
+
+    /// The closing line of a mode that shows the first rows when `.maxrows` hid some (the dot
+    /// format's comment), or nil.
     func hiddenRowsLine(total: Int, noun: String = "row") -> String? {
         let shown = visibleRowCount(total)
         guard shown < total, let m = maxRows else { return nil }
         let hidden = total - shown
         return "… \(hidden) more \(noun)\(hidden == 1 ? "" : "s") not shown (.maxrows \(m))"
+    }
+
+    /// The text of a cell: its display text, or `nullText` for a missing value.
+    @inline(__always)
+    func text(_ table: ResultTable, _ r: Int, _ c: Int) -> String {
+        let v = table.value(r, c)
+        if case .null = v { return nullText ?? "" }
+        return table.graph.display(v)
+    }
+}
+
+/// The rows a human mode shows: the first `head` and the last `tail` of `total` (all of them
+/// when `head == total`), as DuckDB shows a long result.
+struct RowWindow: Sendable, Equatable {
+    let total: Int
+    let head: Int
+    let tail: Int
+
+    var isTrimmed: Bool { head + tail < total }
+    var shown: Int { head + tail }
+
+    /// The row numbers shown, in order.
+    var rows: [Range<Int>] { isTrimmed ? [0..<head, (total - tail)..<total] : [0..<total] }
+
+    /// The i-th row shown.
+    @inline(__always)
+    func row(_ i: Int) -> Int { i < head ? i : total - tail + (i - head) }
+
+    /// `(500000 rows, 40 shown)` when rows were left out, else `(N rows)`.
+    var footer: String {
+        if isTrimmed { return "(\(total) rows, \(shown) shown)" }
+        return total == 1 ? "(1 row)" : "(\(total) rows)"
     }
 }
 
@@ -230,7 +320,7 @@ extension OutputFormat {
         for r in 0..<o.visibleRowCount(table.rowCount) {
             for c in 0..<n {
                 if c > 0 { out += separator }
-                out += field(table.text(r, c))
+                out += field(o.text(table, r, c))
             }
             out += "\n"
             if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }

@@ -17,22 +17,34 @@ import FactQuery
 /// `color`, headers are bold and nulls show as a dim `null` so they can be told from empty
 /// text (no escape code is ever written without `color`).
 ///
-/// A column is capped by its `.width` (`RenderOptions.widths`) and, when `terminalWidth` is
-/// set and the table would be wider, by shrinking the widest columns first, down to 4 columns
-/// of text at the least (a table that still does not fit overflows). A column is never made
-/// narrower than its widest grapheme cluster. Cells longer than their column wrap onto extra
-/// lines (see `TextWrap`), newlines inside cells always do, and as soon as any row takes more
-/// than one line, rows are separated by a rule so that they stay distinguishable. Control
-/// characters are shown in caret notation (`^[`) so that a cell cannot drive the terminal.
+/// A column is capped by its `.width` (`RenderOptions.widths`). When `terminalWidth` is set and
+/// the table would be wider, columns give up width in two steps (`columnWidths`): first the
+/// columns whose text wraps between words (a `source` list, a note with spaces) shrink toward
+/// their widest word, keeping long names whole; then the widest columns shrink first, down to
+/// 4 columns of text at the least (a table that still does not fit overflows). A column is
+/// never made narrower than its widest grapheme cluster. Cells longer than their column wrap
+/// onto extra lines (see `TextWrap`: between words, else after `-`, else anywhere), newlines
+/// inside cells always do, and a rule separates a row that takes more than one line from its
+/// neighbours (only there, so one long cell does not rule the whole table). Control characters
+/// are shown in caret notation (`^[`) so that a cell cannot drive the terminal.
 ///
-/// After the box: the `.maxrows` line when rows were hidden, the `(N rows)` footer (N counts
-/// every row of the result) unless `footer` is off, then `table.note`. An empty result prints
-/// the header box and `(0 rows)`; with headers off it prints the footer alone.
+/// With `switchToLines`, a table that cannot fit without squeezing a column below
+/// `comfortableWidth` is printed in `line` layout instead (psql's `\x auto`).
+///
+/// With `maxRows`, the first and the last rows are shown with a `…` row between them. After
+/// the box: the `(N rows)` footer (`(N rows, M shown)` when rows were left out; N counts every
+/// row of the result) unless `footer` is off, then `table.note`. An empty result prints the
+/// header box and `(0 rows)`; with headers off it prints the footer alone.
 public struct TableFormat: OutputFormat {
     public init() {}
 
     /// The minimum width `terminalWidth` may shrink a column to.
     public static let minimumFittedWidth = 4
+    /// With `switchToLines`: a table whose columns would be squeezed below this (or below their
+    /// natural width, when narrower) is shown in line layout instead.
+    public static let comfortableWidth = 10
+    /// Columns that wrap between words shrink first, but not below this (nor their widest word).
+    public static let wordWrapFloor = 12
 
     private struct Cell {
         var text: String
@@ -54,10 +66,11 @@ public struct TableFormat: OutputFormat {
     public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let n = table.columns.count
         let total = table.rowCount
-        let shown = o.visibleRowCount(total)
+        // On a screen: the box (3 rules and the header), the `…` row, the footer, the prompt.
+        var window = o.window(total, overhead: 8)
         var out = ""
 
-        if n > 0 && (shown > 0 || o.headers) {
+        if n > 0 && (window.shown > 0 || o.headers) {
             var rightAligned = [Bool](repeating: false, count: n)
             for c in 0..<n {
                 rightAligned[c] = table.isNumeric(c) || (c < o.widths.count && o.widths[c] < 0)
@@ -65,26 +78,58 @@ public struct TableFormat: OutputFormat {
             // Cells are made twice (measured, then drawn) rather than kept: a result of a
             // million rows streams in constant memory, and a cancelled one has nothing to free.
             func cell(_ r: Int, _ c: Int) -> Cell {
-                if case .null = table.value(r, c) { return Cell(o.color ? "null" : "", isNull: true) }
-                return Cell(CellText.printable(table.text(r, c)))
+                let v = table.value(r, c)
+                if case .null = v { return Cell(CellText.printable(o.nullText ?? (o.color ? "null" : "")), isNull: true) }
+                return Cell(CellText.printable(table.graph.display(v)))
             }
             let header = table.columns.map { Cell(CellText.printable($0)) }
+            let marker = Cell("…")
 
-            // Measure: each column's widest cell (rows, and the header when shown) and whether
-            // a row's cell holds a line break.
+            // Measure: each column's widest cell (rows, and the header when shown).
             var natural = [Int](repeating: 0, count: n)
             var rowsNatural = [Int](repeating: 0, count: n)
-            var hasBreak = [Bool](repeating: false, count: n)
-            for r in 0..<shown {
-                if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
-                for c in 0..<n {
-                    let x = cell(r, c)
-                    rowsNatural[c] = max(rowsNatural[c], x.width)
-                    if !hasBreak[c] && CellText.hasNewline(x.text) { hasBreak[c] = true }
+            var i = 0
+            for range in window.rows {
+                for r in range {
+                    if i % 4096 == 4095 { try sink.write("") }   // polls a cancellation
+                    i += 1
+                    for c in 0..<n { rowsNatural[c] = max(rowsNatural[c], cell(r, c).width) }
                 }
             }
-            for c in 0..<n { natural[c] = max(rowsNatural[c], o.headers ? header[c].width : 0) }
-            let widths = Self.columnWidths(natural: natural, options: o)
+            for c in 0..<n {
+                natural[c] = max(rowsNatural[c], o.headers ? header[c].width : 0, window.isTrimmed ? 1 : 0)
+            }
+            // When the table is too wide, each column's widest word (a pass over the rows shown,
+            // only then): the columns that wrap between words give up width first.
+            var words = natural
+            if let tw = o.terminalWidth, natural.reduce(0, +) > tw - (1 + 3 * n) {
+                words = o.headers ? header.map { TextWrap.widestWord($0.text) } : [Int](repeating: 1, count: n)
+                var i = 0
+                for range in window.rows {
+                    for r in range {
+                        if i % 4096 == 4095 { try sink.write("") }
+                        i += 1
+                        for c in 0..<n {
+                            let v = table.value(r, c)
+                            let w: Int
+                            switch v {
+                            case .null: w = 0
+                            case .int, .number, .date: w = CellText.width(table.graph.display(v))
+                            default: w = TextWrap.widestWord(CellText.printable(table.graph.display(v)))
+                            }
+                            if w > words[c] { words[c] = w }
+                        }
+                    }
+                }
+            }
+            let widths = Self.columnWidths(natural: natural, words: words, options: o)
+
+            if o.switchToLines && (0..<n).contains(where: { widths[$0] < min(natural[$0], Self.comfortableWidth) }) {
+                var lines = o
+                lines.switchToLines = false
+                try LineFormat().render(table, lines, to: sink)
+                return
+            }
 
             // A capped column wraps, and never narrower than a grapheme cluster: one wider than
             // the column widens it (a second measuring pass, over capped columns only).
@@ -98,14 +143,16 @@ public struct TableFormat: OutputFormat {
                     }
                 }
                 if o.headers { for c in capped { measure(header[c], c) } }
-                for r in 0..<shown {
-                    if r % 4096 == 4095 { try sink.write("") }
-                    for c in capped { measure(cell(r, c), c) }
+                var i = 0
+                for range in window.rows {
+                    for r in range {
+                        if i % 4096 == 4095 { try sink.write("") }
+                        i += 1
+                        for c in capped { measure(cell(r, c), c) }
+                    }
                 }
                 for c in capped where widest[c] > final[c] { final[c] = widest[c] }
             }
-            // As soon as any row takes more than one line, rules separate the rows.
-            let multiLine = (0..<n).contains { hasBreak[$0] || rowsNatural[$0] > final[$0] }
 
             func layOut(_ cell: Cell, _ c: Int) -> Laid {
                 if cell.width <= final[c] && !CellText.hasNewline(cell.text) {
@@ -122,7 +169,9 @@ public struct TableFormat: OutputFormat {
             }
             let middleRule = rule("├", "┼", "┤")
             let spaces = String(repeating: " ", count: (final.max() ?? 0) + 1)
-            func emitRow(_ laid: [Laid], _ cells: [Cell], bold: Bool) {
+            /// Appends a row's lines; returns how many it took.
+            @discardableResult
+            func emitRow(_ laid: [Laid], _ cells: [Cell], bold: Bool) -> Int {
                 var height = 1
                 for l in laid { height = max(height, l.lines.count) }
                 for i in 0..<height {
@@ -145,34 +194,77 @@ public struct TableFormat: OutputFormat {
                     }
                     out += "\n"
                 }
+                return height
+            }
+
+            // On a screen, rows that wrap take several lines: show fewer rows so that the whole
+            // table (box, `…` row, footer, prompt) fits the screen.
+            if let lines = o.screenLines, window.shown > 2 {
+                var heights: [Int] = []
+                var i = 0
+                for range in window.rows {
+                    for r in range {
+                        var h = 1
+                        for c in 0..<n { h = max(h, layOut(cell(r, c), c).lines.count) }
+                        heights.append(h)
+                        i += 1
+                    }
+                }
+                let headerHeight = o.headers ? (0..<n).map { layOut(header[$0], $0).lines.count }.max() ?? 1 : 0
+                // A row of h lines takes a rule as well when h > 1. Keep the most rows, half from
+                // the start and half from the end, that fit.
+                func cost(_ h: Int) -> Int { h + (h > 1 ? 1 : 0) }
+                let fixed = headerHeight + 3 + 1 + 1   // rules, footer, prompt
+                let shown = heights.count
+                if heights.reduce(0, { $0 + cost($1) }) + fixed > lines {
+                    var keep = shown - 1
+                    while keep > 2 {
+                        let head = (keep + 1) / 2, tail = keep - head
+                        let used = heights[0..<head].reduce(0) { $0 + cost($1) } + heights[(shown - tail)...].reduce(0) { $0 + cost($1) }
+                        if used + fixed + 2 <= lines { break }   // 2: the `…` row and its rule
+                        keep -= 1
+                    }
+                    let head = (keep + 1) / 2
+                    window = RowWindow(total: total, head: head, tail: keep - head)
+                }
             }
 
             out += rule("┌", "┬", "┐")
             if o.headers {
                 emitRow((0..<n).map { layOut(header[$0], $0) }, header, bold: true)
-                if shown > 0 { out += middleRule }
+                if window.shown > 0 { out += middleRule }
             }
             var row: [Cell] = []
             var laid: [Laid] = []
             row.reserveCapacity(n)
             laid.reserveCapacity(n)
-            for r in 0..<shown {
-                if r > 0 && multiLine { out += middleRule }
-                row.removeAll(keepingCapacity: true)
+            // A rule goes between two rows when either takes more than one line.
+            var previousHeight = 0
+            func put(_ cells: [Cell]) {
                 laid.removeAll(keepingCapacity: true)
-                for c in 0..<n {
-                    let x = cell(r, c)
-                    row.append(x)
-                    laid.append(layOut(x, c))
+                for c in 0..<n { laid.append(layOut(cells[c], c)) }
+                var height = 1
+                for l in laid { height = max(height, l.lines.count) }
+                if previousHeight > 0 && (previousHeight > 1 || height > 1) { out += middleRule }
+                previousHeight = emitRow(laid, cells, bold: false)
+            }
+            var shownSoFar = 0
+            for range in window.rows {
+                if shownSoFar > 0 {
+                    put([Cell](repeating: marker, count: n))
                 }
-                emitRow(laid, row, bold: false)
-                if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
+                for r in range {
+                    row.removeAll(keepingCapacity: true)
+                    for c in 0..<n { row.append(cell(r, c)) }
+                    put(row)
+                    shownSoFar += 1
+                    if shownSoFar % rowsPerWrite == 0 { try sink.write(out); out = "" }
+                }
             }
             out += rule("└", "┴", "┘")
         }
 
-        if let hidden = o.hiddenRowsLine(total: total) { out += hidden + "\n" }
-        if o.footer { out += total == 1 ? "(1 row)\n" : "(\(total) rows)\n" }
+        if o.footer { out += window.footer + "\n" }
         if let note = table.note { out += CellText.printable(note) + "\n" }
         try sink.write(out)
     }
@@ -185,11 +277,18 @@ public struct TableFormat: OutputFormat {
 
     /// Column widths after `.width` caps and fitting to the terminal.
     ///
-    /// Fitting lowers a common ceiling over the widest columns (so the widest shrink first and
-    /// the narrow ones keep their width), never below `minimumFittedWidth`; what is left of the
-    /// budget goes one column each to the capped columns, left to right.
+    /// Fitting happens in two steps, each lowering a common ceiling (so the widest columns
+    /// shrink first and the narrow ones keep their width):
+    /// 1. over the columns that wrap between words (`words[c] < natural[c]`: a `source` list,
+    ///    a note with spaces), each kept at least as wide as its widest word and as
+    ///    `wordWrapFloor` — long names, which have no place to break, keep their width;
+    /// 2. if that is not enough, over every column, never below `minimumFittedWidth`.
+    /// What is left of the budget goes one column each to the shrunk columns, left to right.
+    /// - Parameters:
+    ///   - natural: each column's widest cell (header included).
+    ///   - words: each column's widest word (`TextWrap.widestWord`); `natural` when not known.
     /// - Complexity: O(n log w) for n columns and widest column w.
-    static func columnWidths(natural: [Int], options o: RenderOptions) -> [Int] {
+    static func columnWidths(natural: [Int], words: [Int]? = nil, options o: RenderOptions) -> [Int] {
         let n = natural.count
         var w = natural
         for c in 0..<min(n, o.widths.count) where o.widths[c] != 0 {
@@ -197,23 +296,39 @@ public struct TableFormat: OutputFormat {
         }
         guard let tw = o.terminalWidth else { return w }
         let budget = tw - (1 + 3 * n)
-        let sum = w.reduce(0, +)
-        guard sum > budget else { return w }
-        func total(_ ceiling: Int) -> Int { w.reduce(0) { $0 + min($1, ceiling) } }
-        var lo = minimumFittedWidth, hi = w.max() ?? 0
-        if total(lo) >= budget {
-            return w.map { min($0, minimumFittedWidth) }
+        guard w.reduce(0, +) > budget else { return w }
+
+        /// The widths under `ceiling`, each column kept at least at its floor (and at most at
+        /// its width).
+        func lowered(_ ceiling: Int, floors: [Int]) -> [Int] {
+            (0..<n).map { c in min(w[c], max(floors[c], ceiling)) }
         }
-        while lo < hi {   // largest ceiling with total(ceiling) <= budget
-            let mid = (lo + hi + 1) / 2
-            if total(mid) <= budget { lo = mid } else { hi = mid - 1 }
+        /// The largest ceiling whose widths fit the budget, or nil when even the floors do not.
+        func fit(floors: [Int]) -> [Int]? {
+            if lowered(0, floors: floors).reduce(0, +) > budget { return nil }
+            var lo = 0, hi = w.max() ?? 0
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if lowered(mid, floors: floors).reduce(0, +) <= budget { lo = mid } else { hi = mid - 1 }
+            }
+            var out = lowered(lo, floors: floors)
+            var slack = budget - out.reduce(0, +)
+            for c in 0..<n where slack > 0 && out[c] < w[c] {
+                out[c] += 1
+                slack -= 1
+            }
+            return out
         }
-        var slack = budget - total(lo)
-        var out = w.map { min($0, lo) }
-        for c in 0..<n where slack > 0 && w[c] > lo {
-            out[c] += 1
-            slack -= 1
+
+        // 1. Columns that wrap between words give up width first; the others keep theirs.
+        let words = words ?? natural
+        let floors1 = (0..<n).map { c in
+            words[c] < w[c] ? min(w[c], max(words[c], wordWrapFloor, minimumFittedWidth)) : w[c]
         }
-        return out
+        if let fitted = fit(floors: floors1) { return fitted }
+        // 2. Every column, the widest first, starting from step 1's widths.
+        w = floors1
+        let floors2 = w.map { min($0, minimumFittedWidth) }
+        return fit(floors: floors2) ?? floors2
     }
 }

@@ -6,8 +6,9 @@ import FactQuery
 ///
 /// Lines break on grapheme-cluster boundaries only, so a Chinese character, an emoji or a
 /// letter with its combining marks is never split. Within a line, a break is preferred after a
-/// space or after Chinese or ASCII punctuation that ends a phrase (`，、。；：！？,;`), provided
-/// the line so kept is at least half the width; otherwise the line is filled and cut, except
+/// space, after Chinese or ASCII punctuation that ends a phrase (`，、。；：！？,;`), or after a
+/// joiner inside an identifier (`-`, `/`, `_`: `jining-2024-09-` / `11:64`), provided the line
+/// so kept is at least half the width (or ends exactly at the column's edge); otherwise the line is filled and cut, except
 /// that punctuation which may not begin a line (`，。）` …) takes the character before it along
 /// to the next line, as Chinese typesetting does. A space at
 /// which a line is cut is dropped, and so are spaces that would end or start a wrapped line. Newlines
@@ -43,9 +44,49 @@ enum TextWrap {
     @inline(__always)
     static func isBreakOpportunity(_ u: Unicode.Scalar) -> Bool {
         switch u {
-        case " ", "，", "、", "。", "；", "：", "！", "？", ",", ";": return true
+        case " ", "，", "、", "。", "；", "：", "！", "？", ",", ";", "-", "/", "_": return true
         default: return false
         }
+    }
+
+    /// Prose filled into lines of at most `width` display columns, broken at spaces only (a
+    /// word wider than `width` overflows its line): for help text, where `2024-09` and
+    /// `--format` must stay whole.
+    static func fill(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        var lineWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let w = CellText.width(word)
+            if lineWidth > 0 && lineWidth + 1 + w > width {
+                lines.append(line)
+                line = ""
+                lineWidth = 0
+            } else if lineWidth > 0 {
+                line += " "
+                lineWidth += 1
+            }
+            line += word
+            lineWidth += w
+        }
+        lines.append(line)
+        return lines
+    }
+
+    /// The display width of the widest word of `text`: of the pieces between break
+    /// opportunities (each with the space or punctuation that ends it). A column at least this
+    /// wide wraps the text between words only; a name without spaces is one word.
+    static func widestWord(_ text: String) -> Int {
+        var widest = 0, current = 0
+        for u in text.unicodeScalars {
+            if u == "\n" || u == "\r" { widest = max(widest, current); current = 0; continue }
+            current += DisplayWidth.of(u)
+            if isBreakOpportunity(u) {
+                widest = max(widest, u == " " ? current - 1 : current)
+                current = 0
+            }
+        }
+        return max(widest, current)
     }
 
     /// Punctuation that should not begin a line (a light form of Chinese 禁则/kinsoku).

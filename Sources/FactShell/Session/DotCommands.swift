@@ -25,46 +25,86 @@ struct DotCommand: Sendable {
     let replayable: Bool
     /// What completes after the command: nothing, file names, or fixed words.
     let completes: ArgumentCompletion
+    /// The most arguments it takes; more is an error.
+    var maxArguments: Int = .max
     let run: @Sendable (ShellSession, [String]) throws -> ShellSession.Outcome
 
-    enum ArgumentCompletion: Sendable { case none, files, words([String]), relations }
+    enum ArgumentCompletion: Sendable { case none, files, words([String]), relations, helpTopics }
 }
 
 enum DotCommands {
     static let modes = OutputMode.allCases.map(\.rawValue)
-    static let commandNames = ["help", "schema", "mode", "headers", "maxrows", "width", "timer", "output", "once", "read",
-                               "save", "param", "load", "import", "ingest", "export", "bail", "history", "show", "quit", "exit"]
+    static let commandNames = ["help", "schema", "tables", "mode", "headers", "nullvalue", "maxrows", "width", "pager", "timer",
+                               "echo", "print", "output", "once", "read", "save", "param", "load", "import", "ingest", "export",
+                               "bail", "history", "show", "quit", "exit"]
 
     static let all: [DotCommand] = [
-        // USAGE: .help [COMMAND] — every command, or one command's usage.
-        DotCommand(name: "help", arguments: "[COMMAND]", summary: "list dot-commands, or show one command's usage",
-                   writesFiles: false, replayable: false, completes: .words(commandNames)) { s, a in
-            s.emit(help(a.first)); return .ok
+        // USAGE: .help [COMMAND|TOPIC] — every command; one command's usage; a part of the
+        //        language (.help where, .help summarize …: sections of docs/LANGUAGE.md).
+        DotCommand(name: "help", arguments: "[COMMAND|TOPIC]", summary: "list dot-commands; one command's usage; .help where (summarize, count, path …) for the language",
+                   writesFiles: false, replayable: false, completes: .helpTopics, maxArguments: 1) { s, a in
+            if let name = a.first {
+                s.emit(try help(topic: name, width: s.helpWidth))
+            } else {
+                s.emit(help(width: s.helpWidth))
+            }
+            return .ok
         },
         // USAGE: .schema [RELATION] — relations with their columns and row counts.
         DotCommand(name: "schema", arguments: "[RELATION]", summary: "relations and their columns",
-                   writesFiles: false, replayable: false, completes: .relations) { s, a in
+                   writesFiles: false, replayable: false, completes: .relations, maxArguments: 1) { s, a in
             s.render(try schema(s, a.first)); return .ok
         },
-        DotCommand(name: "mode", arguments: "[" + modes.joined(separator: "|") + "]", summary: "output mode (no argument: show it)",
-                   writesFiles: false, replayable: true, completes: .words(modes)) { s, a in
-            guard let m = a.first else { s.emit("\(s.mode.rawValue)\n"); return .ok }
-            guard let mode = OutputMode(rawValue: m.lowercased()) ?? uniquePrefix(m, modes).flatMap(OutputMode.init(rawValue:)) else {
-                throw DotError("unknown mode '\(m)'" + didYouMean(m, modes) + " (modes: \(modes.joined(separator: ", ")))", argument: 0)
+        // USAGE: .tables [TEXT] — the relations' names (those containing TEXT), in columns.
+        DotCommand(name: "tables", arguments: "[TEXT]", summary: "the relations (those whose name contains TEXT)",
+                   writesFiles: false, replayable: false, completes: .relations, maxArguments: 1) { s, a in
+            s.emit(tables(s, containing: a.first))
+            return .ok
+        },
+        DotCommand(name: "mode", arguments: "[" + modes.joined(separator: "|") + "]", summary: "output mode (no argument: show it); a table too wide for the screen is shown as lines unless you chose table",
+                   writesFiles: false, replayable: true, completes: .words(modes), maxArguments: 1) { s, a in
+            guard let m = a.first else {
+                s.emit(s.mode.rawValue + (s.mode == .table && !s.modeIsChosen ? " (line when too wide for the screen)" : "") + "\n")
+                return .ok
             }
-            s.mode = mode
+            switch OutputMode.named(m) {
+            case .success(let mode): s.setMode(mode, explicitly: true)
+            case .failure(let e): throw DotError(e.description)
+            }
             return .ok
         },
         DotCommand(name: "headers", arguments: "on|off", summary: "column headers in output",
-                   writesFiles: false, replayable: true, completes: .words(["on", "off"])) { s, a in
+                   writesFiles: false, replayable: true, completes: .words(["on", "off"]), maxArguments: 1) { s, a in
             s.headers = try onOff(a, 0); return .ok
         },
-        DotCommand(name: "maxrows", arguments: "N|off", summary: "show at most N rows of a table on the terminal (files and other modes get every row)",
-                   writesFiles: false, replayable: true, completes: .words(["off"])) { s, a in
-            guard let v = a.first else { s.emit(s.maxRows.map { "\($0)\n" } ?? "off\n"); return .ok }
-            if ["off", "0", "none"].contains(v.lowercased()) { s.maxRows = nil; return .ok }
-            guard let n = Int(v), n > 0 else { throw DotError("expected a positive whole number or 'off', found '\(v)'", argument: 0) }
-            s.maxRows = n
+        // USAGE: .nullvalue [TEXT] — how a missing value prints (sqlite3's .nullvalue); no
+        //        argument: show it.
+        DotCommand(name: "nullvalue", arguments: "[TEXT]", summary: "print missing values as TEXT (no argument: show it)",
+                   writesFiles: false, replayable: true, completes: .none, maxArguments: 1) { s, a in
+            guard let text = a.first else { s.emit("\"" + (s.nullValue ?? "") + "\"\n"); return .ok }
+            s.nullValue = text
+            return .ok
+        },
+        // USAGE: .maxrows [N|auto|off] — on an interactive screen, a longer result shows its
+        //        first and last rows and the count: as many as fit (auto, the default), N, or
+        //        all (off). Scripts, pipes, files and the data modes always get every row.
+        DotCommand(name: "maxrows", arguments: "[N|auto|off]", summary: "rows of a long result shown on the screen: first and last ones and the count (auto: as fit)",
+                   writesFiles: false, replayable: true, completes: .words(["auto", "off"]), maxArguments: 1) { s, a in
+            guard let v = a.first else {
+                switch s.rowLimit {
+                case .automatic: s.emit("auto\n")
+                case .off: s.emit("off\n")
+                case .rows(let n): s.emit("\(n)\n")
+                }
+                return .ok
+            }
+            switch v.lowercased() {
+            case "off", "0", "none": s.rowLimit = .off
+            case "auto": s.rowLimit = .automatic
+            default:
+                guard let n = Int(v), n > 0 else { throw DotError("expected a positive whole number, 'auto' or 'off', found '\(v)'", argument: 0) }
+                s.rowLimit = .rows(n)
+            }
             return .ok
         },
         DotCommand(name: "width", arguments: "[N …]", summary: "maximum display width of each column (0 = automatic; no argument: reset)",
@@ -77,14 +117,30 @@ enum DotCommands {
             s.widths = w
             return .ok
         },
+        // USAGE: .pager [on|off] — long results on the interactive screen go through $PAGER
+        //        (less -RS when unset); no argument: show it.
+        DotCommand(name: "pager", arguments: "[on|off]", summary: "send long results on the screen through $PAGER (default less -RS)",
+                   writesFiles: false, replayable: false, completes: .words(["on", "off"]), maxArguments: 1) { s, a in
+            if a.isEmpty { s.emit(s.pager ? "on\n" : "off\n"); return .ok }
+            s.pager = try onOff(a, 0)
+            return .ok
+        },
         DotCommand(name: "timer", arguments: "on|off", summary: "print 'Run Time: real … user … sys …' on the screen after each statement",
-                   writesFiles: false, replayable: false, completes: .words(["on", "off"])) { s, a in
+                   writesFiles: false, replayable: false, completes: .words(["on", "off"]), maxArguments: 1) { s, a in
             s.timer = try onOff(a, 0); return .ok
+        },
+        DotCommand(name: "echo", arguments: "on|off", summary: "print each statement before running it",
+                   writesFiles: false, replayable: false, completes: .words(["on", "off"]), maxArguments: 1) { s, a in
+            s.echo = try onOff(a, 0); return .ok
+        },
+        DotCommand(name: "print", arguments: "[TEXT …]", summary: "print the text",
+                   writesFiles: false, replayable: true, completes: .none) { s, a in
+            s.emit(a.joined(separator: " ") + "\n"); return .ok
         },
         // USAGE: .output [FILE] — opens FILE at once (through a symbolic link, into a FIFO or a
         // device; an existing file keeps its mode and owner) and writes results as they come.
         DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE as they come; no argument: back to the screen",
-                   writesFiles: true, replayable: false, completes: .files) { s, a in
+                   writesFiles: true, replayable: false, completes: .files, maxArguments: 1) { s, a in
             if let f = a.first {
                 try s.openOutputFile(FileIO.expandTilde(f), once: false)
             } else {
@@ -93,18 +149,18 @@ enum DotCommands {
             return .ok
         },
         DotCommand(name: "once", arguments: "FILE", summary: "send the next statement's results to FILE",
-                   writesFiles: true, replayable: false, completes: .files) { s, a in
+                   writesFiles: true, replayable: false, completes: .files, maxArguments: 1) { s, a in
             guard let f = a.first else { throw DotError("expected a file name") }
             try s.openOutputFile(FileIO.expandTilde(f), once: true)
             return .ok
         },
         DotCommand(name: "read", arguments: "FILE", summary: "run the statements in FILE",
-                   writesFiles: false, replayable: true, completes: .files) { s, a in
+                   writesFiles: false, replayable: true, completes: .files, maxArguments: 1) { s, a in
             guard let f = a.first else { throw DotError("expected a file name") }
             return try read(s, FileIO.expandTilde(f))
         },
         DotCommand(name: "save", arguments: "FILE", summary: "write this session's successful statements as a script",
-                   writesFiles: true, replayable: false, completes: .files) { s, a in
+                   writesFiles: true, replayable: false, completes: .files, maxArguments: 1) { s, a in
             guard let f = a.first else { throw DotError("expected a file name") }
             let script = "# factsh script saved from a session\n" + s.log.map { $0 + "\n" }.joined()
             do { try FileIO.writeAtomically(FileIO.expandTilde(f), Array(script.utf8)) } catch { throw DotError("cannot write \(error)", argument: 0) }
@@ -116,7 +172,7 @@ enum DotCommands {
             return try param(s, a)
         },
         DotCommand(name: "load", arguments: "FILE", summary: "add the facts in FILE to the graph (all or nothing)",
-                   writesFiles: false, replayable: true, completes: .files) { s, a in
+                   writesFiles: false, replayable: true, completes: .files, maxArguments: 1) { s, a in
             guard let f = a.first else { throw DotError("expected a .facts file") }
             let path = FileIO.expandTilde(f)
             let bytes: [UInt8]
@@ -134,7 +190,7 @@ enum DotCommands {
             return .ok
         },
         DotCommand(name: "import", arguments: "DIR", summary: "replace the graph with a folder of CSV files (docs/CSV.md)",
-                   writesFiles: false, replayable: true, completes: .files) { s, a in
+                   writesFiles: false, replayable: true, completes: .files, maxArguments: 1) { s, a in
             guard let d = a.first else { throw DotError("expected a folder of CSV files") }
             let path = FileIO.expandTilde(d)
             guard FileIO.isDirectory(path) else { throw DotError("'\(d)' is not a folder", argument: 0) }
@@ -158,8 +214,9 @@ enum DotCommands {
             try ingestCommand(s, a)
         },
         DotCommand(name: "export", arguments: "FILE | --neo4j DIR", summary: "write the graph in canonical .facts form, or as Neo4j bulk-import CSV (docs/EXPORT.md)",
-                   writesFiles: true, replayable: false, completes: .files) { s, a in
+                   writesFiles: true, replayable: false, completes: .files, maxArguments: 2) { s, a in
             if a.first == "--neo4j" { return try Neo4jExport.command(s, Array(a.dropFirst())) }
+            if a.count > 1 { throw DotError("unexpected '\(a[1])': .export FILE, or .export --neo4j DIR", argument: 1) }
             guard let f = a.first else { throw DotError("expected a file name") }
             do { try FileIO.writeAtomically(FileIO.expandTilde(f), Array(FactsWriter.write(s.graph).utf8)) } catch {
                 throw DotError("cannot write \(error)", argument: 0)
@@ -167,11 +224,11 @@ enum DotCommands {
             return .ok
         },
         DotCommand(name: "bail", arguments: "on|off", summary: "stop a script at its first error (on by default)",
-                   writesFiles: false, replayable: false, completes: .words(["on", "off"])) { s, a in
+                   writesFiles: false, replayable: false, completes: .words(["on", "off"]), maxArguments: 1) { s, a in
             s.bail = try onOff(a, 0); return .ok
         },
         DotCommand(name: "history", arguments: "", summary: "list the statements in the history",
-                   writesFiles: false, replayable: false, completes: .none) { s, _ in
+                   writesFiles: false, replayable: false, completes: .none, maxArguments: 0) { s, _ in
             let entries = s.history?.entries ?? []
             var out = ""
             for (i, e) in entries.enumerated() {
@@ -182,22 +239,40 @@ enum DotCommands {
             return .ok
         },
         DotCommand(name: "show", arguments: "", summary: "current settings",
-                   writesFiles: false, replayable: false, completes: .none) { s, _ in
+                   writesFiles: false, replayable: false, completes: .none, maxArguments: 0) { s, _ in
+            let maxrows: String
+            switch s.rowLimit {
+            case .automatic: maxrows = "auto (a long result on the screen: its first and last rows)"
+            case .off: maxrows = "off"
+            case .rows(let n): maxrows = String(n)
+            }
+            let settings: [(String, String)] = [
+                ("graph", "\(s.graphLabel ?? "built-in") (\(s.graph.entityCount) entities)"),
+                ("mode", s.mode.rawValue + (s.mode == .table && !s.modeIsChosen ? " (line when too wide)" : "")),
+                ("headers", s.headers ? "on" : "off"),
+                ("nullvalue", "\"" + (s.nullValue ?? "") + "\""),
+                ("maxrows", maxrows),
+                ("width", s.widths.isEmpty ? "automatic" : s.widths.map(String.init).joined(separator: " ")),
+                ("pager", s.pager ? "on" : "off"),
+                ("timer", s.timer ? "on" : "off"),
+                ("echo", s.echo ? "on" : "off"),
+                ("bail", s.bail ? "on" : "off"),
+                ("output", s.outputFile?.sink.name ?? "stdout"),
+                ("safe", s.safe ? "on" : "off"),
+            ]
             var out = ""
-            out += "   graph: \(s.graphLabel ?? "built-in") (\(s.graph.entityCount) entities)\n"
-            out += "    mode: \(s.mode.rawValue)\n"
-            out += " headers: \(s.headers ? "on" : "off")\n"
-            out += " maxrows: \(s.maxRows.map(String.init) ?? "off")\n"
-            out += "   width: \(s.widths.isEmpty ? "automatic" : s.widths.map(String.init).joined(separator: " "))\n"
-            out += "   timer: \(s.timer ? "on" : "off")\n"
-            out += "    bail: \(s.bail ? "on" : "off")\n"
-            out += "  output: \(s.outputFile?.sink.name ?? "stdout")\n"
-            out += "    safe: \(s.safe ? "on" : "off")\n"
+            for (name, value) in settings {
+                out += String(repeating: " ", count: 9 - name.count) + name + ": " + value + "\n"
+            }
             s.emit(out)
             return .ok
         },
-        DotCommand(name: "quit", arguments: "", summary: "leave the shell", writesFiles: false, replayable: false, completes: .none) { _, _ in .quit },
-        DotCommand(name: "exit", arguments: "", summary: "leave the shell", writesFiles: false, replayable: false, completes: .none) { _, _ in .quit },
+        // USAGE: .quit [CODE] — leave the shell (with exit status CODE). In a .read file, .quit
+        //        without CODE ends only that file.
+        DotCommand(name: "quit", arguments: "[CODE]", summary: "leave (exit status CODE); in a .read file, end that file",
+                   writesFiles: false, replayable: false, completes: .none, maxArguments: 1) { s, a in try quit(s, a) },
+        DotCommand(name: "exit", arguments: "[CODE]", summary: "the same as .quit",
+                   writesFiles: false, replayable: false, completes: .none, maxArguments: 1) { s, a in try quit(s, a) },
     ]
 
     // MARK: dispatch
@@ -212,11 +287,6 @@ enum DotCommands {
             return .failure(DotError("'.\(typed)' is ambiguous: " + m.map { "." + $0.name }.joined(separator: ", ")))
         }
         return .failure(DotError("unknown command '.\(typed)'" + didYouMean(typed, all.map(\.name), prefix: ".") + " (.help lists them)"))
-    }
-
-    static func uniquePrefix(_ typed: String, _ words: [String]) -> String? {
-        let m = words.filter { $0.hasPrefix(typed.lowercased()) }
-        return m.count == 1 ? m[0] : nil
     }
 
     static func didYouMean(_ w: String, _ among: [String], prefix: String = "") -> String {
@@ -256,23 +326,80 @@ enum DotCommands {
         }
     }
 
-    static func help(_ name: String?) -> String {
-        func line(_ c: DotCommand) -> String {
-            let head = ".\(c.name)" + (c.arguments.isEmpty ? "" : " \(c.arguments)")
-            let pad = max(1, 30 - DisplayWidth.of(head))
-            return head + String(repeating: " ", count: pad) + c.summary + (c.writesFiles ? " (writes a file)" : "") + "\n"
-        }
-        if let n = name {
-            switch lookup(n.hasPrefix(".") ? String(n.dropFirst()) : n) {
-            case .success(let c): return line(c)
-            case .failure(let e): return e.message + "\n"
-            }
-        }
-        var out = "Statements: RELATION [where …] [show …] [order by …] [limit N], count RELATION [where …] [by …],\n"
-        out += "describe X, neighbors X [depth N], path X to Y, find TEXT  (docs/LANGUAGE.md)\n\n"
-        for c in all { out += line(c) }
-        out += "\nAny unique prefix of a command works (.he is ambiguous, .hel is .help).\n"
+    /// `.help`: every dot-command with its arguments, then how to get the language's topics.
+    static func help(width: Int = 80) -> String {
+        var out = "Dot-commands (any unique prefix works: .he is ambiguous, .hel is .help):\n\n"
+        for c in all { out += usageLine(c, width: width) }
+        out += "\nThe language: " + TextWrap.fill(
+            "statements are RELATION [where …] [show …] [order by …] [limit N], count RELATION [by …], describe X, "
+                + "neighbors X, path X to Y, find TEXT. .help TOPIC explains each part, with examples: "
+                + LanguageHelp.topicNames.joined(separator: ", ") + " (docs/LANGUAGE.md).",
+            width: max(40, width - 14)).joined(separator: "\n              ") + "\n"
         return out
+    }
+
+    /// `.help NAME`: a command's usage, or a topic of the language. Throws for a name that is
+    /// neither, as an unknown command does.
+    static func help(topic typed: String, width: Int = 80) throws -> String {
+        let name = (typed.hasPrefix(".") ? String(typed.dropFirst()) : typed).lowercased()
+        if let c = all.first(where: { $0.name == name }) { return usageLine(c, width: width) }
+        if let text = LanguageHelp.text(of: name, width: width) { return text + "\n" }
+        // A unique prefix of a command (or, without a leading '.', of a topic).
+        let commands = all.filter { $0.name.hasPrefix(name) }
+        let topics = typed.hasPrefix(".") ? [] : LanguageHelp.topicNames.filter { $0.hasPrefix(name) }
+        if commands.count + topics.count == 1 {
+            if let c = commands.first { return usageLine(c, width: width) }
+            return (LanguageHelp.text(of: topics[0], width: width) ?? "") + "\n"
+        }
+        if commands.count + topics.count > 1 {
+            throw DotError("'\(typed)' is ambiguous: " + (commands.map { "." + $0.name } + topics).joined(separator: ", "))
+        }
+        let names = all.map(\.name) + LanguageHelp.topicNames
+        throw DotError("no command or topic '\(typed)'" + didYouMean(name, names) + " (.help lists them)")
+    }
+
+    /// `.mode [table|csv|…]          output mode …`: the summary filled to `width` beside the
+    /// usage (under it when the usage is long).
+    static func usageLine(_ c: DotCommand, width: Int = 80) -> String {
+        let column = 30
+        let head = ".\(c.name)" + (c.arguments.isEmpty ? "" : " \(c.arguments)")
+        let summary = c.summary + (c.writesFiles ? " (writes a file)" : "")
+        let lines = TextWrap.fill(summary, width: max(30, width - column))
+        let indent = String(repeating: " ", count: column)
+        var out = head
+        if DisplayWidth.of(head) >= column {
+            out += "\n" + indent
+        } else {
+            out += String(repeating: " ", count: column - DisplayWidth.of(head))
+        }
+        out += lines.joined(separator: "\n" + indent) + "\n"
+        return out
+    }
+
+    /// `.tables`: the relations' names in columns, as sqlite3 lists tables.
+    static func tables(_ s: ShellSession, containing text: String?) -> String {
+        var names = s.graph.kinds.map(\.plural)
+        if let t = text?.lowercased() { names = names.filter { $0.lowercased().contains(t) } }
+        guard !names.isEmpty else { return "" }
+        let width = (names.map(DisplayWidth.of).max() ?? 0) + 2
+        let perLine = max(1, s.helpWidth / width)
+        var out = ""
+        for (i, n) in names.enumerated() {
+            let last = i % perLine == perLine - 1 || i == names.count - 1
+            out += last ? n + "\n" : n + String(repeating: " ", count: width - DisplayWidth.of(n))
+        }
+        return out
+    }
+
+    /// `.quit [CODE]` / `.exit [CODE]`.
+    static func quit(_ s: ShellSession, _ a: [String]) throws -> ShellSession.Outcome {
+        if let code = a.first {
+            guard let n = Int32(code), n >= 0, n <= 255 else {
+                throw DotError("expected an exit status from 0 to 255, found '\(code)'", argument: 0)
+            }
+            s.requestedExitStatus = n
+        }
+        return .quit
     }
 
     static func schema(_ s: ShellSession, _ name: String?) throws -> ResultTable {
@@ -325,9 +452,17 @@ enum DotCommands {
         }
         s.readDepth += 1
         defer { s.readDepth -= 1 }
+        // What `.save` records: this `.read` (as typed) when the file ran through, else the
+        // statements of it that succeeded — never both, so the saved script replays alike.
+        let logged = s.log.count
         let r = s.runScript(text, name: path)
-        if r.quit { return .quit }
-        return r.ok ? .ok : .failed
+        // `.quit` ends the file; `.quit CODE` the session.
+        if r.quit && s.requestedExitStatus != nil { return .quit }
+        if r.ok || r.quit {
+            s.log.removeSubrange(logged...)
+            return .ok
+        }
+        return .failed
     }
 
     static func param(_ s: ShellSession, _ a: [String]) throws -> ShellSession.Outcome {
@@ -374,6 +509,9 @@ enum DotCommands {
         case .none: return Completion(wordStart: ws, candidates: [])
         case .words(let w): return Completion(wordStart: ws, candidates: w.filter { $0.hasPrefix(word.lowercased()) }.map { $0 + " " })
         case .relations: return Completion(wordStart: ws, candidates: s.graph.kinds.map(\.plural).filter { $0.hasPrefix(word) }.map { $0 + " " })
+        case .helpTopics:
+            let names = commandNames + LanguageHelp.topicNames.filter { !commandNames.contains($0) }
+            return Completion(wordStart: ws, candidates: names.filter { $0.hasPrefix(word.lowercased()) }.map { $0 + " " })
         case .files: return QuotedFileNames.complete(chars, cursor: cur)
         }
     }
@@ -396,6 +534,12 @@ extension ShellSession {
         }
         if safe && cmd.writesFiles {
             complain(where_(origin) + "error: .\(cmd.name) writes files, which --safe does not allow")
+            return .failed
+        }
+        if words.count > cmd.maxArguments {
+            let extra = words[cmd.maxArguments...].map { "'\($0)'" }.joined(separator: " ")
+            let usage = ".\(cmd.name)" + (cmd.arguments.isEmpty ? "" : " " + cmd.arguments)
+            complain(where_(origin) + "error: .\(cmd.name): unexpected argument\(words.count - cmd.maxArguments == 1 ? "" : "s") \(extra) (usage: \(usage))")
             return .failed
         }
         do {

@@ -36,6 +36,8 @@ public final class OutputSink: TextSink {
     public enum Destination: Equatable {
         case standardOutput
         case file(path: String)
+        /// The write end of a pipe to another process (the pager), closed with the sink.
+        case pipe(name: String)
     }
 
     public let destination: Destination
@@ -63,6 +65,13 @@ public final class OutputSink: TextSink {
         self.cancellation = cancellation
     }
 
+    /// The write end of a pipe (`PagerProcess`); the sink closes it.
+    init(pipe fd: Int32, name: String, cancellation: Cancellation) {
+        destination = .pipe(name: name)
+        self.fd = fd
+        self.cancellation = cancellation
+    }
+
     /// Opens `path` for results (created 0666 less the umask when new, truncated when it is a
     /// regular file). Throws `OutputStop.failed` when it cannot be opened (a missing folder, a
     /// folder, no permission) and `.cancelled` when a signal interrupted the wait (a FIFO
@@ -83,6 +92,7 @@ public final class OutputSink: TextSink {
         switch destination {
         case .standardOutput: return "standard output"
         case .file(let path): return path
+        case .pipe(let name): return name
         }
     }
 
@@ -139,7 +149,7 @@ public final class OutputSink: TextSink {
     public func close() throws(OutputStop) {
         var stop: OutputStop? = nil
         do { try flush() } catch { stop = error }
-        if case .file = destination, fd >= 0 {
+        if destination != .standardOutput, fd >= 0 {
             if Glibc.close(fd) != 0 && stop == nil {
                 stop = .failed(path: name, reason: String(cString: strerror(errno)))
             }
@@ -149,7 +159,7 @@ public final class OutputSink: TextSink {
     }
 
     deinit {
-        if case .file = destination, fd >= 0 { _ = Glibc.close(fd) }
+        if destination != .standardOutput, fd >= 0 { _ = Glibc.close(fd) }
     }
 }
 

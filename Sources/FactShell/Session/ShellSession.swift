@@ -14,21 +14,49 @@ import Glibc
 ///     session.runScript("count awards by city", name: "-c")
 ///
 /// The session knows nothing of the terminal beyond "is standard output a terminal" (for
-/// colour, table width and `.maxrows`); line editing lives in `Interactive/`. Results go to an
-/// `OutputSink` (standard output, or the file `.output`/`.once` opened) as they are rendered,
-/// and every long pass — the engine, the renderers, the writes — polls the injected
-/// `Cancellation`, so Ctrl-C stops a statement at once and the session goes on.
+/// colour, table width and `.maxrows`) and the `Display` it is given when interactive (the
+/// screen's size for long and wide results, the pager); line editing lives in `Interactive/`.
+/// Results go to an `OutputSink` (standard output, the file `.output`/`.once` opened, or the
+/// pager) as they are rendered, and every long pass — the engine, the renderers, the writes —
+/// polls the injected `Cancellation`, so Ctrl-C stops a statement at once and the session goes
+/// on.
 public final class ShellSession: ShellEngine {
-    public private(set) var graph: FactGraph
+    /// The graph (waited for, the first time, when it is still being read in the background).
+    public var graph: FactGraph {
+        if let g = loadedGraph { return g }
+        finishLoading()
+        return loadedGraph!
+    }
     /// The loaded graph's name for the prompt; nil for the built-in graph.
     public var graphLabel: String?
-    public private(set) var engine: QueryEngine
+    /// The query engine over `graph`.
+    public var engine: QueryEngine {
+        if let e = loadedEngine { return e }
+        finishLoading()
+        return loadedEngine!
+    }
+    private var loadedGraph: FactGraph?
+    private var loadedEngine: QueryEngine?
+    /// Where the graph comes from while it is not loaded yet.
+    private var graphLoader: (() -> FactGraph)?
+    /// Parameters set before the engine exists.
+    private var pendingParameters: [String: String] = [:]
 
     // Output settings.
-    public var mode: OutputMode = .table
+    /// The output mode (`.mode`, `--format`); set it with `setMode(_:explicitly:)`.
+    public private(set) var mode: OutputMode = .table
+    /// Whether the user chose the mode. The default table turns into line layout when it is
+    /// too wide for the screen; a table the user asked for stays a table.
+    public private(set) var modeIsChosen = false
     public var headers = true
-    /// `.maxrows`: applies to a table shown on a terminal only.
-    public var maxRows: Int? = nil
+    /// `.maxrows`: how many rows a human mode shows on an interactive screen.
+    public var rowLimit: RowLimit = .automatic
+    /// `.pager on`: long results on an interactive screen go through the display's pager.
+    public var pager = false
+    /// `.nullvalue`: how a missing value prints (nil: empty, a dim `null` in colour).
+    public var nullValue: String? = nil
+    /// `.echo on`: each statement and command is printed before it runs (sqlite3's `.echo`).
+    public var echo = false
     public var widths: [Int] = []
     public var timer = false
     /// Stop a script at its first error (`.bail on`, the default for scripts).
@@ -43,6 +71,20 @@ public final class ShellSession: ShellEngine {
     public internal(set) var log: [String] = []
     /// Statements or commands that failed in this session.
     public private(set) var errorCount = 0
+    /// The exit status `.exit CODE` / `.quit CODE` asked for.
+    public internal(set) var requestedExitStatus: Int32? = nil
+    /// The screen, for an interactive session on a terminal (nil: scripts, `-c`, pipes).
+    public var display: Display? = nil
+
+    /// `.maxrows`.
+    public enum RowLimit: Sendable, Equatable {
+        /// As many rows as fit the screen, on an interactive screen only.
+        case automatic
+        /// Every row.
+        case off
+        /// At most N rows of a human mode (table, line, markdown) shown on a terminal.
+        case rows(Int)
+    }
 
     /// Standard output.
     let screen: OutputSink
@@ -60,6 +102,8 @@ public final class ShellSession: ShellEngine {
     /// standard error then, so that they never land in a file.
     let stdoutIsFile: Bool
     let noColor: Bool
+    /// `TERM=dumb`: no escape code of any kind.
+    let dumbTerminal: Bool
 
     /// Where a statement came from, for error positions.
     public struct Origin: Sendable {
@@ -74,10 +118,17 @@ public final class ShellSession: ShellEngine {
 
     public enum Outcome { case ok, failed, quit }
 
-    public init(graph: FactGraph, graphLabel: String? = nil, safe: Bool = false, cancellation: Cancellation = .never) {
-        self.graph = graph
+    public convenience init(graph: FactGraph, graphLabel: String? = nil, safe: Bool = false, cancellation: Cancellation = .never) {
+        self.init(loadingGraph: { graph }, graphLabel: graphLabel, safe: safe, cancellation: cancellation)
+        finishLoading()
+    }
+
+    /// A session whose graph is still being read (`BackgroundLoad`): `loadingGraph` is called
+    /// when a statement, a completion or a command first needs the graph.
+    public init(loadingGraph: @escaping () -> FactGraph, graphLabel: String? = nil, safe: Bool = false,
+                cancellation: Cancellation = .never) {
+        self.graphLoader = loadingGraph
         self.graphLabel = graphLabel
-        self.engine = QueryEngine(graph: graph)
         self.safe = safe
         self.cancellation = cancellation
         self.screen = OutputSink(standardOutput: cancellation)
@@ -85,23 +136,45 @@ public final class ShellSession: ShellEngine {
         self.stderrIsTerminal = factsh_stderr_isatty() != 0
         var st = stat()
         self.stdoutIsFile = fstat(STDOUT_FILENO, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-        self.noColor = FileIO.env("NO_COLOR").map { !$0.isEmpty } ?? false
-        engine.isCancelled = cancellation.isRequested
+        self.dumbTerminal = FileIO.env("TERM") == "dumb"
+        self.noColor = (FileIO.env("NO_COLOR").map { !$0.isEmpty } ?? false) || dumbTerminal
+    }
+
+    /// Takes the graph from the loader (waiting for it) and makes the engine.
+    private func finishLoading() {
+        guard loadedGraph == nil, let load = graphLoader else { return }
+        graphLoader = nil
+        install(load())
+    }
+
+    private func install(_ g: FactGraph) {
+        let params = loadedEngine?.parameters ?? pendingParameters
+        loadedGraph = g
+        let e = QueryEngine(graph: g)
+        e.parameters = params
+        e.isCancelled = cancellation.isRequested
+        loadedEngine = e
+        pendingParameters = [:]
     }
 
     /// Replaces the graph (after `.load` / `.import` succeeded), keeping parameters.
     func replaceGraph(_ g: FactGraph, label: String?) {
-        let params = engine.parameters
-        graph = g
+        finishLoading()
         graphLabel = label
-        engine = QueryEngine(graph: g)
-        engine.parameters = params
-        engine.isCancelled = cancellation.isRequested
+        install(g)
     }
 
     public var parameters: [String: String] {
-        get { engine.parameters }
-        set { engine.parameters = newValue }
+        get { loadedEngine?.parameters ?? pendingParameters }
+        set {
+            if let e = loadedEngine { e.parameters = newValue } else { pendingParameters = newValue }
+        }
+    }
+
+    /// Sets the output mode; `explicitly` when the user named it (`.mode`, `--format`).
+    public func setMode(_ m: OutputMode, explicitly: Bool) {
+        mode = m
+        modeIsChosen = explicitly
     }
 
     // MARK: output
@@ -151,26 +224,87 @@ public final class ShellSession: ShellEngine {
         return stop.description
     }
 
-    var renderOptions: RenderOptions {
+    /// The options every render starts from (before the screen is taken into account).
+    var baseOptions: RenderOptions {
         var o = RenderOptions()
         o.headers = headers
-        let toTerminal = outputFile == nil && stdoutIsTerminal
-        // `.maxrows` trims what a person looks at; a file, a pipe and the data modes get all.
-        o.maxRows = mode == .table && toTerminal ? maxRows : nil
         o.widths = widths
-        if toTerminal {
-            let cols = Int(factsh_terminal_columns())
-            o.terminalWidth = cols > 0 ? cols : nil
-        }
-        o.color = toTerminal && !noColor
+        o.nullText = nullValue
         return o
     }
 
+    /// The human modes, which a person reads on a screen (the others are data for programs).
+    static func isHuman(_ m: OutputMode) -> Bool { m == .table || m == .line || m == .markdown }
+
     /// Renders a result to the current output, streaming; a failure or cancellation is kept
     /// in `outputStop`.
+    ///
+    /// On a terminal the table fits its width and is coloured. On an interactive screen (a
+    /// `display`) a result longer than the screen shows its first and last rows (`.maxrows`),
+    /// or goes through the pager (`.pager on`), and the default table turns into line layout
+    /// when it is too wide. Files, pipes and scripts always get every row as asked.
     func render(_ t: ResultTable) {
         guard outputStop == nil else { return }
-        do { try Renderers.format(for: mode).render(t, renderOptions, to: output) } catch { outputStop = error }
+        var o = baseOptions
+        let onScreen = outputFile == nil && stdoutIsTerminal
+        guard onScreen else {
+            renderTo(output, t, o)
+            return
+        }
+        o.color = !noColor
+        var explicitRows: Int? = nil
+        if case .rows(let n) = rowLimit, Self.isHuman(mode) { explicitRows = n }
+        o.maxRows = explicitRows
+        guard let display else {
+            let cols = Int(factsh_terminal_columns())
+            o.terminalWidth = cols > 0 ? cols : nil
+            renderTo(output, t, o)
+            return
+        }
+        let size = display.size()
+        o.terminalWidth = size.columns > 0 ? size.columns : nil
+        if mode == .table && !modeIsChosen && widths.isEmpty { o.switchToLines = true }
+        if pager, let command = display.pager, size.rows > 0, estimatedLines(t, explicitRows) >= size.rows {
+            renderThroughPager(command, t, o)
+            return
+        }
+        if rowLimit == .automatic && Self.isHuman(mode) && size.rows > 0 { o.screenLines = size.rows }
+        renderTo(output, t, o)
+    }
+
+    private func renderTo(_ sink: OutputSink, _ t: ResultTable, _ o: RenderOptions) {
+        do { try Renderers.format(for: mode).render(t, o, to: sink) } catch { outputStop = error }
+    }
+
+    /// About how many lines a result takes in the current mode (wrapping not counted).
+    func estimatedLines(_ t: ResultTable, _ maxRows: Int?) -> Int {
+        let rows = min(t.rowCount, maxRows ?? .max)
+        switch mode {
+        case .line: return rows * (t.columns.count + 1)
+        case .table: return rows + 5
+        default: return rows + 2
+        }
+    }
+
+    /// Writes a result through the pager and waits until the user leaves it.
+    private func renderThroughPager(_ command: String, _ t: ResultTable, _ o: RenderOptions) {
+        do { try screen.flush() } catch { outputStop = error; return }
+        factsh_flush_output()
+        let pager: PagerProcess
+        do { pager = try PagerProcess.start(command, cancellation: cancellation) } catch {
+            complain("error: \(error) (.pager off, or set PAGER)")
+            renderTo(output, t, o)
+            return
+        }
+        do {
+            try Renderers.format(for: mode).render(t, o, to: pager.sink)
+            try pager.sink.flush()
+        } catch .cancelled {
+            outputStop = .cancelled
+        } catch {
+            // The user left the pager before the end: that is all they wanted to see.
+        }
+        pager.finish()
     }
 
     /// Ends a statement's output: writes what is gathered, and reports a cancellation or a
@@ -184,7 +318,7 @@ public final class ShellSession: ShellEngine {
         output.discard()
         switch stop {
         case .cancelled:
-            if outputFile == nil && stdoutIsTerminal {
+            if outputFile == nil && stdoutIsTerminal && !dumbTerminal {
                 // The terminal may have dropped queued output at Ctrl-C: start the next
                 // line afresh, with no half row left on it.
                 factsh_write_stdout("\r\u{1B}[K")
@@ -209,6 +343,7 @@ public final class ShellSession: ShellEngine {
     func runPiece(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
         let t0 = FileIO.now(), c0 = FileIO.cpuTimes()
         let text = piece.text
+        if echo { emit(text + "\n") }
         var outcome: Outcome
         if piece.isDotCommand {
             outcome = runDotCommand(text, origin: Origin(file: file, line: piece.line))
@@ -263,6 +398,9 @@ public final class ShellSession: ShellEngine {
             if outputStop == nil { log.append(piece.text) }
             return .ok
         } catch {
+            if case .habit(let habit) = error.problem, let outcome = actOnHabit(habit, piece.text) {
+                return outcome
+            }
             if error.problem == .cancelled {
                 outputStop = .cancelled
             } else {
@@ -270,6 +408,39 @@ public final class ShellSession: ShellEngine {
             }
             return .failed
         }
+    }
+
+    /// Does what a user of another shell meant by `help`, `help TOPIC`, `exit`, `quit`, `\q`,
+    /// `\d` or `\d RELATION` typed as a statement; nil when the statement is more than that (the
+    /// language's error then says what to type; `select … from …` keeps its hint).
+    func actOnHabit(_ habit: Habit, _ text: String) -> Outcome? {
+        var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+        if words.last == ";" { words.removeLast() }
+        if let last = words.last, last.hasSuffix(";") { words[words.count - 1] = String(last.dropLast()) }
+        switch habit {
+        case .quit where words.count == 1:
+            return .quit
+        case .help where words.count == 1:
+            emit(DotCommands.help(width: helpWidth))
+            return .ok
+        case .help where words.count == 2:
+            return runDotCommand(".help " + words[1], origin: .interactive)
+        case .psqlDescribe where words.count == 1:
+            return runDotCommand(".tables", origin: .interactive)
+        case .psqlDescribe where words.count == 2 && words[0].lowercased() == "\\d":
+            return runDotCommand(".schema " + words[1], origin: .interactive)
+        default:
+            return nil
+        }
+    }
+
+    /// The width `.help` text is filled to: the screen's, else 80.
+    var helpWidth: Int {
+        if outputFile == nil && stdoutIsTerminal {
+            let cols = display.map { $0.size().columns } ?? Int(factsh_terminal_columns())
+            if cols > 0 { return min(cols, 100) }
+        }
+        return 80
     }
 
     /// Runs a whole script. Stops at the first error when `bail` is on. Returns whether every
