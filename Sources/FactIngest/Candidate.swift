@@ -99,3 +99,15 @@ public struct IngestedDocument: Sendable {
     /// Why the document as a whole gave no facts, if it did not (a 公示, a 管理办法 …).
     public var skippedBecause: String?
 }
+
+extension Candidate {
+    /// "15 awards, 1 event, 6 speakers, 38 statistics": how many candidates of each kind.
+    public static func counts(_ cs: some Sequence<Candidate>) -> String {
+        var n: [Kind: Int] = [:]
+        for c in cs { n[c.kind, default: 0] += 1 }
+        let words: [(Kind, String, String)] = [(.award, "award", "awards"), (.event, "event", "events"),
+                                               (.speaker, "speaker", "speakers"), (.stat, "statistic", "statistics")]
+        let parts = words.compactMap { k, one, many in n[k].map { "\($0) \($0 == 1 ? one : many)" } }
+        return parts.isEmpty ? "no candidates" : parts.joined(separator: ", ")
+    }
+}

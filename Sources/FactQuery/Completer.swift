@@ -319,7 +319,7 @@ public struct Completer {
             x.1 != y.1 ? x.1 < y.1 : x.2.withUnsafeBytes { p in y.2.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
         }
         var seenNames = Set<String>()
-        return keyed.map(\.0).filter { seenNames.insert($0).inserted }.prefix(100).map { quoteIfNeeded($0) + " " }
+        return keyed.map(\.0).filter { seenNames.insert($0).inserted }.map { quoteIfNeeded($0) + " " }
     }
 
     /// Distinct values of a text column starting with the word.

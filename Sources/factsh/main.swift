@@ -314,8 +314,7 @@ func runIngest(_ arguments: [String]) -> Int32 {
             stderr("factsh: cannot write \(error)")
             return 1
         }
-        let n = docs.reduce(0) { $0 + $1.candidates.count }
-        stderr("factsh: \(n) candidate award fact\(n == 1 ? "" : "s") from \(docs.count) release\(docs.count == 1 ? "" : "s") written to \(out)")
+        stderr("factsh: \(Candidate.counts(docs.flatMap(\.candidates))) from \(docs.count) release\(docs.count == 1 ? "" : "s") written to \(out)")
     } else {
         let session = ShellSession(graph: graph)
         if let format { session.setMode(format, explicitly: true) }

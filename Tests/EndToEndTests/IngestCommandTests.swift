@@ -88,7 +88,7 @@ final class IngestCommandTests: XCTestCase {
         let file = Self.fixtures.appendingPathComponent("own-03-tiers.txt").path
         let script = ".ingest \(file)\n.ingest accept 1,3-4\ncount awards\n.ingest accept 1\n"
         let r = try FactshProcess.run(["--format", "csv"], stdin: script)
-        XCTAssertTrue(r.stdout.contains("added 3 award facts"), r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("added 3 awards to the graph"), r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("\(FactshProcess.builtinAwardCount + 3)"), r.stdout)   // built-in + 3
         XCTAssertTrue(r.stderr.contains("nothing to accept"), r.stderr)
     }

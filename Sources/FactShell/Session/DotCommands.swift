@@ -596,7 +596,7 @@ extension DotCommands {
                 throw DotError("nothing added:\n\(error)")
             }
             PendingIngest.bySession[key] = nil
-            s.emit("added \(rows.count) award fact\(rows.count == 1 ? "" : "s") to the graph\n")
+            s.emit("added \(Candidate.counts(chosen.flatMap(\.candidates))) to the graph\n")
             return .ok
         }
         let paths = IngestBatch.expand(a.map(FileIO.expandTilde))
