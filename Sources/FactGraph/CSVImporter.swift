@@ -20,7 +20,7 @@ import ChineseText
 /// Big files are split on record boundaries and scanned on all cores. Errors are
 /// `file:line: message` and fail the whole load.
 ///
-/// - Complexity: O(bytes of CSV) time; memory O(cells) plus a 4 MB buffer per core.
+/// - Complexity: O(bytes of CSV) time; memory O(cells) plus two 1 MB buffers per core.
 public enum CSVImporter {
     /// Loads every `*.csv` file of `directory` into a new graph, or into a copy of `base`.
     public static func load(directory: String, extending base: FactGraph? = nil) throws(LoadFailure) -> FactGraph {
@@ -532,8 +532,8 @@ struct Importer {
         let nameBytes = jobs.reduce(0) { $0 + $1.names.count }
         var clock0 = CSVClock()
         // Room for every name, so that no table grows (and `CSVNameGroups` knows the table size).
-        g.keys.reserve(strings: total, bytesEach: nameBytes / max(1, total))
-        g.strings.reserve(strings: total, bytesEach: nameBytes / max(1, total))
+        g.keys.reserve(strings: total, bytes: nameBytes)
+        g.strings.reserve(strings: total, bytes: nameBytes)
         g.keyEntity.reserveCapacity(g.keyEntity.count + total)
         g.entityName.reserveCapacity(g.entityCount + total)
         clock0.lap("  reserve for \(plan.stem)")
@@ -685,29 +685,41 @@ struct Importer {
                     globals[j] = nil
                     resolvers[j] = Resolver(count: jobs[j].pool.count)
                 }
-                var ids: [UInt32] = []
-                ids.reserveCapacity(total)
                 if let target = plan.declaredTarget[c] {
-                    var row = 0
+                    // Each distinct value is resolved once; a value that names nothing (or a thing
+                    // of another kind) is reported on every row that holds it.
+                    var maps: [[UInt32]] = []
+                    var bad = false
                     for j in jobs.indices {
-                        for v in jobs[j].columns[c].ids {
-                            defer { row += 1 }
-                            if v == Null.id { ids.append(Null.id); continue }
-                            let e = resolvers[j].resolve(v, jobs[j].pool, lookup)
-                            if e != Null.id && lookup.kind(e) == target { ids.append(e); continue }
-                            ids.append(Null.id)
-                            let name = jobs[j].pool.string(v)
-                            let line = row < lines.count ? Int(lines[row]) : 0
-                            if e == Null.id {
-                                report(plan.path, line, .danglingReference(name, column: plan.columnNames[c], suggestions: suggest(name)))
-                            } else {
-                                report(plan.path, line, .wrongKindReference(name, column: plan.columnNames[c], expected: kindNames[target],
-                                                                             found: kindNames[lookup.kind(e)]))
+                        let pool = jobs[j].pool
+                        var map = [UInt32](repeating: Resolver.unknown, count: pool.count)
+                        for v in jobs[j].columns[c].ids where v != Null.id && map[Int(v)] == Resolver.unknown {
+                            let e = resolvers[j].resolve(v, pool, lookup)
+                            map[Int(v)] = e != Null.id && lookup.kind(e) == target ? e : Null.id
+                            if map[Int(v)] == Null.id { bad = true }
+                        }
+                        maps.append(map)
+                    }
+                    if bad {
+                        var row = 0
+                        for j in jobs.indices {
+                            for v in jobs[j].columns[c].ids {
+                                defer { row += 1 }
+                                guard v != Null.id && maps[j][Int(v)] == Null.id else { continue }
+                                let name = jobs[j].pool.string(v)
+                                let e = resolvers[j].cache[Int(v)]
+                                let line = row < lines.count ? Int(lines[row]) : 0
+                                if e == Null.id {
+                                    report(plan.path, line, .danglingReference(name, column: plan.columnNames[c], suggestions: suggest(name)))
+                                } else {
+                                    report(plan.path, line, .wrongKindReference(name, column: plan.columnNames[c], expected: kindNames[target],
+                                                                                 found: kindNames[lookup.kind(e)]))
+                                }
                             }
                         }
-                        jobs[j].columns[c].ids = []
                     }
-                    out.append(.ids(ids, .ref(.kind(target))))
+                    var parts = Self.takeIDs(&jobs, c)
+                    out.append(.ids(Self.mapIDs(&parts, total: total, maps: maps), .ref(.kind(target))))
                 } else if !plan.selfNamed[c], let numbers = numberColumn(jobs, c) {
                     // Every value is a number (decimals and negatives included).
                     for j in jobs.indices { jobs[j].columns[c].ids = [] }
@@ -715,29 +727,56 @@ struct Importer {
                 } else if let target = inferTarget(jobs.map { ($0.columns[c].ids, $0.pool) }, &resolvers, lookup),
                           !plan.selfNamed[c] || target == plan.kindIndex {
                     // Every value was resolved by inferTarget: the caches are complete.
-                    for j in jobs.indices {
-                        resolvers[j].cache.withUnsafeBufferPointer { m in
-                            for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : m[Int(v)]) }
-                        }
-                        jobs[j].columns[c].ids = []
-                    }
-                    out.append(.ids(ids, .ref(.kind(target))))
+                    var parts = Self.takeIDs(&jobs, c)
+                    out.append(.ids(Self.mapIDs(&parts, total: total, maps: resolvers.map(\.cache)), .ref(.kind(target))))
                 } else if plan.selfNamed[c], let numbers = numberColumn(jobs, c) {
                     for j in jobs.indices { jobs[j].columns[c].ids = [] }
                     out.append(.numbers(numbers))
                 } else {
-                    for j in jobs.indices {
-                        if globals[j] == nil { globals[j] = internAll(jobs[j].pool) }
-                        globals[j]!.withUnsafeBufferPointer { m in
-                            for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : m[Int(v)]) }
-                        }
-                        jobs[j].columns[c].ids = []
-                    }
-                    out.append(.ids(ids, .text))
+                    for j in jobs.indices where globals[j] == nil { globals[j] = internAll(jobs[j].pool) }
+                    var parts = Self.takeIDs(&jobs, c)
+                    out.append(.ids(Self.mapIDs(&parts, total: total, maps: globals.map { $0! }), .text))
                 }
             }
         }
         return out
+    }
+
+    /// Moves column `c`'s ids out of every part.
+    static func takeIDs(_ jobs: inout [CSVTableJob], _ c: Int) -> [[UInt32]] {
+        jobs.indices.map { j in
+            var ids: [UInt32] = []
+            swap(&ids, &jobs[j].columns[c].ids)
+            return ids
+        }
+    }
+
+    /// The parts of a column as one array, each value `v` of part `j` replaced by `maps[j][v]`
+    /// (nulls stay null): the first part's array is changed in place (it has room for the whole
+    /// file) and the others' values appended to it, so no second copy of the column is ever held.
+    /// `parts` is emptied.
+    /// - Complexity: O(rows).
+    static func mapIDs(_ parts: inout [[UInt32]], total: Int, maps: [[UInt32]]) -> [UInt32] {
+        guard !parts.isEmpty else { return [] }
+        func map(_ a: UnsafeMutableBufferPointer<UInt32>, _ m: UnsafeBufferPointer<UInt32>) {
+            for i in a.indices {
+                let v = a[i]
+                a[i] = v == Null.id ? Null.id : m[Int(v)]
+            }
+        }
+        var ids: [UInt32] = []
+        swap(&ids, &parts[0])
+        maps[0].withUnsafeBufferPointer { m in ids.withUnsafeMutableBufferPointer { map($0, m) } }
+        ids.reserveCapacity(total)
+        for j in parts.indices.dropFirst() {
+            let at = ids.count
+            ids.append(contentsOf: parts[j])
+            parts[j] = []
+            maps[j].withUnsafeBufferPointer { m in
+                ids.withUnsafeMutableBufferPointer { map(UnsafeMutableBufferPointer(rebasing: $0[at...]), m) }
+            }
+        }
+        return ids
     }
 
     /// The column's values as numbers, if every non-empty value is a decimal number: optional

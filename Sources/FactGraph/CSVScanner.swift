@@ -54,7 +54,7 @@ struct CSVScanner {
     /// Byte class: 1 for `,` `"` CR LF (the bytes that end an unquoted run), else 0.
     private let stops: UnsafeMutablePointer<UInt8>
 
-    static let defaultChunk = 4 << 20
+    static let defaultChunk = 1 << 20
 
     init(fd: Int32, fileSize: Int, maxFields: Int, chunk: Int = CSVScanner.defaultChunk) {
         self.fd = fd
@@ -75,11 +75,19 @@ struct CSVScanner {
         stops.deallocate()
     }
 
+    /// What went wrong with a record (kept apart from `LoadProblem` so that `Outcome` is plain
+    /// data: no reference counting on the path every record takes).
+    private enum Malformation {
+        case badQuoting, unterminatedQuote
+
+        var problem: LoadProblem { self == .badQuoting ? .badQuoting : .unterminatedQuote }
+    }
+
     private enum Outcome {
         case complete(next: Int, fieldCount: Int, extraLines: Int)
         case blank(next: Int)
         case needMore
-        case malformed(LoadProblem, next: Int, extraLines: Int)
+        case malformed(Malformation, next: Int, extraLines: Int)
     }
 
     /// Scans the records that start at or after `start` and before `stopAt` (a record that starts
@@ -130,8 +138,8 @@ struct CSVScanner {
                 }
                 pos = next
                 line += 1 + extra
-            case .malformed(let problem, let next, let extra):
-                if !sink.malformed(problem, line: line) {
+            case .malformed(let what, let next, let extra):
+                if !sink.malformed(what.problem, line: line) {
                     sink.bufferWillChange()
                     return (bufOffset + next, line + 1 + extra, true)
                 }
@@ -241,10 +249,20 @@ struct CSVScanner {
                 }
                 return resync(i)
             } else {
-                // Unquoted field: run to the next stop byte.
+                // Unquoted field: run to the next stop byte, eight bytes at a time. Every stop byte
+                // is below 0x2D, and so are few others (space, `!`, `#` …): a word with no byte
+                // below 0x2D is skipped whole; otherwise its lowest such byte is looked at.
                 var j = i
                 let st = stops
-                while j < end && st[Int(b[j])] == 0 { j += 1 }
+                while j + 8 <= end {
+                    let w = UnsafeRawPointer(b + j).loadUnaligned(as: UInt64.self)
+                    let below = (w &- 0x2D2D_2D2D_2D2D_2D2D) & ~w & 0x8080_8080_8080_8080
+                    if below == 0 { j += 8; continue }
+                    j += below.trailingZeroBitCount >> 3     // exact: the lowest flagged byte is below 0x2D
+                    if st[Int(b[j])] != 0 { break }
+                    j += 1
+                }
+                if j + 8 > end { while j < end && st[Int(b[j])] == 0 { j += 1 } }
                 if j == end {
                     if !atEOF { return .needMore }
                     add(UnsafePointer(b + i), j - i)
@@ -358,14 +376,40 @@ enum CSVBytes {
         return false
     }
 
-    /// Whether the bytes are valid UTF-8.
+    /// Whether the bytes are valid UTF-8 (shortest forms only, no surrogates, at most U+10FFFF:
+    /// what `FactsReader.firstInvalidUTF8` accepts). Eight ASCII bytes at a time; a multi-byte
+    /// character is checked by the ranges of its second byte (Unicode's table 3-7), without
+    /// decoding it.
+    /// - Complexity: O(n).
     static func isValidUTF8(_ p: UnsafeRawBufferPointer) -> Bool {
-        // Fast path: 8 ASCII bytes at a time.
-        var i = 0
         let n = p.count
-        while i + 8 <= n && p.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        if i == n { return true }
-        return p.withMemoryRebound(to: UInt8.self) { FactsReader.firstInvalidUTF8($0, i, n) == nil }
+        guard n > 0, let b = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
+        var i = 0
+        while i < n {
+            if i + 8 <= n && UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            if c < 0xC2 { return false }                       // a continuation byte, or an overlong lead
+            if c < 0xE0 {
+                guard i + 1 < n, b[i + 1] & 0xC0 == 0x80 else { return false }
+                i += 2
+            } else if c < 0xF0 {
+                guard i + 2 < n else { return false }
+                let d = b[i + 1]
+                let lo: UInt8 = c == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = c == 0xED ? 0x9F : 0xBF
+                guard d >= lo && d <= hi && b[i + 2] & 0xC0 == 0x80 else { return false }
+                i += 3
+            } else if c < 0xF5 {
+                guard i + 3 < n else { return false }
+                let d = b[i + 1]
+                let lo: UInt8 = c == 0xF0 ? 0x90 : 0x80, hi: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+                guard d >= lo && d <= hi && b[i + 2] & 0xC0 == 0x80 && b[i + 3] & 0xC0 == 0x80 else { return false }
+                i += 4
+            } else {
+                return false
+            }
+        }
+        return true
     }
 }
 

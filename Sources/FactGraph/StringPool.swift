@@ -27,54 +27,66 @@ public struct StringPool: Sendable {
     /// Total bytes held (for memory reports).
     public var byteCount: Int { bytes.count }
 
+    /// A 32-bit hash of the bytes (multiply-xorshift mixing in the spirit of wyhash / FxHash): 8
+    /// bytes at a time, the last word loaded overlapping the one before it (the length is mixed in
+    /// first, so there is no ambiguity), so there is no loop over single bytes. In memory only:
+    /// nothing stores it, so it may change.
     @inline(__always)
     static func hash(_ p: UnsafeRawBufferPointer) -> UInt32 {
-        // 8 bytes at a time, multiply-xorshift mixing (in the spirit of wyhash / FxHash).
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
-        var i = 0
         let n = p.count
-        while i + 8 <= n {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
-            i += 8
-        }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+        if let b = p.baseAddress {
+            if n >= 8 {
+                var i = 0
+                while i + 8 < n {
+                    h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                    h ^= h >> 31
+                    i += 8
+                }
+                h = (h ^ b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
+            } else if n >= 4 {
+                let w = UInt64(b.loadUnaligned(as: UInt32.self)) | UInt64(b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+                h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+            } else if n > 0 {
+                let w = UInt64(b.load(as: UInt8.self)) | UInt64(b.load(fromByteOffset: n >> 1, as: UInt8.self)) << 8
+                    | UInt64(b.load(fromByteOffset: n - 1, as: UInt8.self)) << 16
+                h = (h ^ w) &* 0x94D0_49BB_1331_11EB
             }
-            h = (h ^ w) &* 0x94D0_49BB_1331_11EB
             h ^= h >> 29
         }
         h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
         return UInt32(truncatingIfNeeded: h ^ (h >> 32))
     }
 
-    @inline(__always)
-    private func equals(_ id: Int, _ p: UnsafeRawBufferPointer) -> Bool {
-        let s = Int(starts[id]), e = Int(starts[id + 1])
-        if e - s != p.count { return false }
-        if p.count == 0 { return true }
-        return bytes.withUnsafeBufferPointer { b in
-            memcmp(b.baseAddress! + s, p.baseAddress!, p.count) == 0
-        }
-    }
-
     /// The id of these bytes if interned.
     public func lookup(_ p: UnsafeRawBufferPointer) -> UInt32? {
-        let h = StringPool.hash(p)
-        let mask = table.count - 1
-        var slot = Int(h) & mask
-        while true {
-            let v = table[slot]
-            if v == 0 { return nil }
-            let id = Int(v - 1)
-            if hashes[id] == h && equals(id, p) { return UInt32(id) }
-            slot = (slot + 1) & mask
+        let id = find(p, StringPool.hash(p)).id
+        return id < 0 ? nil : UInt32(id)
+    }
+
+    /// The id of bytes `p` of hash `h` (or -1), and the empty slot where they would go.
+    /// Unchecked access: the table holds only valid ids, and `starts` has `count + 1` entries.
+    @inline(__always)
+    private func find(_ p: UnsafeRawBufferPointer, _ h: UInt32) -> (id: Int, slot: Int) {
+        table.withUnsafeBufferPointer { t in
+            hashes.withUnsafeBufferPointer { hs in
+                starts.withUnsafeBufferPointer { st in
+                    bytes.withUnsafeBufferPointer { by in
+                        let mask = t.count - 1
+                        var slot = Int(h) & mask
+                        while true {
+                            let v = t[slot]
+                            if v == 0 { return (-1, slot) }
+                            let id = Int(v &- 1)
+                            if hs[id] == h {
+                                let s = Int(st[id]), e = Int(st[id + 1])
+                                if e - s == p.count && (p.count == 0 || CSVBytes.equal(by.baseAddress! + s, p)) { return (id, slot) }
+                            }
+                            slot = (slot + 1) & mask
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -87,22 +99,21 @@ public struct StringPool: Sendable {
     @discardableResult
     public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 {
         let h = StringPool.hash(p)
-        var mask = table.count - 1
-        var slot = Int(h) & mask
-        while true {
-            let v = table[slot]
-            if v == 0 { break }
-            let id = Int(v - 1)
-            if hashes[id] == h && equals(id, p) { return UInt32(id) }
-            slot = (slot + 1) & mask
-        }
+        let (found, free) = find(p, h)
+        if found >= 0 { return UInt32(found) }
+        return add(p, h, slot: free)
+    }
+
+    /// Appends a new string of hash `h`, whose empty slot in the current table is `free`.
+    private mutating func add(_ p: UnsafeRawBufferPointer, _ h: UInt32, slot free: Int) -> UInt32 {
         let id = UInt32(count)
         bytes.append(contentsOf: p)
         starts.append(UInt32(bytes.count))
         hashes.append(h)
+        var slot = free
         if (count + 1) * 2 > table.count {
             grow()
-            mask = table.count - 1
+            let mask = table.count - 1
             slot = Int(h) & mask
             while table[slot] != 0 { slot = (slot + 1) & mask }
         }
@@ -118,7 +129,12 @@ public struct StringPool: Sendable {
 
     /// Reserve room for about `n` more strings of `bytesEach` bytes.
     public mutating func reserve(strings n: Int, bytesEach: Int) {
-        bytes.reserveCapacity(bytes.count + n * bytesEach)
+        reserve(strings: n, bytes: n * bytesEach)
+    }
+
+    /// Reserve room for `n` more strings of `total` bytes in all.
+    public mutating func reserve(strings n: Int, bytes total: Int) {
+        bytes.reserveCapacity(bytes.count + total)
         starts.reserveCapacity(starts.count + n)
         hashes.reserveCapacity(hashes.count + n)
         var size = table.count
