@@ -300,68 +300,160 @@ struct RefIndex: Sendable {
         return rows[Int(start[Int(e)])..<Int(start[Int(e) + 1])]
     }
 
-    /// Counting-sort build over one reference column, visiting rows in `order` (so buckets come
-    /// out sorted the same way) or in row order. The offsets array is sized by the largest id the
-    /// column holds, not by every entity (`rows(for:)` answers [] beyond it).
-    static func build(column: [UInt32], entityCount: Int, order: [UInt32]?, sortedBy: Int?) -> RefIndex {
-        var maxID = -1
-        for v in column where v != Null.id && Int(v) > maxID { maxID = Int(v) }
-        let entityCount = maxID + 1
-        guard let order else { return build(column: column, entityCount: entityCount) }
-        var start = [UInt32](repeating: 0, count: entityCount + 1)
-        for v in column where v != Null.id { start[Int(v) + 1] += 1 }
-        for i in 0..<entityCount { start[i + 1] += start[i] }
-        var fill = start
-        var rows = [UInt32](repeating: 0, count: Int(start[entityCount]))
-        for r in order {
-            let v = column[Int(r)]
-            if v == Null.id { continue }
-            rows[Int(fill[Int(v)])] = r
-            fill[Int(v)] += 1
-        }
-        return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
-    }
-
-    /// Row order sorted by an integer column (stable; nulls first), by counting sort when the
-    /// value range is small, else by a comparison sort.
-    static func order(by values: [Int64]) -> [UInt32] {
-        var lo = Int64.max, hi = Int64.min
-        for v in values where v != Null.int { lo = min(lo, v); hi = max(hi, v) }
-        let n = values.count
-        if lo > hi { return (0..<n).map { UInt32($0) } }
-        // hi - lo overflows for values spanning most of Int64 (a relation with years of
-        // -9e18 and 9e18 crashed the load): that range is not small.
-        let (span, overflow) = hi.subtractingReportingOverflow(lo)
-        if !overflow && span < 4_000_000 {
-            let range = Int(hi - lo) + 2   // slot 0 for nulls
-            var count = [UInt32](repeating: 0, count: range + 1)
-            for v in values { count[(v == Null.int ? 0 : Int(v - lo) + 1) + 1] += 1 }
-            for i in 0..<range { count[i + 1] += count[i] }
-            var out = [UInt32](repeating: 0, count: n)
-            for (r, v) in values.enumerated() {
-                let b = v == Null.int ? 0 : Int(v - lo) + 1
-                out[Int(count[b])] = UInt32(r)
-                count[b] += 1
+    /// The index of one reference column: rows bucketed by the entity they refer to (a counting
+    /// sort, rows in order), then, with `sortKeys`, each bucket sorted by its rows' keys
+    /// (ascending, `Null.int` first, ties in row order) — the year of an award, so that "honor=X
+    /// order by year desc limit 20" reads 20 rows. The offsets array is sized by the largest id
+    /// the column holds, not by every entity (`rows(for:)` answers [] beyond it).
+    ///
+    /// Sorting bucket by bucket reads the keys of one bucket at a time (for a bucket of thousands
+    /// of awards, in row order), where sorting every row first and then bucketing would read the
+    /// column at random and hold a permutation of every row.
+    /// - Complexity: O(n + largest id), plus each bucket's sort: O(m) when its keys span a small
+    ///   range (years), else O(m log m).
+    static func build(column: [UInt32], sortKeys: [Int64]? = nil, sortedBy: Int? = nil, minBuckets: Int = 0) -> RefIndex {
+        column.withUnsafeBufferPointer { col in
+            var maxID = minBuckets - 1
+            for v in col where v != Null.id && Int(v) > maxID { maxID = Int(v) }
+            let buckets = maxID + 1
+            var start = [UInt32](repeating: 0, count: buckets + 1)
+            let total: Int = start.withUnsafeMutableBufferPointer { st in
+                for v in col where v != Null.id { st[Int(v) + 1] &+= 1 }
+                for i in 0..<buckets { st[i + 1] &+= st[i] }
+                return Int(st[buckets])
             }
-            return out
-        }
-        return (0..<n).map { UInt32($0) }.sorted { a, b in
-            let x = values[Int(a)], y = values[Int(b)]
-            return x != y ? (x == Null.int ? true : (y == Null.int ? false : x < y)) : a < b
+            var rows = [UInt32](unsafeUninitializedCapacity: total) { out, count in
+                start.withUnsafeMutableBufferPointer { st in
+                    // Each bucket's start serves as its cursor; afterwards it holds the bucket's end,
+                    // which is the next bucket's start, so the offsets shift back by one.
+                    for r in col.indices {
+                        let v = col[r]
+                        if v == Null.id { continue }
+                        let i = Int(st[Int(v)])
+                        out[i] = UInt32(truncatingIfNeeded: r)
+                        st[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                    }
+                    var b = buckets - 1
+                    while b > 0 { st[b] = st[b - 1]; b -= 1 }
+                    if buckets > 0 { st[0] = 0 }
+                }
+                count = total
+            }
+            guard let sortKeys else { return RefIndex(start: start, rows: rows, sortedBy: nil) }
+            sortKeys.withUnsafeBufferPointer { keys in
+                start.withUnsafeBufferPointer { st in
+                    rows.withUnsafeMutableBufferPointer { rs in
+                        var sorter = BucketSorter()
+                        // Buckets a block at a time: first the keys of the block's rows are gathered
+                        // (independent loads, which the CPU overlaps: the rows of one enterprise's
+                        // awards lie anywhere), then each bucket is sorted from the gathered keys.
+                        var b = 0
+                        while b < buckets {
+                            let s = Int(st[b])
+                            var next = b + 1
+                            while next < buckets && Int(st[next + 1]) - s <= BucketSorter.block { next += 1 }
+                            let e = Int(st[next])
+                            let gathered = sorter.gather(UnsafeBufferPointer(rebasing: rs[s..<e]), keys)
+                            for x in b..<next {
+                                let xs = Int(st[x]), xe = Int(st[x + 1])
+                                if xe - xs > 1 {
+                                    sorter.sort(UnsafeMutableBufferPointer(rebasing: rs[xs..<xe]),
+                                                UnsafeMutableBufferPointer(rebasing: gathered[(xs - s)..<(xe - s)]))
+                                }
+                            }
+                            b = next
+                        }
+                        sorter.release()
+                    }
+                }
+            }
+            return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
         }
     }
 
-    /// Counting-sort build over one reference column.
-    static func build(column: [UInt32], entityCount: Int) -> RefIndex {
-        var start = [UInt32](repeating: 0, count: entityCount + 1)
-        for v in column where v != Null.id { start[Int(v) + 1] += 1 }
-        for i in 0..<entityCount { start[i + 1] += start[i] }
-        var fill = start
-        var rows = [UInt32](repeating: 0, count: Int(start[entityCount]))
-        for (r, v) in column.enumerated() where v != Null.id {
-            rows[Int(fill[Int(v)])] = UInt32(r)
-            fill[Int(v)] += 1
+    /// Counting-sort build over one reference column (rows in order in each bucket), with an
+    /// offset for each of `entityCount` entities at least.
+    static func build(column: [UInt32], entityCount: Int) -> RefIndex { build(column: column, minBuckets: entityCount) }
+}
+
+/// Sorts the rows of index buckets (each in ascending row order) by their keys, stably, with
+/// `Null.int` first. Keeps its scratch space from bucket to bucket.
+struct BucketSorter {
+    /// Rows whose keys are gathered at a time (several small buckets, or one big one).
+    static let block = 4096
+    /// Buckets up to this size are sorted by insertion.
+    static let small = 16
+
+    private var gatheredKeys: UnsafeMutableBufferPointer<Int64> = .init(start: nil, count: 0)
+    private var counts: [Int] = []
+    private var rowsOut: [UInt32] = []
+    private var pairs: [(key: Int64, row: UInt32)] = []
+
+    /// The keys of `rows`, in a buffer valid until the next call.
+    mutating func gather(_ rows: UnsafeBufferPointer<UInt32>, _ keys: UnsafeBufferPointer<Int64>) -> UnsafeMutableBufferPointer<Int64> {
+        if gatheredKeys.count < rows.count {
+            gatheredKeys.deallocate()
+            gatheredKeys = .allocate(capacity: max(Self.block, rows.count))
         }
-        return RefIndex(start: start, rows: rows)
+        for i in rows.indices { gatheredKeys[i] = keys[Int(rows[i])] }
+        return UnsafeMutableBufferPointer(rebasing: gatheredKeys[0..<rows.count])
+    }
+
+    /// Sorts `rows` by `keys` (`keys[i]` is the key of `rows[i]`; both are reordered).
+    mutating func sort(_ rows: UnsafeMutableBufferPointer<UInt32>, _ keys: UnsafeMutableBufferPointer<Int64>) {
+        let m = rows.count
+        var sorted = true
+        var lo = Int64.max, hi = Int64.min
+        var prev = Int64.min
+        for k in keys {
+            if k < prev { sorted = false }
+            prev = k
+            if k != Null.int { lo = min(lo, k); hi = max(hi, k) }
+        }
+        if sorted { return }   // a file sorted by the key, or a bucket of one year
+        if m <= Self.small {
+            for i in 1..<m {
+                let k = keys[i], r = rows[i]
+                var j = i
+                while j > 0 && keys[j - 1] > k { keys[j] = keys[j - 1]; rows[j] = rows[j - 1]; j -= 1 }
+                keys[j] = k
+                rows[j] = r
+            }
+            return
+        }
+        // lo <= hi here: a bucket of nulls only is sorted.
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        if !overflow && span < Int64(max(256, 4 * m)) {
+            // Counting sort over the key range, slot 0 for nulls.
+            let range = Int(span) + 2
+            counts.removeAll(keepingCapacity: true)
+            counts.append(contentsOf: repeatElement(0, count: range + 1))
+            rowsOut.removeAll(keepingCapacity: true)
+            rowsOut.append(contentsOf: repeatElement(0, count: m))
+            counts.withUnsafeMutableBufferPointer { count in
+                rowsOut.withUnsafeMutableBufferPointer { out in
+                    for k in keys { count[(k == Null.int ? 0 : Int(k &- lo) + 1) + 1] += 1 }
+                    for i in 0..<range { count[i + 1] += count[i] }
+                    for i in 0..<m {
+                        let k = keys[i]
+                        let slot = k == Null.int ? 0 : Int(k &- lo) + 1
+                        out[count[slot]] = rows[i]
+                        count[slot] += 1
+                    }
+                    for i in 0..<m { rows[i] = out[i] }
+                }
+            }
+            return
+        }
+        pairs.removeAll(keepingCapacity: true)
+        for i in 0..<m { pairs.append((keys[i], rows[i])) }
+        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+        for i in 0..<m { rows[i] = pairs[i].row }
+    }
+
+    /// Frees the gathered keys' buffer.
+    mutating func release() {
+        gatheredKeys.deallocate()
+        gatheredKeys = .init(start: nil, count: 0)
     }
 }

@@ -388,24 +388,51 @@ public final class GraphBuilder {
         g.childStart = ci.start
         g.childList = ci.rows
 
-        // One index per reference column.
-        // Buckets of a relation's indexes are sorted by its first int/date column (the year of an
-        // award), so "honor=X order by year desc limit 20" reads 20 rows, not the whole bucket.
-        g.refIndex = g.kinds.map { kind in
-            let refCols = kind.columns.indices.filter { kind.columns[$0].type.isRef }
-            if refCols.isEmpty { return [RefIndex?](repeating: nil, count: kind.columns.count) }
-            var order: [UInt32]? = nil
+        // One index per reference column. Buckets of a relation's indexes are sorted by its first
+        // int/date column (the year of an award), so "honor=X order by year desc limit 20" reads
+        // 20 rows, not the whole bucket. The indexes are built on two threads when there are
+        // many rows: each one is a task, the biggest first to the less loaded thread.
+        final class Task: @unchecked Sendable {
+            let kind: Int, column: Int
+            let values: [UInt32]
+            let keys: [Int64]?, sortedBy: Int?
+            var index: RefIndex? = nil
+            init(kind: Int, column: Int, values: [UInt32], keys: [Int64]?, sortedBy: Int?) {
+                self.kind = kind; self.column = column; self.values = values; self.keys = keys; self.sortedBy = sortedBy
+            }
+            func run() { index = RefIndex.build(column: values, sortKeys: keys, sortedBy: sortedBy) }
+        }
+        var tasks: [Task] = []
+        for kind in g.kinds {
+            var keys: [Int64]? = nil
             var sortCol: Int? = nil
-            if kind.role == .relation,
-               let yc = kind.columns.firstIndex(where: { $0.type == .int || $0.type == .date }) {
-                order = RefIndex.order(by: kind.intColumn(yc))
+            if kind.role == .relation, let yc = kind.columns.firstIndex(where: { $0.type == .int || $0.type == .date }) {
+                keys = kind.intColumn(yc)
                 sortCol = yc
             }
-            return kind.columns.enumerated().map { (c, col) in
-                col.type.isRef ? RefIndex.build(column: kind.idColumn(c), entityCount: n, order: order, sortedBy: sortCol) : nil
+            for (c, col) in kind.columns.enumerated() where col.type.isRef {
+                tasks.append(Task(kind: kind.index, column: c, values: kind.idColumn(c), keys: keys, sortedBy: sortCol))
             }
         }
+        let totalRows = tasks.reduce(0) { $0 + $1.values.count }
+        if totalRows >= Self.parallelIndexRows {
+            var lists: [[Task]] = [[], []]
+            var load = [0, 0]
+            for t in tasks.sorted(by: { $0.values.count > $1.values.count }) {
+                let i = load[0] <= load[1] ? 0 : 1
+                lists[i].append(t)
+                load[i] += t.values.count
+            }
+            CSVParallel.run(lists.map { list in { for t in list { t.run() } } })
+        } else {
+            for t in tasks { t.run() }
+        }
+        g.refIndex = g.kinds.map { [RefIndex?](repeating: nil, count: $0.columns.count) }
+        for t in tasks { g.refIndex[t.kind][t.column] = t.index }
     }
+
+    /// Rows of reference columns from which the indexes are built on two threads.
+    static let parallelIndexRows = 200_000
 }
 
 extension FactGraph {
