@@ -154,6 +154,10 @@ enum CSVFinalColumn {
     case ids([UInt32], ColumnType)
     case ints([Int64])
     case numbers([Double])
+    /// A text column whose cells are ids into the scan parts' pools, numbered one pool after the
+    /// other. They are interned into the graph's string pool only after every reference is
+    /// resolved: until then the name index reads the names' bytes in that pool, which must not move.
+    case localText([UInt32], pools: [StringPool])
 }
 
 struct Importer {
@@ -166,6 +170,8 @@ struct Importer {
     var tooMany = false
     /// Files read from decoded UTF-8 copies (GB18030 originals).
     var decoded: [String: String] = [:]
+    /// Installed text columns still holding ids into their parts' pools (`CSVFinalColumn.localText`).
+    var localTexts: [(kind: Int, column: Int, pools: [StringPool])] = []
 
     init(directory: String, base: FactGraph?) {
         self.directory = directory
@@ -214,7 +220,7 @@ struct Importer {
             }
             clock.lap("named files")
             // 2. Every name is known: index them all, then resolve and type the named files' columns.
-            let index = CSVNameIndex(keys: builder.g.keys, keyEntity: builder.g.keyEntity)
+            let index = CSVNameIndex(graph: builder.g)
             clock.lap("name index")
             for i in plans.indices where plans[i].role.isNamed {
                 guard var n = named.removeValue(forKey: i) else { continue }
@@ -235,6 +241,8 @@ struct Importer {
             clock.lap("relations")
         }   // the name index is freed here, before the graph's indexes are built
         if !errors.isEmpty { throw failed }
+        internTexts()
+        clock.lap("text columns")
         guard let g = builder.finish() else { throw LoadFailure(builder.errors) }
         clock.lap("finish (indexes)")
         return g
@@ -521,85 +529,57 @@ struct Importer {
         return jobs
     }
 
-    /// Adds one entity per row of a named file's parts: names are claimed in the key index and
-    /// interned in the string pool at the same time on two threads, then aliases are added.
-    /// Returns the first row's entity.
+    /// Adds one entity per row of a named file's parts: each name is interned in the string pool
+    /// and claimed as a key (a name without upper-case ASCII letters is its own key), then aliases
+    /// are added. Returns the first row's entity.
     mutating func addEntities(_ plan: CSVFilePlan, _ jobs: inout [CSVTableJob], _ lines: [UInt32]) -> EntityID {
         let g = builder.g
         let first = EntityID(g.entityCount)
         guard !jobs.isEmpty else { return first }   // the file could not be read; that is reported
         let total = jobs.reduce(0) { $0 + $1.rows }
         let nameBytes = jobs.reduce(0) { $0 + $1.names.count }
-        var clock0 = CSVClock()
-        // Room for every name, so that no table grows (and `CSVNameGroups` knows the table size).
-        g.keys.reserve(strings: total, bytes: nameBytes)
-        g.strings.reserve(strings: total, bytes: nameBytes)
-        g.keyEntity.reserveCapacity(g.keyEntity.count + total)
-        g.entityName.reserveCapacity(g.entityCount + total)
-        clock0.lap("  reserve for \(plan.stem)")
-
-        // One buffer of all names (the parts' buffers, back to back).
-        var names: [UInt8] = []
-        var ends: [UInt32] = []
-        swap(&names, &jobs[0].names)
-        swap(&ends, &jobs[0].nameEnds)
-        for j in jobs.indices.dropFirst() {
-            let base = UInt32(names.count)
-            names.append(contentsOf: jobs[j].names)
-            ends.append(contentsOf: jobs[j].nameEnds.lazy.map { $0 + base })
-            jobs[j].names = []
-            jobs[j].nameEnds = []
-        }
-        let parts = jobs
-        // Take the pools out of the graph so that each thread owns the one it changes.
-        final class Work: @unchecked Sendable {
-            var keys = StringPool(), keyEntity: [EntityID] = [], strings = StringPool(), entityName: [UInt32] = []
-            var duplicates: [(row: Int, holder: EntityID)] = []
-        }
-        let w = Work()
-        swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
-        swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
-        // The names grouped by the region of the pools' hash tables their home slots fall in, so
-        // that each pool's probes, and the strings they compare with, stay in cache. (Equal names
-        // land in one group in file order: the first one claims the name.)
-        let grouped = CSVNameGroups(names: names, ends: ends,
-                                    tableSize: CSVBytes.tableSize(count: max(w.keys.count, w.strings.count), reserved: total))
-        names = []
-        ends = []
-        let nameBase = w.entityName.count
         var clock = CSVClock()
-        let bothPools: [() -> Void] = [
-            {
-                var key: [UInt8] = []
-                grouped.forEach { row, n in
-                    let k: UInt32
-                    if CSVBytes.hasUpper(n) {
-                        key.removeAll(keepingCapacity: true)
-                        key.append(contentsOf: n)
-                        FactGraph.normalizeKey(&key)
-                        k = key.withUnsafeBytes { w.keys.intern($0) }
-                    } else {
-                        k = w.keys.intern(n)
-                    }
-                    if Int(k) < w.keyEntity.count {
-                        w.duplicates.append((row, w.keyEntity[Int(k)]))
-                    } else {
-                        w.keyEntity.append(first + EntityID(row))
-                    }
+        // The pool, its keys and the names taken out of the graph for the loop below (no access
+        // to the graph's properties per name).
+        var strings = StringPool(), entityOfString: [EntityID] = [], keyStrings: [UInt32] = [], entityName: [UInt32] = []
+        swap(&strings, &g.strings); swap(&entityOfString, &g.entityOfString)
+        swap(&keyStrings, &g.keyStrings); swap(&entityName, &g.entityName)
+        // Room for every name, so that no table grows (and `CSVNameGroups` knows the table size).
+        strings.reserve(strings: total, bytes: nameBytes)
+        entityOfString.reserveCapacity(strings.count + total)
+        keyStrings.reserveCapacity(keyStrings.count + total)
+        // The names grouped by the region of the pool's hash table their home slot falls in, so
+        // that the probes, and the strings they compare with, stay in cache. (Equal keys land in
+        // one group in file order: the first one claims the name.)
+        let grouped = CSVNameGroups(parts: jobs.map { ($0.names, $0.nameEnds) },
+                                    tableSize: CSVBytes.tableSize(count: strings.count, reserved: total))
+        for j in jobs.indices { jobs[j].names = []; jobs[j].nameEnds = [] }
+        let nameBase = entityName.count
+        entityName.append(contentsOf: repeatElement(0, count: total))
+        var duplicates: [(row: Int, holder: EntityID)] = []
+        var key: [UInt8] = []
+        entityName.withUnsafeMutableBufferPointer { en in
+            grouped.forEach { row, n in
+                let s = strings.intern(n)
+                en[nameBase + row] = s
+                var k = s
+                if CSVBytes.hasUpper(n) {
+                    key.removeAll(keepingCapacity: true)
+                    key.append(contentsOf: n)
+                    FactGraph.normalizeKey(&key)
+                    k = key.withUnsafeBytes { strings.intern($0) }
                 }
-            },
-            {
-                w.entityName.append(contentsOf: repeatElement(0, count: total))
-                w.entityName.withUnsafeMutableBufferPointer { en in
-                    grouped.forEach { row, n in en[nameBase + row] = w.strings.intern(n) }
+                if Int(k) < entityOfString.count && entityOfString[Int(k)] != Null.id {
+                    duplicates.append((row, entityOfString[Int(k)]))
+                } else {
+                    FactGraph.setKey(k, first + EntityID(row), &entityOfString, &keyStrings)
                 }
-            },
-        ]
-        if total >= 20_000 { CSVParallel.run(bothPools) } else { bothPools.forEach { $0() } }   // a thread costs more than a few names
-        w.duplicates.sort { $0.row < $1.row }
-        clock.lap("  names of \(plan.stem) on two threads")
-        swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
-        swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
+            }
+        }
+        duplicates.sort { $0.row < $1.row }
+        swap(&strings, &g.strings); swap(&entityOfString, &g.entityOfString)
+        swap(&keyStrings, &g.keyStrings); swap(&entityName, &g.entityName)
+        clock.lap("  names of \(plan.stem)")
         g.entityKind.append(contentsOf: repeatElement(UInt16(plan.kindIndex), count: total))
         g.entityRow.append(contentsOf: (0..<total).lazy.map { UInt32($0) })
 
@@ -610,12 +590,12 @@ struct Importer {
             }
             return .duplicateName(name, existing: "\(kindNames[Int(g.entityKind[Int(holder)])]) \(holderName)", line: nil)
         }
-        for (row, holder) in w.duplicates {
+        for (row, holder) in duplicates {
             report(plan.path, Int(lines[row]), duplicate(g.name(of: first + EntityID(row)), holder))
         }
         // Aliases, `|`-separated.
         var row = 0
-        for job in parts where !job.aliasEnds.isEmpty {
+        for job in jobs where !job.aliasEnds.isEmpty {
             job.aliases.withUnsafeBytes { ab in
                 var s = 0
                 for r in 0..<job.aliasEnds.count {
@@ -659,7 +639,6 @@ struct Importer {
         guard !jobs.isEmpty else { return [] }   // the file could not be read; that is reported
         let total = jobs.reduce(0) { $0 + $1.rows }
         var resolvers = jobs.map { Resolver(count: $0.pool.count) }
-        var globals: [[UInt32]?] = jobs.map { _ in nil }
         for c in plan.ops.indices {
             switch plan.ops[c] {
             case .name, .aliases: continue
@@ -682,7 +661,6 @@ struct Importer {
                 // Parts that stayed int become text like the rest.
                 for j in jobs.indices where jobs[j].columns[c].isInt {
                     jobs[j].demote(c)
-                    globals[j] = nil
                     resolvers[j] = Resolver(count: jobs[j].pool.count)
                 }
                 if let target = plan.declaredTarget[c] {
@@ -733,9 +711,17 @@ struct Importer {
                     for j in jobs.indices { jobs[j].columns[c].ids = [] }
                     out.append(.numbers(numbers))
                 } else {
-                    for j in jobs.indices where globals[j] == nil { globals[j] = internAll(jobs[j].pool) }
+                    // Text: ids into the parts' pools, numbered one pool after the other, interned
+                    // into the graph's pool once the name index is gone (`internTexts`).
+                    var offset: UInt32 = 0
+                    var maps: [[UInt32]] = []
+                    for j in jobs.indices {
+                        let base = offset
+                        maps.append((0..<UInt32(jobs[j].pool.count)).map { $0 + base })
+                        offset += UInt32(jobs[j].pool.count)
+                    }
                     var parts = Self.takeIDs(&jobs, c)
-                    out.append(.ids(Self.mapIDs(&parts, total: total, maps: globals.map { $0! }), .text))
+                    out.append(.localText(Self.mapIDs(&parts, total: total, maps: maps), pools: jobs.map(\.pool)))
                 }
             }
         }
@@ -827,6 +813,16 @@ struct Importer {
         return kind < 0 ? nil : kind
     }
 
+    /// Interns the text columns' strings into the graph's pool and points their cells at them.
+    mutating func internTexts() {
+        for (k, c, pools) in localTexts {
+            var map: [UInt32] = []
+            for pool in pools { map += internAll(pool) }
+            builder.g.kinds[k].csvMapIDs(column: c, map)
+        }
+        localTexts = []
+    }
+
     /// Interns every string of a job's pool into the graph's pool; returns the id map.
     func internAll(_ pool: StringPool) -> [UInt32] {
         var map = [UInt32](repeating: 0, count: pool.count)
@@ -862,6 +858,9 @@ struct Importer {
             fi += 1
             switch f {
             case .ids(_, let t): columns.append(Column(name: plan.columnNames[c], type: t))
+            case .localText(_, let pools):
+                columns.append(Column(name: plan.columnNames[c], type: .text))
+                localTexts.append((plan.kindIndex, columns.count - 1, pools))
             case .ints: columns.append(Column(name: plan.columnNames[c], type: .int))
             case .numbers: columns.append(Column(name: plan.columnNames[c], type: .number))
             }
@@ -904,12 +903,21 @@ struct Resolver {
 }
 
 extension Kind {
+    /// Replaces every non-null id of column `c` by `map[id]`.
+    mutating func csvMapIDs(column c: Int, _ map: [UInt32]) {
+        map.withUnsafeBufferPointer { m in
+            ids[columns[c].slot].withUnsafeMutableBufferPointer { a in
+                for i in a.indices where a[i] != Null.id { a[i] = m[Int(a[i])] }
+            }
+        }
+    }
+
     /// Installs a CSV file's columns (in declaration order) into this freshly declared kind.
     mutating func csvInstall(_ values: [CSVFinalColumn], rows: Int, entityOfRow: [EntityID]) {
         for (i, v) in values.enumerated() {
             let slot = columns[i].slot
             switch v {
-            case .ids(let a, _): ids[slot] = a
+            case .ids(let a, _), .localText(let a, _): ids[slot] = a
             case .ints(let a): ints[slot] = a
             case .numbers(let a): numbers[slot] = a
             }

@@ -23,21 +23,26 @@ final class CSVNameIndex: @unchecked Sendable {
     let slots: UnsafeMutablePointer<Slot>
     let mask: Int
 
-    init(keys: StringPool, keyEntity: [EntityID]) {
-        let n = keys.count
+    /// Indexes every key of `graph` (its hashes are the string pool's: nothing is hashed again).
+    init(graph: FactGraph) {
+        let n = graph.keyStrings.count
         var size = 64
         while size < n + n / 2 + 1 { size *= 2 }
         slots = .allocate(capacity: size)
         slots.initialize(repeating: Slot(hash: 0, entity: 0, offset: 0, length: 0), count: size)
         mask = size - 1
-        keys.bytes.withUnsafeBytes { kb in
-            keys.starts.withUnsafeBufferPointer { st in
-                for k in 0..<n {
-                    let s = Int(st[k]), e = Int(st[k + 1])
-                    let h = StringPool.hash(UnsafeRawBufferPointer(rebasing: kb[s..<e]))
-                    var slot = Int(h) & mask
-                    while slots[slot].entity != 0 { slot = (slot + 1) & mask }
-                    slots[slot] = Slot(hash: h, entity: keyEntity[k] + 1, offset: UInt32(s), length: UInt32(e - s))
+        graph.strings.withStorage { _, st in
+            graph.strings.withHashes { hashes in
+                graph.keyStrings.withUnsafeBufferPointer { keys in
+                    graph.entityOfString.withUnsafeBufferPointer { owner in
+                        for k in keys {
+                            let s = Int(st[Int(k)]), e = Int(st[Int(k) + 1])
+                            let h = hashes[Int(k)]
+                            var slot = Int(h) & mask
+                            while slots[slot].entity != 0 { slot = (slot + 1) & mask }
+                            slots[slot] = Slot(hash: h, entity: owner[Int(k)] + 1, offset: UInt32(s), length: UInt32(e - s))
+                        }
+                    }
                 }
             }
         }
@@ -98,7 +103,7 @@ final class CSVNameIndex: @unchecked Sendable {
 
     /// Calls `body` with a lookup over `graph`'s current keys and entity kinds.
     func withLookup<R>(_ graph: FactGraph, _ body: (Lookup) -> R) -> R {
-        graph.keys.bytes.withUnsafeBufferPointer { kb in
+        graph.strings.bytes.withUnsafeBufferPointer { kb in
             graph.entityKind.withUnsafeBufferPointer { ek in
                 body(Lookup(slots: slots, mask: mask, keyBytes: kb.baseAddress ?? UnsafePointer(bitPattern: 1)!,
                             entityKind: ek.baseAddress ?? UnsafePointer(bitPattern: 2)!))

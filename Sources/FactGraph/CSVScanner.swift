@@ -413,17 +413,21 @@ enum CSVBytes {
     }
 }
 
-/// Names regrouped by the region of a hash table (of `tableSize` slots) that their home slot falls
-/// in: 2,048 regions, each a few kilobytes of table, so inserting the names group by group touches
-/// the table (and the strings just inserted) in cache instead of at random. The bytes are moved
-/// too, so that the names are read in order.
+/// Names regrouped by the region of a hash table (of `tableSize` slots) that their key's home slot
+/// falls in: 2,048 regions, each a few kilobytes of table, so inserting the names group by group
+/// touches the table (and the strings just inserted) in cache instead of at random. The bytes are
+/// moved too, so that the names are read in order. A name is grouped by its key (ASCII letters
+/// lower-cased), so equal keys are in one group, in file order.
 struct CSVNameGroups {
     var bytes: [UInt8] = []
     var starts: [UInt32] = []
     var rows: [UInt32] = []
 
-    init(names: [UInt8], ends: [UInt32], tableSize: Int) {
-        let n = ends.count
+    /// The names of the parts of a file, one after the other: part `j`'s row `r` is
+    /// `names[ends[r-1] ..< ends[r]]`.
+    init(parts: [(names: [UInt8], ends: [UInt32])], tableSize: Int) {
+        let n = parts.reduce(0) { $0 + $1.ends.count }
+        let totalBytes = parts.reduce(0) { $0 + $1.names.count }
         let bits = tableSize.trailingZeroBitCount
         let groupBits = min(11, bits)
         let shift = bits - groupBits
@@ -431,35 +435,52 @@ struct CSVNameGroups {
         var group = [UInt16](repeating: 0, count: n)
         var count = [Int](repeating: 0, count: (1 << groupBits) + 1)
         var size = [Int](repeating: 0, count: (1 << groupBits) + 1)
-        names.withUnsafeBytes { nb in
-            var s = 0
-            for r in 0..<n {
-                let t = Int(ends[r])
-                let g = Int((StringPool.hash(UnsafeRawBufferPointer(rebasing: nb[s..<t])) & mask) >> UInt32(shift))
-                group[r] = UInt16(g)
-                count[g + 1] += 1
-                size[g + 1] += t - s
-                s = t
+        var key: [UInt8] = []
+        var r = 0
+        for part in parts {
+            part.names.withUnsafeBytes { nb in
+                var s = 0
+                for t in part.ends {
+                    let name = UnsafeRawBufferPointer(rebasing: nb[s..<Int(t)])
+                    var h: UInt32
+                    if CSVBytes.hasUpper(name) {
+                        key.removeAll(keepingCapacity: true)
+                        key.append(contentsOf: name)
+                        FactGraph.normalizeKey(&key)
+                        h = key.withUnsafeBytes { StringPool.hash($0) }
+                    } else {
+                        h = StringPool.hash(name)
+                    }
+                    let g = Int((h & mask) >> UInt32(shift))
+                    group[r] = UInt16(g)
+                    count[g + 1] += 1
+                    size[g + 1] += Int(t) - s
+                    s = Int(t)
+                    r += 1
+                }
             }
         }
         for i in 0..<(1 << groupBits) { count[i + 1] += count[i]; size[i + 1] += size[i] }
-        bytes = [UInt8](repeating: 0, count: names.count)
+        bytes = [UInt8](repeating: 0, count: totalBytes)
         starts = [UInt32](repeating: 0, count: n + 1)
         rows = [UInt32](repeating: 0, count: n)
-        starts[n] = UInt32(names.count)
-        names.withUnsafeBytes { nb in
-            bytes.withUnsafeMutableBytes { out in
-                var s = 0
-                for r in 0..<n {
-                    let t = Int(ends[r])
-                    let g = Int(group[r])
-                    let i = count[g], o = size[g]
-                    count[g] = i + 1
-                    size[g] = o + (t - s)
-                    rows[i] = UInt32(r)
-                    starts[i] = UInt32(o)
-                    if t > s { (out.baseAddress! + o).copyMemory(from: nb.baseAddress! + s, byteCount: t - s) }
-                    s = t
+        starts[n] = UInt32(totalBytes)
+        r = 0
+        bytes.withUnsafeMutableBytes { out in
+            for part in parts {
+                part.names.withUnsafeBytes { nb in
+                    var s = 0
+                    for t in part.ends {
+                        let g = Int(group[r])
+                        let i = count[g], o = size[g]
+                        count[g] = i + 1
+                        size[g] = o + (Int(t) - s)
+                        rows[i] = UInt32(r)
+                        starts[i] = UInt32(o)
+                        if Int(t) > s { (out.baseAddress! + o).copyMemory(from: nb.baseAddress! + s, byteCount: Int(t) - s) }
+                        s = Int(t)
+                        r += 1
+                    }
                 }
             }
         }

@@ -34,10 +34,13 @@ public final class FactGraph: @unchecked Sendable {
     var aliasStart: [UInt32] = [0]
     var aliasIDs: [UInt32] = []
 
-    /// Normalized names and aliases (ASCII lower-cased); `keyEntity[k]` is the entity that key `k`
-    /// names.
-    var keys = StringPool()
-    var keyEntity: [EntityID] = []
+    /// The name index. Its keys are names and aliases with ASCII letters lower-cased, held in
+    /// `strings` like any text: a name without upper-case ASCII letters (every Chinese one) is its
+    /// own key, so its bytes are stored once. `keyStrings` lists the keys' string ids in the order
+    /// they were claimed; `entityOfString[s]` is the entity that string `s` names as a key, or
+    /// `Null.id` (ids past its end name nothing).
+    var keyStrings: [UInt32] = []
+    var entityOfString: [EntityID] = []
 
     /// The entity each entity is located in (its location column's value), or `Null.id`.
     public internal(set) var parent: [EntityID] = []
@@ -74,17 +77,44 @@ public final class FactGraph: @unchecked Sendable {
     public func entity(named name: String) -> EntityID? {
         var key = Array(name.utf8)
         Self.normalizeKey(&key)
-        return key.withUnsafeBytes { p in keys.lookup(p).map { keyEntity[Int($0)] } }
+        return key.withUnsafeBytes { entity(namedKey: $0) }
     }
 
     /// Entity lookup over raw bytes (no allocation for already-normal keys).
     public func entity(namedBytes p: UnsafeRawBufferPointer) -> EntityID? {
-        if !p.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) {
-            return keys.lookup(p).map { keyEntity[Int($0)] }
-        }
+        if !p.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return entity(namedKey: p) }
         var key = Array(p)
         Self.normalizeKey(&key)
-        return key.withUnsafeBytes { q in keys.lookup(q).map { keyEntity[Int($0)] } }
+        return key.withUnsafeBytes { entity(namedKey: $0) }
+    }
+
+    /// The entity whose key (normalized name or alias) is exactly these bytes.
+    /// - Complexity: O(length of `p`) expected.
+    func entity(namedKey p: UnsafeRawBufferPointer) -> EntityID? {
+        guard let s = strings.lookup(p) else { return nil }
+        return entity(ofKeyString: s)
+    }
+
+    /// The entity string `s` names as a key, if any.
+    @inline(__always)
+    func entity(ofKeyString s: UInt32) -> EntityID? {
+        guard Int(s) < entityOfString.count else { return nil }
+        let e = entityOfString[Int(s)]
+        return e == Null.id ? nil : e
+    }
+
+    /// Makes string `k` a key naming `e` (the caller knows it names nothing yet).
+    func setKey(_ k: UInt32, _ e: EntityID) {
+        Self.setKey(k, e, &entityOfString, &keyStrings)
+    }
+
+    /// `setKey` on the arrays themselves (taken out of the graph while names are added in bulk).
+    @inline(__always)
+    static func setKey(_ k: UInt32, _ e: EntityID, _ entityOfString: inout [EntityID], _ keyStrings: inout [UInt32]) {
+        let i = Int(k)
+        if i >= entityOfString.count { entityOfString.append(contentsOf: repeatElement(Null.id, count: i + 1 - entityOfString.count)) }
+        entityOfString[i] = e
+        keyStrings.append(k)
     }
 
     /// Every (key, entity) pair of the name index, for suggestion and completion.

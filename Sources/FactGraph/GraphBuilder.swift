@@ -54,8 +54,8 @@ public final class GraphBuilder {
         g.entityKind = graph.entityKind
         g.entityRow = graph.entityRow
         g.entityName = graph.entityName
-        g.keys = graph.keys
-        g.keyEntity = graph.keyEntity
+        g.keyStrings = graph.keyStrings
+        g.entityOfString = graph.entityOfString
         g.sourceKind = graph.sourceKind
         g.refIndex = graph.refIndex.map { $0.map { _ in nil } }
         for e in 0..<graph.entityCount {
@@ -140,15 +140,12 @@ public final class GraphBuilder {
         if hasUpper {
             var b = Array(p)
             FactGraph.normalizeKey(&b)
-            k = b.withUnsafeBytes { g.keys.intern($0) }
+            k = b.withUnsafeBytes { g.strings.intern($0) }
         } else {
-            k = g.keys.intern(p)
+            k = g.strings.intern(p)
         }
-        if Int(k) < g.keyEntity.count {
-            let holder = g.keyEntity[Int(k)]
-            return (holder == e ? nil : holder, false)
-        }
-        g.keyEntity.append(e)
+        if let holder = g.entity(ofKeyString: k) { return (holder == e ? nil : holder, false) }
+        g.setKey(k, e)
         return (nil, true)
     }
 

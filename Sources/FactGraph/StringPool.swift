@@ -174,6 +174,11 @@ public struct StringPool: Sendable {
         try bytes.withUnsafeBytes { b in try starts.withUnsafeBufferPointer { s in try body(b, s) } }
     }
 
+    /// Calls `body` with the hash of every string (by id), for indexes built over the pool.
+    func withHashes<R>(_ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        try hashes.withUnsafeBufferPointer(body)
+    }
+
     /// The byte length of string `id`.
     @inline(__always)
     public func length(_ id: UInt32) -> Int { Int(starts[Int(id) + 1] - starts[Int(id)]) }
