@@ -461,12 +461,13 @@ struct CSVNameGroups {
             }
         }
         for i in 0..<(1 << groupBits) { count[i + 1] += count[i]; size[i + 1] += size[i] }
-        bytes = [UInt8](repeating: 0, count: totalBytes)
         starts = [UInt32](repeating: 0, count: n + 1)
         rows = [UInt32](repeating: 0, count: n)
         starts[n] = UInt32(totalBytes)
         r = 0
-        bytes.withUnsafeMutableBytes { out in
+        // Every byte is written below (the groups' sizes add up to the total).
+        bytes = [UInt8](unsafeUninitializedCapacity: totalBytes) { out, initialized in
+            initialized = totalBytes
             for part in parts {
                 part.names.withUnsafeBytes { nb in
                     var s = 0
@@ -477,7 +478,7 @@ struct CSVNameGroups {
                         size[g] = o + (Int(t) - s)
                         rows[i] = UInt32(r)
                         starts[i] = UInt32(o)
-                        if Int(t) > s { (out.baseAddress! + o).copyMemory(from: nb.baseAddress! + s, byteCount: Int(t) - s) }
+                        if Int(t) > s { UnsafeMutableRawPointer(out.baseAddress! + o).copyMemory(from: nb.baseAddress! + s, byteCount: Int(t) - s) }
                         s = Int(t)
                         r += 1
                     }

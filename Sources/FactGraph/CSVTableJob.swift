@@ -36,12 +36,12 @@ final class CSVStagedRows {
     /// Per column, the op as a small code (`CSVTableJob.Code`) and, for `.ref`, the target kind.
     let codes: UnsafeMutablePointer<UInt8>
     let targets: UnsafeMutablePointer<Int32>
-    /// The home slots of a batch of reference cells (`CSVTableJob.resolvePending`).
-    let homes: UnsafeMutablePointer<CSVNameIndex.Slot>
+    /// The candidate slots of a batch of reference cells (`CSVTableJob.resolvePending`).
+    let candidates: UnsafeMutablePointer<Int>
 
     init(ops: [CSVCellOp]) {
         let n = max(1, ops.count)
-        homes = .allocate(capacity: CSVTableJob.batch)
+        candidates = .allocate(capacity: CSVTableJob.batch)
         ids = .allocate(capacity: n * Self.rows)
         ints = .allocate(capacity: n * Self.rows)
         codes = .allocate(capacity: n)
@@ -61,7 +61,7 @@ final class CSVStagedRows {
         ints.deallocate()
         codes.deallocate()
         targets.deallocate()
-        homes.deallocate()
+        candidates.deallocate()
     }
 }
 
@@ -123,7 +123,10 @@ struct CSVTableJob: CSVRecordSink {
         static let skip: UInt8 = 0, ref: UInt8 = 1, text: UInt8 = 2, int: UInt8 = 3
     }
 
-    init(file: String, ops: [CSVCellOp], columnNames: [String], kindNames: [String], lookup: CSVNameIndex.Lookup?, reserve: Int) {
+    /// `reserve` rows; `bytes`, the size of the part (room for its names and aliases: memory
+    /// reserved, not touched, so that those arrays are never copied to grow).
+    init(file: String, ops: [CSVCellOp], columnNames: [String], kindNames: [String], lookup: CSVNameIndex.Lookup?,
+         reserve: Int, bytes: Int = 0) {
         self.file = file
         self.ops = ops
         self.columnNames = columnNames
@@ -147,6 +150,8 @@ struct CSVTableJob: CSVRecordSink {
         }
         pending.reserveCapacity(Self.batch)
         if nameColumn != nil {
+            names.reserveCapacity(bytes)
+            if aliasColumn != nil { aliases.reserveCapacity(bytes) }
             nameEnds.reserveCapacity(reserve)
             rowLine.reserveCapacity(reserve)
             if aliasColumn != nil { aliasEnds.reserveCapacity(reserve) }
@@ -196,17 +201,26 @@ struct CSVTableJob: CSVRecordSink {
         guard let lookup, !pending.isEmpty else { return true }
         var ok = true
         let ids = stageIDs
-        let homes = stage.homes
+        let candidates = stage.candidates
         pending.withUnsafeBufferPointer { batch in
-            // Two sweeps of independent loads: the home slots, then what they point at.
-            for (i, p) in batch.enumerated() { homes[i] = lookup.home(p.hash) }
+            // Three sweeps of independent loads (see `CSVNameIndex.Lookup`).
             var t: UInt32 = 0
-            for i in batch.indices { t = t &+ lookup.touch(homes[i]) }
+            for p in batch { t = t &+ lookup.touchHome(p.hash) }
+            for (i, p) in batch.enumerated() {
+                let c = lookup.candidate(p.hash)
+                candidates[i] = c
+                t = t &+ lookup.touchKey(c)
+            }
             touched = touched &+ t
-            for p in batch {
+            for (i, p) in batch.enumerated() {
                 let raw = UnsafeRawBufferPointer(start: p.base, count: p.count)
-                var e = lookup.exact(raw, hash: p.hash)
-                if e == nil && CSVBytes.hasUpper(raw) { e = lookup.entity(raw) }
+                let slot = lookup.find(raw, hash: p.hash, from: candidates[i])
+                if slot >= 0 && lookup.slots[slot].kind == Int(p.target) {
+                    ids[Int(p.cell)] = lookup.slots[slot].entity - 1
+                    continue
+                }
+                var e: EntityID? = slot >= 0 ? lookup.slots[slot].entity - 1 : nil
+                if e == nil && (CSVBytes.hasUpper(raw) || p.count >= CSVNameIndex.maxLength) { e = lookup.entity(raw) }
                 if let e, lookup.kind(e) == Int(p.target) {
                     ids[Int(p.cell)] = e
                 } else {
