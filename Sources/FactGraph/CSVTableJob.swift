@@ -36,11 +36,14 @@ final class CSVStagedRows {
     /// Per column, the op as a small code (`CSVTableJob.Code`) and, for `.ref`, the target kind.
     let codes: UnsafeMutablePointer<UInt8>
     let targets: UnsafeMutablePointer<Int32>
-    /// The candidate slots of a batch of reference cells (`CSVTableJob.resolvePending`).
+    /// The reference cells waiting for their batch, and their candidate slots
+    /// (`CSVTableJob.resolvePending`).
+    let pending: UnsafeMutablePointer<CSVTableJob.PendingRef>
     let candidates: UnsafeMutablePointer<Int>
 
     init(ops: [CSVCellOp]) {
         let n = max(1, ops.count)
+        pending = .allocate(capacity: CSVTableJob.batch)
         candidates = .allocate(capacity: CSVTableJob.batch)
         ids = .allocate(capacity: n * Self.rows)
         ints = .allocate(capacity: n * Self.rows)
@@ -61,6 +64,7 @@ final class CSVStagedRows {
         ints.deallocate()
         codes.deallocate()
         targets.deallocate()
+        pending.deallocate()
         candidates.deallocate()
     }
 }
@@ -136,6 +140,7 @@ struct CSVTableJob: CSVRecordSink {
         nameColumn = ops.firstIndex(of: .name)
         aliasColumn = ops.firstIndex(of: .aliases)
         stage = CSVStagedRows(ops: ops)
+        pending = stage.pending
         stageIDs = stage.ids
         stageInts = stage.ints
         codes = stage.codes
@@ -148,7 +153,6 @@ struct CSVTableJob: CSVRecordSink {
             case .name, .aliases: break
             }
         }
-        pending.reserveCapacity(Self.batch)
         if nameColumn != nil {
             names.reserveCapacity(bytes)
             if aliasColumn != nil { aliases.reserveCapacity(bytes) }
@@ -169,7 +173,8 @@ struct CSVTableJob: CSVRecordSink {
         var base: UnsafePointer<UInt8>
         var count: Int
     }
-    var pending: [PendingRef] = []
+    let pending: UnsafeMutablePointer<PendingRef>
+    var pendingCount = 0
     var touched: UInt32 = 0
     static let batch = 64
 
@@ -198,38 +203,34 @@ struct CSVTableJob: CSVRecordSink {
     /// from cache. A lookup per cell would wait for memory two or three times in a row, and the
     /// name index of a million enterprises does not fit in any cache.
     mutating func resolvePending() -> Bool {
-        guard let lookup, !pending.isEmpty else { return true }
+        guard let lookup, pendingCount > 0 else { return true }
         var ok = true
         let ids = stageIDs
         let candidates = stage.candidates
-        pending.withUnsafeBufferPointer { batch in
-            // Three sweeps of independent loads (see `CSVNameIndex.Lookup`).
-            var t: UInt32 = 0
-            for p in batch { t = t &+ lookup.touchHome(p.hash) }
-            for (i, p) in batch.enumerated() {
-                let c = lookup.candidate(p.hash)
-                candidates[i] = c
-                t = t &+ lookup.touchKey(c)
+        let batch = UnsafeBufferPointer(start: pending, count: pendingCount)
+        // Three sweeps of independent loads (see `CSVNameIndex.Lookup`).
+        var t: UInt32 = 0
+        for p in batch { t = t &+ lookup.touchHome(p.hash) }
+        for i in batch.indices { candidates[i] = lookup.candidate(batch[i].hash) }
+        for i in batch.indices { t = t &+ lookup.touchKey(candidates[i]) }
+        touched = touched &+ t
+        for (i, p) in batch.enumerated() {
+            let raw = UnsafeRawBufferPointer(start: p.base, count: p.count)
+            let slot = lookup.find(raw, hash: p.hash, from: candidates[i])
+            if slot >= 0 && lookup.slots[slot].kind == Int(p.target) {
+                ids[Int(p.cell)] = lookup.slots[slot].entity - 1
+                continue
             }
-            touched = touched &+ t
-            for (i, p) in batch.enumerated() {
-                let raw = UnsafeRawBufferPointer(start: p.base, count: p.count)
-                let slot = lookup.find(raw, hash: p.hash, from: candidates[i])
-                if slot >= 0 && lookup.slots[slot].kind == Int(p.target) {
-                    ids[Int(p.cell)] = lookup.slots[slot].entity - 1
-                    continue
-                }
-                var e: EntityID? = slot >= 0 ? lookup.slots[slot].entity - 1 : nil
-                if e == nil && (CSVBytes.hasUpper(raw) || p.count >= CSVNameIndex.maxLength) { e = lookup.entity(raw) }
-                if let e, lookup.kind(e) == Int(p.target) {
-                    ids[Int(p.cell)] = e
-                } else {
-                    ids[Int(p.cell)] = Null.id
-                    ok = referenceError(CSVField(base: p.base, count: p.count), target: Int(p.target), column: Int(p.column), line: Int(p.line)) && ok
-                }
+            var e: EntityID? = slot >= 0 ? lookup.slots[slot].entity - 1 : nil
+            if e == nil && (CSVBytes.hasUpper(raw) || p.count >= CSVNameIndex.maxLength) { e = lookup.entity(raw) }
+            if let e, lookup.kind(e) == Int(p.target) {
+                ids[Int(p.cell)] = e
+            } else {
+                ids[Int(p.cell)] = Null.id
+                ok = referenceError(CSVField(base: p.base, count: p.count), target: Int(p.target), column: Int(p.column), line: Int(p.line)) && ok
             }
         }
-        pending.removeAll(keepingCapacity: true)
+        pendingCount = 0
         return ok
     }
 
@@ -261,10 +262,11 @@ struct CSVTableJob: CSVRecordSink {
                 let target = Int(targets[c])
                 if !field.inScratch {
                     // Resolved in batches (see `resolvePending`).
-                    pending.append(PendingRef(hash: StringPool.hash(field.raw), target: Int32(target), cell: Int32(cell),
-                                              column: Int32(c), line: Int32(truncatingIfNeeded: line),
-                                              base: field.base, count: field.count))
-                    if pending.count == Self.batch { ok = resolvePending() && ok }
+                    pending[pendingCount] = PendingRef(hash: StringPool.hash(field.raw), target: Int32(target), cell: Int32(cell),
+                                                       column: Int32(c), line: Int32(truncatingIfNeeded: line),
+                                                       base: field.base, count: field.count)
+                    pendingCount += 1
+                    if pendingCount == Self.batch { ok = resolvePending() && ok }
                     continue
                 }
                 if let e = lookup!.entity(field.raw), lookup!.kind(e) == target {
