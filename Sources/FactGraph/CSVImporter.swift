@@ -170,6 +170,8 @@ struct Importer {
     var tooMany = false
     /// Files read from decoded UTF-8 copies (GB18030 originals).
     var decoded: [String: String] = [:]
+    /// The sum of the values read only to bring them into cache (kept, so that the reads are).
+    var touched: UInt32 = 0
     /// Installed text columns still holding ids into their parts' pools (`CSVFinalColumn.localText`).
     var localTexts: [(kind: Int, column: Int, pools: [StringPool])] = []
 
@@ -544,39 +546,66 @@ struct Importer {
         var strings = StringPool(), entityOfString: [EntityID] = [], keyStrings: [UInt32] = [], entityName: [UInt32] = []
         swap(&strings, &g.strings); swap(&entityOfString, &g.entityOfString)
         swap(&keyStrings, &g.keyStrings); swap(&entityName, &g.entityName)
-        // Room for every name, so that no table grows (and `CSVNameGroups` knows the table size).
+        // Room for every name, so that no table grows. The names go in in file order (the first
+        // of two equal keys claims it): the pool's hash table is a few bytes per name (8 MB at a
+        // million), within the last-level cache, so probing it in file order costs little.
         strings.reserve(strings: total, bytes: nameBytes)
         entityOfString.reserveCapacity(strings.count + total)
         keyStrings.reserveCapacity(keyStrings.count + total)
-        // The names grouped by the region of the pool's hash table their home slot falls in, so
-        // that the probes, and the strings they compare with, stay in cache. (Equal keys land in
-        // one group in file order: the first one claims the name.)
-        let grouped = CSVNameGroups(parts: jobs.map { ($0.names, $0.nameEnds) },
-                                    tableSize: CSVBytes.tableSize(count: strings.count, reserved: total))
-        for j in jobs.indices { jobs[j].names = []; jobs[j].nameEnds = [] }
         let nameBase = entityName.count
         entityName.append(contentsOf: repeatElement(0, count: total))
         var duplicates: [(row: Int, holder: EntityID)] = []
         var key: [UInt8] = []
-        entityName.withUnsafeMutableBufferPointer { en in
-            grouped.forEach { row, n in
-                let s = strings.intern(n)
-                en[nameBase + row] = s
-                var k = s
-                if CSVBytes.hasUpper(n) {
-                    key.removeAll(keepingCapacity: true)
-                    key.append(contentsOf: n)
-                    FactGraph.normalizeKey(&key)
-                    k = key.withUnsafeBytes { strings.intern($0) }
-                }
-                if Int(k) < entityOfString.count && entityOfString[Int(k)] != Null.id {
-                    duplicates.append((row, entityOfString[Int(k)]))
-                } else {
-                    FactGraph.setKey(k, first + EntityID(row), &entityOfString, &keyStrings)
+        var row = 0
+        // Names a batch at a time: their hashes and home slots first (independent loads the CPU
+        // overlaps; the table of a million names is no cache's), then the inserts.
+        let batch = 64
+        var hashes = [UInt32](repeating: 0, count: batch)
+        var touched: UInt32 = 0
+        for j in jobs.indices {
+            var names: [UInt8] = [], ends: [UInt32] = []
+            swap(&names, &jobs[j].names)
+            swap(&ends, &jobs[j].nameEnds)
+            names.withUnsafeBytes { nb in
+                ends.withUnsafeBufferPointer { ends in
+                    entityName.withUnsafeMutableBufferPointer { en in
+                        var first0 = 0
+                        while first0 < ends.count {
+                            let last = min(ends.count, first0 + batch)
+                            var start = first0 == 0 ? 0 : Int(ends[first0 - 1])
+                            for i in first0..<last {
+                                let h = StringPool.hash(UnsafeRawBufferPointer(rebasing: nb[start..<Int(ends[i])]))
+                                hashes[i - first0] = h
+                                touched &+= strings.touch(hash: h)
+                                start = Int(ends[i])
+                            }
+                            start = first0 == 0 ? 0 : Int(ends[first0 - 1])
+                            for i in first0..<last {
+                                let n = UnsafeRawBufferPointer(rebasing: nb[start..<Int(ends[i])])
+                                start = Int(ends[i])
+                                let s = strings.intern(n, hash: hashes[i - first0])
+                                var k = s
+                                if CSVBytes.hasUpper(n) {
+                                    key.removeAll(keepingCapacity: true)
+                                    key.append(contentsOf: n)
+                                    FactGraph.normalizeKey(&key)
+                                    k = key.withUnsafeBytes { strings.intern($0) }
+                                }
+                                en[nameBase + row] = s
+                                if Int(k) < entityOfString.count && entityOfString[Int(k)] != Null.id {
+                                    duplicates.append((row, entityOfString[Int(k)]))
+                                } else {
+                                    FactGraph.setKey(k, first + EntityID(row), &entityOfString, &keyStrings)
+                                }
+                                row += 1
+                            }
+                            first0 = last
+                        }
+                    }
                 }
             }
         }
-        duplicates.sort { $0.row < $1.row }
+        self.touched &+= touched
         swap(&strings, &g.strings); swap(&entityOfString, &g.entityOfString)
         swap(&keyStrings, &g.keyStrings); swap(&entityName, &g.entityName)
         clock.lap("  names of \(plan.stem)")
@@ -594,7 +623,7 @@ struct Importer {
             report(plan.path, Int(lines[row]), duplicate(g.name(of: first + EntityID(row)), holder))
         }
         // Aliases, `|`-separated.
-        var row = 0
+        row = 0
         for job in jobs where !job.aliasEnds.isEmpty {
             job.aliases.withUnsafeBytes { ab in
                 var s = 0
@@ -939,20 +968,29 @@ struct CSVClock {
     mutating func lap(_ what: String) {
         guard enabled else { return }
         let t = CSVClock.now()
-        var rss = 0
-        let fd = open("/proc/self/statm", O_RDONLY)
-        if fd >= 0 {
-            var buf = [UInt8](repeating: 0, count: 128)
-            let n = read(fd, &buf, 128)
-            close(fd)
-            if n > 0 {
-                let fields = buf[0..<n].split(separator: 0x20)
-                if fields.count > 1 { rss = ((Int(String(decoding: fields[1], as: UTF8.self)) ?? 0) * 4096) >> 20 }
-            }
-        }
-        var line = "csv: \(what) \(Int((t - last) * 1000)) ms, rss \(rss) MB\n"
+        let (rss, peak) = CSVClock.memory()
+        var line = "csv: \(what) \(Int((t - last) * 1000)) ms, rss \(rss) MB, peak \(peak) MB\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         last = t
+    }
+
+    /// Resident and peak resident memory in MB (`VmRSS`, `VmHWM` of /proc/self/status).
+    static func memory() -> (rss: Int, peak: Int) {
+        let fd = open("/proc/self/status", O_RDONLY)
+        guard fd >= 0 else { return (0, 0) }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = read(fd, &buf, buf.count)
+        guard n > 0 else { return (0, 0) }
+        var rss = 0, peak = 0
+        for line in buf[0..<n].split(separator: 0x0A) {
+            let text = String(decoding: line, as: UTF8.self)
+            let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            let kb = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+            if text.hasPrefix("VmRSS:") { rss = kb >> 10 }
+            if text.hasPrefix("VmHWM:") { peak = kb >> 10 }
+        }
+        return (rss, peak)
     }
 }
 

@@ -340,16 +340,6 @@ enum CSVBytes {
         return d
     }
 
-    /// The size of a `StringPool`'s hash table right after `reserve(strings: reserved, …)` on a
-    /// pool of `count` strings whose table was smaller: the least power of two ≥ 2·(count +
-    /// reserved), by StringPool's growth rule. Used only to order insertions for cache locality:
-    /// if the rule changes, loading gets slower, not wrong.
-    static func tableSize(count: Int, reserved: Int) -> Int {
-        var size = 64
-        while (count + reserved) * 2 > size { size *= 2 }
-        return size
-    }
-
     /// Whether `n = p.count` bytes at `a` equal `p` (inline: names are short, a libc call costs more).
     @inline(__always)
     static func equal(_ a: UnsafePointer<UInt8>, _ p: UnsafeRawBufferPointer) -> Bool {
@@ -372,8 +362,27 @@ enum CSVBytes {
     /// Whether the bytes hold an ASCII upper-case letter (names match case-insensitively).
     @inline(__always)
     static func hasUpper(_ p: UnsafeRawBufferPointer) -> Bool {
-        for c in p where c &- 0x41 < 26 { return true }
-        return false
+        let n = p.count
+        guard let b = p.baseAddress else { return false }
+        if n < 8 {
+            for i in 0..<n where b.load(fromByteOffset: i, as: UInt8.self) &- 0x41 < 26 { return true }
+            return false
+        }
+        var i = 0
+        while i + 8 < n {
+            if upperIn(b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
+            i += 8
+        }
+        return upperIn(b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))   // the last 8, overlapping
+    }
+
+    /// Whether a byte of `x` is in `A`…`Z` ("determine if a word has a byte between m and n",
+    /// Sean Anderson's bit hacks, for 0x40 < byte < 0x5B).
+    @inline(__always)
+    static func upperIn(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let t = x & (ones &* 127)
+        return ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40)) & (ones &* 128) != 0
     }
 
     /// Whether the bytes are valid UTF-8 (shortest forms only, no surrogates, at most U+10FFFF:
@@ -386,9 +395,13 @@ enum CSVBytes {
         guard n > 0, let b = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
         var i = 0
         while i < n {
-            if i + 8 <= n && UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
             let c = b[i]
-            if c < 0x80 { i += 1; continue }
+            if c < 0x80 {
+                // An ASCII run, eight bytes at a time.
+                i += 1
+                while i + 8 <= n && UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                continue
+            }
             if c < 0xC2 { return false }                       // a continuation byte, or an overlong lead
             if c < 0xE0 {
                 guard i + 1 < n, b[i + 1] & 0xC0 == 0x80 else { return false }
@@ -410,91 +423,5 @@ enum CSVBytes {
             }
         }
         return true
-    }
-}
-
-/// Names regrouped by the region of a hash table (of `tableSize` slots) that their key's home slot
-/// falls in: 2,048 regions, each a few kilobytes of table, so inserting the names group by group
-/// touches the table (and the strings just inserted) in cache instead of at random. The bytes are
-/// moved too, so that the names are read in order. A name is grouped by its key (ASCII letters
-/// lower-cased), so equal keys are in one group, in file order.
-struct CSVNameGroups {
-    var bytes: [UInt8] = []
-    var starts: [UInt32] = []
-    var rows: [UInt32] = []
-
-    /// The names of the parts of a file, one after the other: part `j`'s row `r` is
-    /// `names[ends[r-1] ..< ends[r]]`.
-    init(parts: [(names: [UInt8], ends: [UInt32])], tableSize: Int) {
-        let n = parts.reduce(0) { $0 + $1.ends.count }
-        let totalBytes = parts.reduce(0) { $0 + $1.names.count }
-        let bits = tableSize.trailingZeroBitCount
-        let groupBits = min(11, bits)
-        let shift = bits - groupBits
-        let mask = UInt32(truncatingIfNeeded: tableSize - 1)
-        var group = [UInt16](repeating: 0, count: n)
-        var count = [Int](repeating: 0, count: (1 << groupBits) + 1)
-        var size = [Int](repeating: 0, count: (1 << groupBits) + 1)
-        var key: [UInt8] = []
-        var r = 0
-        for part in parts {
-            part.names.withUnsafeBytes { nb in
-                var s = 0
-                for t in part.ends {
-                    let name = UnsafeRawBufferPointer(rebasing: nb[s..<Int(t)])
-                    var h: UInt32
-                    if CSVBytes.hasUpper(name) {
-                        key.removeAll(keepingCapacity: true)
-                        key.append(contentsOf: name)
-                        FactGraph.normalizeKey(&key)
-                        h = key.withUnsafeBytes { StringPool.hash($0) }
-                    } else {
-                        h = StringPool.hash(name)
-                    }
-                    let g = Int((h & mask) >> UInt32(shift))
-                    group[r] = UInt16(g)
-                    count[g + 1] += 1
-                    size[g + 1] += Int(t) - s
-                    s = Int(t)
-                    r += 1
-                }
-            }
-        }
-        for i in 0..<(1 << groupBits) { count[i + 1] += count[i]; size[i + 1] += size[i] }
-        starts = [UInt32](repeating: 0, count: n + 1)
-        rows = [UInt32](repeating: 0, count: n)
-        starts[n] = UInt32(totalBytes)
-        r = 0
-        // Every byte is written below (the groups' sizes add up to the total).
-        bytes = [UInt8](unsafeUninitializedCapacity: totalBytes) { out, initialized in
-            initialized = totalBytes
-            for part in parts {
-                part.names.withUnsafeBytes { nb in
-                    var s = 0
-                    for t in part.ends {
-                        let g = Int(group[r])
-                        let i = count[g], o = size[g]
-                        count[g] = i + 1
-                        size[g] = o + (Int(t) - s)
-                        rows[i] = UInt32(r)
-                        starts[i] = UInt32(o)
-                        if Int(t) > s { UnsafeMutableRawPointer(out.baseAddress! + o).copyMemory(from: nb.baseAddress! + s, byteCount: Int(t) - s) }
-                        s = Int(t)
-                        r += 1
-                    }
-                }
-            }
-        }
-    }
-
-    /// Calls `body(row, name)` for every name, group by group.
-    func forEach(_ body: (Int, UnsafeRawBufferPointer) -> Void) {
-        bytes.withUnsafeBytes { b in
-            for i in 0..<rows.count {
-                // Names are back to back within a group and groups follow each other, so each
-                // name ends where the next begins.
-                body(Int(rows[i]), UnsafeRawBufferPointer(rebasing: b[Int(starts[i])..<Int(i + 1 < rows.count ? starts[i + 1] : UInt32(bytes.count))]))
-            }
-        }
     }
 }

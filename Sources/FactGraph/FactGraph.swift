@@ -30,9 +30,17 @@ public final class FactGraph: @unchecked Sendable {
     public internal(set) var entityKind: [UInt16] = []
     public internal(set) var entityRow: [UInt32] = []
     public internal(set) var entityName: [UInt32] = []
-    /// Aliases per entity (not including the canonical name), as string ids.
+    /// Aliases per entity (not including the canonical name), as string ids: entity `e`'s are
+    /// `aliasIDs[aliasStart[e] ..< aliasStart[e + 1]]`. `aliasStart` ends after the last entity
+    /// that has any (the entities of a big kind without aliases cost nothing).
     var aliasStart: [UInt32] = [0]
     var aliasIDs: [UInt32] = []
+
+    /// The positions of entity `e`'s aliases in `aliasIDs`.
+    @inline(__always)
+    func aliasRange(_ e: Int) -> Range<Int> {
+        e + 1 < aliasStart.count ? Int(aliasStart[e])..<Int(aliasStart[e + 1]) : 0..<0
+    }
 
     /// The name index. Its keys are names and aliases with ASCII letters lower-cased, held in
     /// `strings` like any text: a name without upper-case ASCII letters (every Chinese one) is its
@@ -44,6 +52,8 @@ public final class FactGraph: @unchecked Sendable {
 
     /// The entity each entity is located in (its location column's value), or `Null.id`.
     public internal(set) var parent: [EntityID] = []
+    /// The entities located directly in each entity (CSR over `parent`); `childStart` ends after
+    /// the last entity that has any.
     var childStart: [UInt32] = []
     var childList: [EntityID] = []
 
@@ -69,7 +79,7 @@ public final class FactGraph: @unchecked Sendable {
     public func kindOf(_ e: EntityID) -> Kind { kinds[Int(entityKind[Int(e)])] }
 
     public func aliases(of e: EntityID) -> [String] {
-        (Int(aliasStart[Int(e)])..<Int(aliasStart[Int(e) + 1])).map { strings.string(aliasIDs[$0]) }
+        aliasRange(Int(e)).map { strings.string(aliasIDs[$0]) }
     }
 
     /// The entity that this name or alias names exactly (ASCII letters case-insensitively).
@@ -82,7 +92,7 @@ public final class FactGraph: @unchecked Sendable {
 
     /// Entity lookup over raw bytes (no allocation for already-normal keys).
     public func entity(namedBytes p: UnsafeRawBufferPointer) -> EntityID? {
-        if !p.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return entity(namedKey: p) }
+        if !CSVBytes.hasUpper(p) { return entity(namedKey: p) }
         var key = Array(p)
         Self.normalizeKey(&key)
         return key.withUnsafeBytes { entity(namedKey: $0) }
@@ -123,7 +133,7 @@ public final class FactGraph: @unchecked Sendable {
         out.reserveCapacity(entityCount * 2)
         for e in 0..<entityCount {
             out.append((strings.string(entityName[e]), EntityID(e)))
-            for a in Int(aliasStart[e])..<Int(aliasStart[e + 1]) { out.append((strings.string(aliasIDs[a]), EntityID(e))) }
+            for a in aliasRange(e) { out.append((strings.string(aliasIDs[a]), EntityID(e))) }
         }
         return out
     }
@@ -174,7 +184,8 @@ public final class FactGraph: @unchecked Sendable {
 
     /// The entities located directly in `e`.
     public func children(of e: EntityID) -> ArraySlice<EntityID> {
-        childList[Int(childStart[Int(e)])..<Int(childStart[Int(e) + 1])]
+        guard Int(e) + 1 < childStart.count else { return [] }
+        return childList[Int(childStart[Int(e)])..<Int(childStart[Int(e) + 1])]
     }
 
     /// `e` and everything located in it, transitively (breadth-first).
@@ -336,14 +347,15 @@ struct RefIndex: Sendable {
     /// order by year desc limit 20" reads 20 rows. The offsets array is sized by the largest id
     /// the column holds, not by every entity (`rows(for:)` answers [] beyond it).
     ///
-    /// Sorting bucket by bucket reads the keys of one bucket at a time (for a bucket of thousands
-    /// of awards, in row order), where sorting every row first and then bucketing would read the
-    /// column at random and hold a permutation of every row.
-    /// - Complexity: O(n + largest id), plus each bucket's sort: O(m) when its keys span a small
-    ///   range (years), else O(m log m).
-    static func build(column: [UInt32], sortKeys: [Int64]? = nil, sortedBy: Int? = nil, minBuckets: Int = 0) -> RefIndex {
+    /// Keys of a small range (years) go along with the rows as one-byte ranks while they are
+    /// bucketed (in the top byte of the row numbers), so each bucket is sorted from its own
+    /// values; other keys are gathered a block of buckets at a time. Either way no permutation of
+    /// every row is held, and the keys are read in row order or a block at a time.
+    /// - Complexity: O(n + largest id), plus each bucket's sort: O(m) with ranks or keys of a
+    ///   small range, else O(m log m).
+    static func build(column: [UInt32], sortKeys: IndexSortKeys? = nil, sortedBy: Int? = nil) -> RefIndex {
         column.withUnsafeBufferPointer { col in
-            var maxID = minBuckets - 1
+            var maxID = -1
             for v in col where v != Null.id && Int(v) > maxID { maxID = Int(v) }
             let buckets = maxID + 1
             var start = [UInt32](repeating: 0, count: buckets + 1)
@@ -352,16 +364,34 @@ struct RefIndex: Sendable {
                 for i in 0..<buckets { st[i + 1] &+= st[i] }
                 return Int(st[buckets])
             }
+            // Small-range keys of a column of fewer than 2^24 rows ride in the top byte of the row
+            // numbers while the rows are bucketed: sorting a bucket's packed values then sorts it
+            // by (rank, row).
+            var packed: (keys: [Int64], lowest: Int64)? = nil
+            if case .smallRange(let keys, let lowest) = sortKeys, col.count < 1 << 24 { packed = (keys, lowest) }
             var rows = [UInt32](unsafeUninitializedCapacity: total) { out, count in
                 start.withUnsafeMutableBufferPointer { st in
                     // Each bucket's start serves as its cursor; afterwards it holds the bucket's end,
                     // which is the next bucket's start, so the offsets shift back by one.
-                    for r in col.indices {
-                        let v = col[r]
-                        if v == Null.id { continue }
-                        let i = Int(st[Int(v)])
-                        out[i] = UInt32(truncatingIfNeeded: r)
-                        st[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                    if let (keys, lowest) = packed {
+                        keys.withUnsafeBufferPointer { k in
+                            for r in col.indices {
+                                let v = col[r]
+                                if v == Null.id { continue }
+                                let i = Int(st[Int(v)])
+                                let rank = k[r] == Null.int ? 0 : UInt32(truncatingIfNeeded: k[r] &- lowest &+ 1)
+                                out[i] = UInt32(truncatingIfNeeded: r) | rank << 24
+                                st[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                            }
+                        }
+                    } else {
+                        for r in col.indices {
+                            let v = col[r]
+                            if v == Null.id { continue }
+                            let i = Int(st[Int(v)])
+                            out[i] = UInt32(truncatingIfNeeded: r)
+                            st[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                        }
                     }
                     var b = buckets - 1
                     while b > 0 { st[b] = st[b - 1]; b -= 1 }
@@ -369,41 +399,71 @@ struct RefIndex: Sendable {
                 }
                 count = total
             }
-            guard let sortKeys else { return RefIndex(start: start, rows: rows, sortedBy: nil) }
-            sortKeys.withUnsafeBufferPointer { keys in
+            if packed != nil {
                 start.withUnsafeBufferPointer { st in
                     rows.withUnsafeMutableBufferPointer { rs in
                         var sorter = BucketSorter()
-                        // Buckets a block at a time: first the keys of the block's rows are gathered
-                        // (independent loads, which the CPU overlaps: the rows of one enterprise's
-                        // awards lie anywhere), then each bucket is sorted from the gathered keys.
-                        var b = 0
-                        while b < buckets {
-                            let s = Int(st[b])
-                            var next = b + 1
-                            while next < buckets && Int(st[next + 1]) - s <= BucketSorter.block { next += 1 }
-                            let e = Int(st[next])
-                            let gathered = sorter.gather(UnsafeBufferPointer(rebasing: rs[s..<e]), keys)
-                            for x in b..<next {
-                                let xs = Int(st[x]), xe = Int(st[x + 1])
-                                if xe - xs > 1 {
-                                    sorter.sort(UnsafeMutableBufferPointer(rebasing: rs[xs..<xe]),
-                                                UnsafeMutableBufferPointer(rebasing: gathered[(xs - s)..<(xe - s)]))
-                                }
-                            }
-                            b = next
+                        for b in 0..<buckets {
+                            let s = Int(st[b]), e = Int(st[b + 1])
+                            if e - s > 1 { sorter.sort(packed: UnsafeMutableBufferPointer(rebasing: rs[s..<e])) }
                         }
-                        sorter.release()
+                        for i in rs.indices { rs[i] &= 0xFF_FFFF }
+                    }
+                }
+                return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
+            }
+            switch sortKeys {
+            case nil:
+                return RefIndex(start: start, rows: rows, sortedBy: nil)
+            case .smallRange(let values, _), .values(let values):
+                values.withUnsafeBufferPointer { keys in
+                    start.withUnsafeBufferPointer { st in
+                        rows.withUnsafeMutableBufferPointer { rs in
+                            var sorter = BucketSorter()
+                            // Buckets a block at a time: first the keys of the block's rows are
+                            // gathered (independent loads, which the CPU overlaps: the rows of one
+                            // bucket lie anywhere), then each bucket is sorted from them.
+                            var b = 0
+                            while b < buckets {
+                                let s = Int(st[b])
+                                var next = b + 1
+                                while next < buckets && Int(st[next + 1]) - s <= BucketSorter.block { next += 1 }
+                                let e = Int(st[next])
+                                let gathered = sorter.gather(UnsafeBufferPointer(rebasing: rs[s..<e]), keys)
+                                for x in b..<next {
+                                    let xs = Int(st[x]), xe = Int(st[x + 1])
+                                    if xe - xs > 1 {
+                                        sorter.sort(UnsafeMutableBufferPointer(rebasing: rs[xs..<xe]),
+                                                    UnsafeMutableBufferPointer(rebasing: gathered[(xs - s)..<(xe - s)]))
+                                    }
+                                }
+                                b = next
+                            }
+                            sorter.release()
+                        }
                     }
                 }
             }
             return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
         }
     }
+}
 
-    /// Counting-sort build over one reference column (rows in order in each bucket), with an
-    /// offset for each of `entityCount` entities at least.
-    static func build(column: [UInt32], entityCount: Int) -> RefIndex { build(column: column, minBuckets: entityCount) }
+/// The keys an index's buckets are sorted by, with their smallest value when all of them but
+/// nulls lie in a range of fewer than 255 (years): then each row's rank in that range fits in a
+/// byte (0 for null), which `RefIndex.build` carries along with the row.
+enum IndexSortKeys {
+    case smallRange([Int64], lowest: Int64)
+    case values([Int64])
+
+    /// - Complexity: O(n).
+    static func of(_ values: [Int64]) -> IndexSortKeys {
+        var lo = Int64.max, hi = Int64.min
+        for v in values where v != Null.int { lo = min(lo, v); hi = max(hi, v) }
+        guard lo <= hi else { return .smallRange(values, lowest: 0) }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        return !overflow && span < 255 ? .smallRange(values, lowest: lo) : .values(values)
+    }
 }
 
 /// Sorts the rows of index buckets (each in ascending row order) by their keys, stably, with
@@ -479,6 +539,45 @@ struct BucketSorter {
         for i in 0..<m { pairs.append((keys[i], rows[i])) }
         pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
         for i in 0..<m { rows[i] = pairs[i].row }
+    }
+
+    /// Sorts row numbers that carry a one-byte rank in their top byte by that value (so by rank,
+    /// then row).
+    mutating func sort(packed rows: UnsafeMutableBufferPointer<UInt32>) {
+        let m = rows.count
+        var sorted = true
+        var prev: UInt32 = 0
+        for v in rows {
+            if v < prev { sorted = false; break }
+            prev = v
+        }
+        if sorted { return }
+        if m <= Self.small {
+            for i in 1..<m {
+                let v = rows[i]
+                var j = i
+                while j > 0 && rows[j - 1] > v { rows[j] = rows[j - 1]; j -= 1 }
+                rows[j] = v
+            }
+            return
+        }
+        // Counting sort by the rank byte: stable, and the rows are ascending within a rank.
+        counts.removeAll(keepingCapacity: true)
+        counts.append(contentsOf: repeatElement(0, count: 257))
+        rowsOut.removeAll(keepingCapacity: true)
+        rowsOut.append(contentsOf: repeatElement(0, count: m))
+        counts.withUnsafeMutableBufferPointer { count in
+            rowsOut.withUnsafeMutableBufferPointer { out in
+                for v in rows { count[Int(v >> 24) + 1] += 1 }
+                for i in 0..<256 { count[i + 1] += count[i] }
+                for v in rows {
+                    let k = Int(v >> 24)
+                    out[count[k]] = v
+                    count[k] += 1
+                }
+                for i in 0..<m { rows[i] = out[i] }
+            }
+        }
     }
 
     /// Frees the gathered keys' buffer.

@@ -59,7 +59,7 @@ public final class GraphBuilder {
         g.sourceKind = graph.sourceKind
         g.refIndex = graph.refIndex.map { $0.map { _ in nil } }
         for e in 0..<graph.entityCount {
-            for a in Int(graph.aliasStart[e])..<Int(graph.aliasStart[e + 1]) {
+            for a in graph.aliasRange(e) {
                 pendingAliases.append((EntityID(e), graph.aliasIDs[a]))
                 pendingAliasSet.insert(UInt64(e) << 32 | UInt64(graph.aliasIDs[a]))
             }
@@ -135,7 +135,7 @@ public final class GraphBuilder {
     /// another does, and whether the key is new.
     @inline(__always)
     func claimKey(_ p: UnsafeRawBufferPointer, for e: EntityID) -> (holder: EntityID?, isNew: Bool) {
-        let hasUpper = p.contains { $0 >= 0x41 && $0 <= 0x5A }
+        let hasUpper = CSVBytes.hasUpper(p)
         let k: UInt32
         if hasUpper {
             var b = Array(p)
@@ -345,10 +345,11 @@ public final class GraphBuilder {
 
     func buildIndexes() {
         let n = g.entityCount
-        // Aliases CSR.
-        var astart = [UInt32](repeating: 0, count: n + 1)
+        // Aliases CSR, up to the last entity with aliases.
+        let aliased = (pendingAliases.map { Int($0.0) }.max() ?? -1) + 1
+        var astart = [UInt32](repeating: 0, count: aliased + 1)
         for (e, _) in pendingAliases { astart[Int(e) + 1] += 1 }
-        for i in 0..<n { astart[i + 1] += astart[i] }
+        for i in 0..<aliased { astart[i + 1] += astart[i] }
         var afill = astart
         var aids = [UInt32](repeating: 0, count: pendingAliases.count)
         for (e, a) in pendingAliases {
@@ -381,7 +382,7 @@ public final class GraphBuilder {
             }
         }
         g.parent = parent
-        let ci = RefIndex.build(column: parent, entityCount: n)
+        let ci = RefIndex.build(column: parent)
         g.childStart = ci.start
         g.childList = ci.rows
 
@@ -392,19 +393,20 @@ public final class GraphBuilder {
         final class Task: @unchecked Sendable {
             let kind: Int, column: Int
             let values: [UInt32]
-            let keys: [Int64]?, sortedBy: Int?
+            let keys: IndexSortKeys?, sortedBy: Int?
             var index: RefIndex? = nil
-            init(kind: Int, column: Int, values: [UInt32], keys: [Int64]?, sortedBy: Int?) {
+            init(kind: Int, column: Int, values: [UInt32], keys: IndexSortKeys?, sortedBy: Int?) {
                 self.kind = kind; self.column = column; self.values = values; self.keys = keys; self.sortedBy = sortedBy
             }
             func run() { index = RefIndex.build(column: values, sortKeys: keys, sortedBy: sortedBy) }
         }
         var tasks: [Task] = []
         for kind in g.kinds {
-            var keys: [Int64]? = nil
+            var keys: IndexSortKeys? = nil
             var sortCol: Int? = nil
-            if kind.role == .relation, let yc = kind.columns.firstIndex(where: { $0.type == .int || $0.type == .date }) {
-                keys = kind.intColumn(yc)
+            if kind.role == .relation, kind.columns.contains(where: { $0.type.isRef }),
+               let yc = kind.columns.firstIndex(where: { $0.type == .int || $0.type == .date }) {
+                keys = IndexSortKeys.of(kind.intColumn(yc))
                 sortCol = yc
             }
             for (c, col) in kind.columns.enumerated() where col.type.isRef {

@@ -108,11 +108,21 @@ public struct StringPool: Sendable {
 
     /// Interns these bytes, returning their id.
     @discardableResult
-    public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 {
-        let h = StringPool.hash(p)
+    public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 { intern(p, hash: StringPool.hash(p)) }
+
+    /// Interns bytes whose `StringPool.hash` the caller has computed already.
+    @inline(__always)
+    mutating func intern(_ p: UnsafeRawBufferPointer, hash h: UInt32) -> UInt32 {
         let (found, free) = find(p, h)
         if found >= 0 { return UInt32(found) }
         return add(p, h, slot: free)
+    }
+
+    /// Reads the home slot of hash `h`: a load whose result nobody waits for, so that a batch of
+    /// them brings the slots of the strings about to be interned into cache at the same time.
+    @inline(__always)
+    func touch(hash h: UInt32) -> UInt32 {
+        table.withUnsafeBufferPointer { t in t[Int(h) & (t.count - 1)] }
     }
 
     /// Appends a new string of hash `h`, whose empty slot in the current table is `free`.
