@@ -77,7 +77,7 @@ final class CSVStagedRows {
 /// in one pass over all parts (so duplicates are found in file order).
 ///
 /// Cells are written to `CSVStagedRows` and appended to `columns` every 128 rows and whenever the
-/// scanner's buffer changes; reference cells wait in batches of 64 (`resolvePending`), which always
+/// scanner's buffer changes; reference cells wait in batches of 256 (`resolvePending`), which always
 /// run before the rows they belong to are appended.
 struct CSVTableJob: CSVRecordSink {
     let file: String
@@ -176,7 +176,7 @@ struct CSVTableJob: CSVRecordSink {
     let pending: UnsafeMutablePointer<PendingRef>
     var pendingCount = 0
     var touched: UInt32 = 0
-    static let batch = 64
+    static let batch = 256
 
     mutating func bufferWillChange() { _ = flush() }
 
