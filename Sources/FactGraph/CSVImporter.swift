@@ -668,23 +668,49 @@ struct Importer {
         guard !jobs.isEmpty else { return [] }   // the file could not be read; that is reported
         let total = jobs.reduce(0) { $0 + $1.rows }
         var resolvers = jobs.map { Resolver(count: $0.pool.count) }
+        // Columns that only need their parts appended (references resolved while scanning, int
+        // columns) are joined on another thread while this one decides and maps the others.
+        // Appending the later parts to the first part's array copies only them.
+        final class Join: @unchecked Sendable {
+            var ids: [[UInt32]] = [], ints: [[Int64]] = []
+            func run(_ total: Int) {
+                if !ids.isEmpty {
+                    for j in ids.indices.dropFirst() { ids[0].reserveCapacity(total); ids[0].append(contentsOf: ids[j]); ids[j] = [] }
+                } else if !ints.isEmpty {
+                    for j in ints.indices.dropFirst() { ints[0].reserveCapacity(total); ints[0].append(contentsOf: ints[j]); ints[j] = [] }
+                }
+            }
+        }
+        var joins: [Int: Join] = [:]
+        for c in plan.ops.indices {
+            switch plan.ops[c] {
+            case .ref:
+                let join = Join()
+                join.ids = Self.takeIDs(&jobs, c)
+                joins[c] = join
+            case .text, .value:
+                guard jobs.allSatisfy({ $0.columns[c].isInt }) else { continue }
+                let join = Join()
+                join.ints = jobs.indices.map { j in
+                    var ints: [Int64] = []
+                    swap(&ints, &jobs[j].columns[c].ints)
+                    return ints
+                }
+                joins[c] = join
+            default: break
+            }
+        }
+        let joining = Array(joins.values)
+        let background: CSVParallel.Background? = jobs.count > 1 && !joining.isEmpty
+            ? CSVParallel.start { for join in joining { join.run(total) } } : nil
         for c in plan.ops.indices {
             switch plan.ops[c] {
             case .name, .aliases: continue
             case .ref(let target):
-                // Appending the later parts to the first part's array copies only them.
-                var ids: [UInt32] = []
-                swap(&ids, &jobs[0].columns[c].ids)
-                ids.reserveCapacity(total)
-                for j in jobs.indices.dropFirst() { ids.append(contentsOf: jobs[j].columns[c].ids); jobs[j].columns[c].ids = [] }
-                out.append(.ids(ids, .ref(.kind(target))))
+                out.append(.ids([], .ref(.kind(target))))   // filled in from `joins` below
             case .text, .value:
-                if jobs.allSatisfy({ $0.columns[c].isInt }) {
-                    var ints: [Int64] = []
-                    swap(&ints, &jobs[0].columns[c].ints)
-                    ints.reserveCapacity(total)
-                    for j in jobs.indices.dropFirst() { ints.append(contentsOf: jobs[j].columns[c].ints); jobs[j].columns[c].ints = [] }
-                    out.append(.ints(ints))
+                if joins[c] != nil {
+                    out.append(.ints([]))   // filled in from `joins` below
                     continue
                 }
                 // Parts that stayed int become text like the rest.
@@ -753,6 +779,26 @@ struct Importer {
                     out.append(.localText(Self.mapIDs(&parts, total: total, maps: maps), pools: jobs.map(\.pool)))
                 }
             }
+        }
+        background?.wait()
+        var i = 0
+        for c in plan.ops.indices {
+            switch plan.ops[c] {
+            case .name, .aliases: continue
+            default: break
+            }
+            if let join = joins[c] {
+                if case .ids(_, let type) = out[i] {
+                    var ids: [UInt32] = []
+                    if !join.ids.isEmpty { swap(&ids, &join.ids[0]) }
+                    out[i] = .ids(ids, type)
+                } else {
+                    var ints: [Int64] = []
+                    if !join.ints.isEmpty { swap(&ints, &join.ints[0]) }
+                    out[i] = .ints(ints)
+                }
+            }
+            i += 1
         }
         return out
     }

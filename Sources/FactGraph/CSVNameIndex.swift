@@ -170,6 +170,49 @@ enum CSVParallel {
     /// Cores online, at least 1.
     static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+    /// A body running on a thread of its own (`start`); `wait()` joins it.
+    final class Background {
+        #if canImport(Glibc)
+        private var thread: pthread_t = 0
+        #else
+        private var thread: pthread_t? = nil
+        #endif
+        private var started = false
+        private var body: (() -> Void)?
+
+        fileprivate init(_ body: @escaping () -> Void) {
+            let ctx = Unmanaged.passRetained(Job(body)).toOpaque()
+            let rc = pthread_create(&thread, nil, { raw in
+                let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
+                job.body()
+                return nil
+            }, ctx)
+            if rc == 0 {
+                started = true
+            } else {
+                Unmanaged<Job>.fromOpaque(ctx).release()
+                self.body = body   // no thread: `wait()` runs it
+            }
+        }
+
+        /// Waits for the body to finish (runs it here if no thread could be made).
+        func wait() {
+            if started {
+                #if canImport(Glibc)
+                pthread_join(thread, nil)
+                #else
+                pthread_join(thread!, nil)
+                #endif
+                started = false
+            }
+            body?()
+            body = nil
+        }
+    }
+
+    /// Starts `body` on another thread.
+    static func start(_ body: @escaping () -> Void) -> Background { Background(body) }
+
     static func run(_ bodies: [() -> Void]) {
         guard bodies.count > 1 else { bodies.first?(); return }
         var threads: [pthread_t] = []
