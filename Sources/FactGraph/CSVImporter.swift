@@ -480,10 +480,11 @@ struct Importer {
         }
         let estimate = estimateRows(plan, bytes: dataBytes)
         let kindNames = self.kindNames
+        let kindSizes = builder.kinds.map(\.rowCount)
         final class Box: @unchecked Sendable { var job: CSVTableJob?; init() {} }
         func runPart(_ box: Box, from: Int, stopAt: Int, line: Int, reserve: Int) {
             var job = CSVTableJob(file: plan.path, ops: plan.ops, columnNames: plan.columnNames, kindNames: kindNames,
-                                  lookup: lookup, reserve: reserve, bytes: stopAt - from)
+                                  kindSizes: kindSizes, lookup: lookup, reserve: reserve, bytes: stopAt - from)
             var scanner = CSVScanner(fd: fd, fileSize: plan.fileSize, maxFields: plan.ops.count + 1)
             let r = scanner.scan(from: from, stopAt: stopAt, line: line, into: &job)
             scanner.release()

@@ -100,6 +100,10 @@ final class CSVNameIndex: @unchecked Sendable {
             }
         }
 
+        /// The slot holding key `p` of hash `h`, or -1.
+        @inline(__always)
+        func find(_ p: UnsafeRawBufferPointer, hash h: UInt32) -> Int { find(p, hash: h, from: Int(h) & mask) }
+
         /// A key too long for the slots.
         func longKey(_ p: UnsafeRawBufferPointer) -> EntityID? {
             for k in index.longKeys where k.length == p.count && CSVBytes.equal(keyBytes + k.offset, p) { return k.entity }

@@ -41,7 +41,9 @@ final class CSVStagedRows {
     let pending: UnsafeMutablePointer<CSVTableJob.PendingRef>
     let candidates: UnsafeMutablePointer<Int>
 
-    init(ops: [CSVCellOp]) {
+    /// `smallTarget(k)`: whether kind `k` has so few entities that their keys stay in cache
+    /// (references to it are resolved on the spot rather than in batches).
+    init(ops: [CSVCellOp], smallTarget: (Int) -> Bool) {
         let n = max(1, ops.count)
         pending = .allocate(capacity: CSVTableJob.batch)
         candidates = .allocate(capacity: CSVTableJob.batch)
@@ -52,7 +54,7 @@ final class CSVStagedRows {
         for (c, op) in ops.enumerated() {
             switch op {
             case .name, .aliases: codes[c] = CSVTableJob.Code.skip; targets[c] = -1
-            case .ref(let t): codes[c] = CSVTableJob.Code.ref; targets[c] = Int32(t)
+            case .ref(let t): codes[c] = smallTarget(t) ? CSVTableJob.Code.refNow : CSVTableJob.Code.ref; targets[c] = Int32(t)
             case .text: codes[c] = CSVTableJob.Code.text; targets[c] = -1
             case .value: codes[c] = CSVTableJob.Code.int; targets[c] = -1
             }
@@ -122,15 +124,19 @@ struct CSVTableJob: CSVRecordSink {
     static let maxErrors = 100
 
     /// Cell op codes in `CSVStagedRows.codes`. `int` is a `.value` column still read as integers;
-    /// it becomes `text` at its first other value.
+    /// it becomes `text` at its first other value. `refNow` is a reference to a kind with few
+    /// entities, resolved on the spot (`ref` waits for a batch).
     enum Code {
-        static let skip: UInt8 = 0, ref: UInt8 = 1, text: UInt8 = 2, int: UInt8 = 3
+        static let skip: UInt8 = 0, ref: UInt8 = 1, text: UInt8 = 2, int: UInt8 = 3, refNow: UInt8 = 4
     }
+
+    /// Kinds with at most this many entities are `smallTarget`s.
+    static let smallTargetEntities = 16_384
 
     /// `reserve` rows; `bytes`, the size of the part (room for its names and aliases: memory
     /// reserved, not touched, so that those arrays are never copied to grow).
-    init(file: String, ops: [CSVCellOp], columnNames: [String], kindNames: [String], lookup: CSVNameIndex.Lookup?,
-         reserve: Int, bytes: Int = 0) {
+    init(file: String, ops: [CSVCellOp], columnNames: [String], kindNames: [String], kindSizes: [Int] = [],
+         lookup: CSVNameIndex.Lookup?, reserve: Int, bytes: Int = 0) {
         self.file = file
         self.ops = ops
         self.columnNames = columnNames
@@ -139,7 +145,7 @@ struct CSVTableJob: CSVRecordSink {
         self.lookup = lookup
         nameColumn = ops.firstIndex(of: .name)
         aliasColumn = ops.firstIndex(of: .aliases)
-        stage = CSVStagedRows(ops: ops)
+        stage = CSVStagedRows(ops: ops) { $0 < kindSizes.count && kindSizes[$0] <= Self.smallTargetEntities }
         pending = stage.pending
         stageIDs = stage.ids
         stageInts = stage.ints
@@ -270,6 +276,20 @@ struct CSVTableJob: CSVRecordSink {
                     continue
                 }
                 if let e = lookup!.entity(field.raw), lookup!.kind(e) == target {
+                    ids[cell] = e
+                } else {
+                    ids[cell] = Null.id
+                    ok = referenceError(field, target: target, column: c, line: line) && ok
+                }
+            case Code.refNow:
+                if field.isEmpty { ids[cell] = Null.id; continue }
+                let target = Int(targets[c])
+                let raw = field.raw
+                let l = lookup!
+                let slot = l.find(raw, hash: StringPool.hash(raw))
+                if slot >= 0 && l.slots[slot].kind == target {
+                    ids[cell] = l.slots[slot].entity - 1
+                } else if let e = l.entity(raw), l.kind(e) == target {
                     ids[cell] = e
                 } else {
                     ids[cell] = Null.id
