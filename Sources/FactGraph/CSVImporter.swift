@@ -553,6 +553,8 @@ struct Importer {
         strings.reserve(strings: total, bytes: nameBytes)
         entityOfString.reserveCapacity(strings.count + total)
         keyStrings.reserveCapacity(keyStrings.count + total)
+        let prefault = CSVPrefault.start(strings.reservedRegions() + [CSVPrefault.region(&entityOfString), CSVPrefault.region(&keyStrings)])
+        defer { prefault?.wait() }
         let nameBase = entityName.count
         entityName.append(contentsOf: repeatElement(0, count: total))
         var duplicates: [(row: Int, holder: EntityID)] = []

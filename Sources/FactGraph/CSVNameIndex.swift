@@ -37,7 +37,9 @@ final class CSVNameIndex: @unchecked Sendable {
         let n = graph.keyStrings.count
         var size = 64
         while size < n + n / 2 + 1 { size *= 2 }
-        // Zeroed memory is empty slots (calloc: fresh pages need no clearing pass).
+        // Zeroed memory is empty slots (calloc: fresh pages need no clearing pass). (Faulting them
+        // in on the other core, as `CSVPrefault` does for names, made this slower: the two
+        // threads' faults contend in the kernel, and the inserts touch every page anyway.)
         let slots = calloc(size, MemoryLayout<Slot>.stride)!.bindMemory(to: Slot.self, capacity: size)
         let mask = size - 1
         var long: [(offset: Int, length: Int, entity: EntityID)] = []

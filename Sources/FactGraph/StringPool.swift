@@ -163,6 +163,11 @@ public struct StringPool: Sendable {
         if size != table.count { rebuild(size: size) }
     }
 
+    /// The room reserved for the bytes, offsets and hashes of strings to come (`CSVPrefault`).
+    mutating func reservedRegions() -> [CSVPrefault.Region] {
+        [CSVPrefault.region(&bytes), CSVPrefault.region(&starts), CSVPrefault.region(&hashes)]
+    }
+
     private mutating func grow() { rebuild(size: table.count * 2) }
 
     private mutating func rebuild(size: Int) {
