@@ -351,100 +351,151 @@ struct RefIndex: Sendable {
     /// bucketed (in the top byte of the row numbers), so each bucket is sorted from its own
     /// values; other keys are gathered a block of buckets at a time. Either way no permutation of
     /// every row is held, and the keys are read in row order or a block at a time.
+    ///
+    /// With `threads` 2 the rows are split in two halves, counted and bucketed at the same time
+    /// (the second half's rows go after the first half's in each bucket), and the buckets sorted
+    /// in two ranges.
     /// - Complexity: O(n + largest id), plus each bucket's sort: O(m) with ranks or keys of a
     ///   small range, else O(m log m).
-    static func build(column: [UInt32], sortKeys: IndexSortKeys? = nil, sortedBy: Int? = nil) -> RefIndex {
+    static func build(column: [UInt32], sortKeys: IndexSortKeys? = nil, sortedBy: Int? = nil, threads: Int = 1) -> RefIndex {
         column.withUnsafeBufferPointer { col in
-            var maxID = -1
-            for v in col where v != Null.id && Int(v) > maxID { maxID = Int(v) }
-            let buckets = maxID + 1
-            var start = [UInt32](repeating: 0, count: buckets + 1)
-            let total: Int = start.withUnsafeMutableBufferPointer { st in
-                for v in col where v != Null.id { st[Int(v) + 1] &+= 1 }
-                for i in 0..<buckets { st[i + 1] &+= st[i] }
-                return Int(st[buckets])
+            let n = col.count
+            let parts = threads > 1 && n >= 2 ? 2 : 1
+            let cut = parts == 1 ? [0, n] : [0, n / 2, n]
+            func inParallel(_ body: @escaping (Int) -> Void) {
+                if parts == 1 { body(0) } else { CSVParallel.run([{ body(0) }, { body(1) }]) }
             }
+            final class Shared: @unchecked Sendable {
+                var maxID = [-1, -1]
+                var counts: [[UInt32]] = [[], []]
+            }
+            let shared = Shared()
+            inParallel { p in
+                var m = -1
+                for r in cut[p]..<cut[p + 1] { let v = col[r]; if v != Null.id && Int(v) > m { m = Int(v) } }
+                shared.maxID[p] = m
+            }
+            let buckets = shared.maxID.max()! + 1
+            // Each part's count per bucket, then (below) its cursor into the bucket.
+            inParallel { p in
+                var count = [UInt32](repeating: 0, count: buckets)
+                count.withUnsafeMutableBufferPointer { c in
+                    for r in cut[p]..<cut[p + 1] { let v = col[r]; if v != Null.id { c[Int(v)] &+= 1 } }
+                }
+                shared.counts[p] = count
+            }
+            var start = [UInt32](repeating: 0, count: buckets + 1)
+            start.withUnsafeMutableBufferPointer { st in
+                var cursors = shared.counts
+                shared.counts = []
+                var at: UInt32 = 0
+                for b in 0..<buckets {
+                    st[b] = at
+                    for p in 0..<parts {
+                        let c = cursors[p][b]
+                        cursors[p][b] = at
+                        at &+= c
+                    }
+                }
+                st[buckets] = at
+                shared.counts = cursors
+            }
+            let total = Int(start[buckets])
             // Small-range keys of a column of fewer than 2^24 rows ride in the top byte of the row
             // numbers while the rows are bucketed: sorting a bucket's packed values then sorts it
             // by (rank, row).
             var packed: (keys: [Int64], lowest: Int64)? = nil
-            if case .smallRange(let keys, let lowest) = sortKeys, col.count < 1 << 24 { packed = (keys, lowest) }
+            if case .smallRange(let keys, let lowest) = sortKeys, n < 1 << 24 { packed = (keys, lowest) }
             var rows = [UInt32](unsafeUninitializedCapacity: total) { out, count in
-                start.withUnsafeMutableBufferPointer { st in
-                    // Each bucket's start serves as its cursor; afterwards it holds the bucket's end,
-                    // which is the next bucket's start, so the offsets shift back by one.
-                    if let (keys, lowest) = packed {
-                        keys.withUnsafeBufferPointer { k in
-                            for r in col.indices {
+                let out = out
+                inParallel { p in
+                    shared.counts[p].withUnsafeMutableBufferPointer { cursor in
+                        if let (keys, lowest) = packed {
+                            keys.withUnsafeBufferPointer { k in
+                                for r in cut[p]..<cut[p + 1] {
+                                    let v = col[r]
+                                    if v == Null.id { continue }
+                                    let i = Int(cursor[Int(v)])
+                                    let rank = k[r] == Null.int ? 0 : UInt32(truncatingIfNeeded: k[r] &- lowest &+ 1)
+                                    out[i] = UInt32(truncatingIfNeeded: r) | rank << 24
+                                    cursor[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                                }
+                            }
+                        } else {
+                            for r in cut[p]..<cut[p + 1] {
                                 let v = col[r]
                                 if v == Null.id { continue }
-                                let i = Int(st[Int(v)])
-                                let rank = k[r] == Null.int ? 0 : UInt32(truncatingIfNeeded: k[r] &- lowest &+ 1)
-                                out[i] = UInt32(truncatingIfNeeded: r) | rank << 24
-                                st[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                                let i = Int(cursor[Int(v)])
+                                out[i] = UInt32(truncatingIfNeeded: r)
+                                cursor[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
                             }
                         }
-                    } else {
-                        for r in col.indices {
-                            let v = col[r]
-                            if v == Null.id { continue }
-                            let i = Int(st[Int(v)])
-                            out[i] = UInt32(truncatingIfNeeded: r)
-                            st[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
-                        }
                     }
-                    var b = buckets - 1
-                    while b > 0 { st[b] = st[b - 1]; b -= 1 }
-                    if buckets > 0 { st[0] = 0 }
                 }
                 count = total
             }
-            if packed != nil {
-                start.withUnsafeBufferPointer { st in
-                    rows.withUnsafeMutableBufferPointer { rs in
-                        var sorter = BucketSorter()
-                        for b in 0..<buckets {
-                            let s = Int(st[b]), e = Int(st[b + 1])
-                            if e - s > 1 { sorter.sort(packed: UnsafeMutableBufferPointer(rebasing: rs[s..<e])) }
-                        }
-                        for i in rs.indices { rs[i] &= 0xFF_FFFF }
-                    }
+            shared.counts = []
+            guard let sortKeys else { return RefIndex(start: start, rows: rows, sortedBy: nil) }
+            // The buckets in two ranges of about as many rows.
+            var split = buckets
+            if parts == 2 {
+                var lo = 0, hi = buckets
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if Int(start[mid]) < total / 2 { lo = mid + 1 } else { hi = mid }
                 }
-                return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
+                split = lo
             }
-            switch sortKeys {
-            case nil:
-                return RefIndex(start: start, rows: rows, sortedBy: nil)
-            case .smallRange(let values, _), .values(let values):
-                values.withUnsafeBufferPointer { keys in
-                    start.withUnsafeBufferPointer { st in
-                        rows.withUnsafeMutableBufferPointer { rs in
+            let ranges = parts == 1 ? [0..<buckets] : [0..<split, split..<buckets]
+            start.withUnsafeBufferPointer { st in
+                rows.withUnsafeMutableBufferPointer { rs in
+                    let rs = rs
+                    switch sortKeys {
+                    case _ where packed != nil:
+                        inParallel { p in
                             var sorter = BucketSorter()
-                            // Buckets a block at a time: first the keys of the block's rows are
-                            // gathered (independent loads, which the CPU overlaps: the rows of one
-                            // bucket lie anywhere), then each bucket is sorted from them.
-                            var b = 0
-                            while b < buckets {
-                                let s = Int(st[b])
-                                var next = b + 1
-                                while next < buckets && Int(st[next + 1]) - s <= BucketSorter.block { next += 1 }
-                                let e = Int(st[next])
-                                let gathered = sorter.gather(UnsafeBufferPointer(rebasing: rs[s..<e]), keys)
-                                for x in b..<next {
-                                    let xs = Int(st[x]), xe = Int(st[x + 1])
-                                    if xe - xs > 1 {
-                                        sorter.sort(UnsafeMutableBufferPointer(rebasing: rs[xs..<xe]),
-                                                    UnsafeMutableBufferPointer(rebasing: gathered[(xs - s)..<(xe - s)]))
-                                    }
-                                }
-                                b = next
+                            for b in ranges[p] {
+                                let s = Int(st[b]), e = Int(st[b + 1])
+                                if e - s > 1 { sorter.sort(packed: UnsafeMutableBufferPointer(rebasing: rs[s..<e])) }
                             }
-                            sorter.release()
+                            let all = ranges[p].isEmpty ? 0..<0 : Int(st[ranges[p].lowerBound])..<Int(st[ranges[p].upperBound])
+                            for i in all { rs[i] &= 0xFF_FFFF }
                         }
+                    case .smallRange(let values, _), .values(let values):
+                        Self.sortByGathering(rs, st, ranges, values, inParallel)
                     }
                 }
             }
             return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
+        }
+    }
+
+    /// Sorts the buckets of `ranges` by `values`, gathered a block of buckets at a time
+    /// (independent loads, which the CPU overlaps: the rows of one bucket lie anywhere).
+    private static func sortByGathering(_ rs: UnsafeMutableBufferPointer<UInt32>, _ st: UnsafeBufferPointer<UInt32>,
+                                        _ ranges: [Range<Int>], _ values: [Int64], _ inParallel: (@escaping (Int) -> Void) -> Void) {
+        inParallel { p in
+            values.withUnsafeBufferPointer { keys in
+                var sorter = BucketSorter()
+                var b = ranges[p].lowerBound
+                let end = ranges[p].upperBound
+                while b < end {
+                    let s = Int(st[b])
+                    var next = b + 1
+                    while next < end && Int(st[next + 1]) - s <= BucketSorter.block { next += 1 }
+                    let e = Int(st[next])
+                    let gathered = sorter.gather(UnsafeBufferPointer(rebasing: rs[s..<e]), keys)
+                    for x in b..<next {
+                        let xs = Int(st[x]), xe = Int(st[x + 1])
+                        if xe - xs > 1 {
+                            sorter.sort(UnsafeMutableBufferPointer(rebasing: rs[xs..<xe]),
+                                        UnsafeMutableBufferPointer(rebasing: gathered[(xs - s)..<(xe - s)]))
+                        }
+                    }
+                    b = next
+                }
+                sorter.release()
+            }
         }
     }
 }

@@ -388,8 +388,7 @@ public final class GraphBuilder {
 
         // One index per reference column. Buckets of a relation's indexes are sorted by its first
         // int/date column (the year of an award), so "honor=X order by year desc limit 20" reads
-        // 20 rows, not the whole bucket. The indexes are built on two threads when there are
-        // many rows: each one is a task, the biggest first to the less loaded thread.
+        // 20 rows, not the whole bucket.
         final class Task: @unchecked Sendable {
             let kind: Int, column: Int
             let values: [UInt32]
@@ -398,7 +397,7 @@ public final class GraphBuilder {
             init(kind: Int, column: Int, values: [UInt32], keys: IndexSortKeys?, sortedBy: Int?) {
                 self.kind = kind; self.column = column; self.values = values; self.keys = keys; self.sortedBy = sortedBy
             }
-            func run() { index = RefIndex.build(column: values, sortKeys: keys, sortedBy: sortedBy) }
+            func run(threads: Int) { index = RefIndex.build(column: values, sortKeys: keys, sortedBy: sortedBy, threads: threads) }
         }
         var tasks: [Task] = []
         for kind in g.kinds {
@@ -413,24 +412,14 @@ public final class GraphBuilder {
                 tasks.append(Task(kind: kind.index, column: c, values: kind.idColumn(c), keys: keys, sortedBy: sortCol))
             }
         }
-        let totalRows = tasks.reduce(0) { $0 + $1.values.count }
-        if totalRows >= Self.parallelIndexRows {
-            var lists: [[Task]] = [[], []]
-            var load = [0, 0]
-            for t in tasks.sorted(by: { $0.values.count > $1.values.count }) {
-                let i = load[0] <= load[1] ? 0 : 1
-                lists[i].append(t)
-                load[i] += t.values.count
-            }
-            CSVParallel.run(lists.map { list in { for t in list { t.run() } } })
-        } else {
-            for t in tasks { t.run() }
-        }
+        // Big indexes one after the other, each on two threads; then the small ones.
+        for t in tasks where t.values.count >= Self.parallelIndexRows { t.run(threads: 2) }
+        for t in tasks where t.values.count < Self.parallelIndexRows { t.run(threads: 1) }
         g.refIndex = g.kinds.map { [RefIndex?](repeating: nil, count: $0.columns.count) }
         for t in tasks { g.refIndex[t.kind][t.column] = t.index }
     }
 
-    /// Rows of reference columns from which the indexes are built on two threads.
+    /// Rows of a reference column from which its index is built on two threads.
     static let parallelIndexRows = 200_000
 }
 

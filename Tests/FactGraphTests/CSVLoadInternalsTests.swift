@@ -89,7 +89,9 @@ import Testing
             let sortKeys = IndexSortKeys.of(keys)
             if case .smallRange = sortKeys { #expect(span < 255) } else { #expect(span >= 255) }
             for index in [RefIndex.build(column: column, sortKeys: sortKeys, sortedBy: 2),
-                          RefIndex.build(column: column, sortKeys: .values(keys), sortedBy: 2)] {
+                          RefIndex.build(column: column, sortKeys: .values(keys), sortedBy: 2),
+                          RefIndex.build(column: column, sortKeys: sortKeys, sortedBy: 2, threads: 2),
+                          RefIndex.build(column: column, sortKeys: .values(keys), sortedBy: 2, threads: 2)] {
                 #expect(index.sortedBy == 2)
                 for e in 0..<entities {
                     let expected = (0..<rows).filter { column[$0] == UInt32(e) }
@@ -97,11 +99,13 @@ import Testing
                     #expect(Array(index.rows(for: EntityID(e))) == expected)
                 }
             }
-            let unsorted = RefIndex.build(column: column)
-            for e in 0..<entities {
-                #expect(Array(unsorted.rows(for: EntityID(e))) == (0..<rows).filter { column[$0] == UInt32(e) }.map { UInt32($0) })
+            for unsorted in [RefIndex.build(column: column), RefIndex.build(column: column, threads: 2)] {
+                for e in 0..<entities {
+                    #expect(Array(unsorted.rows(for: EntityID(e))) == (0..<rows).filter { column[$0] == UInt32(e) }.map { UInt32($0) })
+                }
+                #expect(unsorted.rows(for: EntityID(entities + 5)).isEmpty)
+                #expect(unsorted.sortedBy == nil)
             }
-            #expect(unsorted.rows(for: EntityID(entities + 5)).isEmpty)
         }
     }
 
