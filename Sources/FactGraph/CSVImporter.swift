@@ -547,9 +547,7 @@ struct Importer {
         var strings = StringPool(), entityOfString: [EntityID] = [], keyStrings: [UInt32] = [], entityName: [UInt32] = []
         swap(&strings, &g.strings); swap(&entityOfString, &g.entityOfString)
         swap(&keyStrings, &g.keyStrings); swap(&entityName, &g.entityName)
-        // Room for every name, so that no table grows. The names go in in file order (the first
-        // of two equal keys claims it): the pool's hash table is a few bytes per name (8 MB at a
-        // million), within the last-level cache, so probing it in file order costs little.
+        // Room for every name, so that no table grows, faulted in on the other core meanwhile.
         strings.reserve(strings: total, bytes: nameBytes)
         entityOfString.reserveCapacity(strings.count + total)
         keyStrings.reserveCapacity(keyStrings.count + total)
@@ -560,8 +558,9 @@ struct Importer {
         var duplicates: [(row: Int, holder: EntityID)] = []
         var key: [UInt8] = []
         var row = 0
-        // Names a batch at a time: their hashes and home slots first (independent loads the CPU
-        // overlaps; the table of a million names is no cache's), then the inserts.
+        // Names in file order (the first of two equal keys claims it), a batch at a time: the
+        // batch's hashes and home slots first (independent loads the CPU overlaps: the pool's table
+        // of a million names is in no cache), then the inserts.
         let batch = 64
         var hashes = [UInt32](repeating: 0, count: batch)
         var touched: UInt32 = 0
@@ -572,21 +571,20 @@ struct Importer {
             names.withUnsafeBytes { nb in
                 ends.withUnsafeBufferPointer { ends in
                     entityName.withUnsafeMutableBufferPointer { en in
-                        var first0 = 0
-                        while first0 < ends.count {
-                            let last = min(ends.count, first0 + batch)
-                            var start = first0 == 0 ? 0 : Int(ends[first0 - 1])
-                            for i in first0..<last {
-                                let h = StringPool.hash(UnsafeRawBufferPointer(rebasing: nb[start..<Int(ends[i])]))
-                                hashes[i - first0] = h
+                        func name(_ i: Int) -> UnsafeRawBufferPointer {
+                            UnsafeRawBufferPointer(rebasing: nb[(i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])])
+                        }
+                        var from = 0
+                        while from < ends.count {
+                            let to = min(ends.count, from + batch)
+                            for i in from..<to {
+                                let h = StringPool.hash(name(i))
+                                hashes[i - from] = h
                                 touched &+= strings.touch(hash: h)
-                                start = Int(ends[i])
                             }
-                            start = first0 == 0 ? 0 : Int(ends[first0 - 1])
-                            for i in first0..<last {
-                                let n = UnsafeRawBufferPointer(rebasing: nb[start..<Int(ends[i])])
-                                start = Int(ends[i])
-                                let s = strings.intern(n, hash: hashes[i - first0])
+                            for i in from..<to {
+                                let n = name(i)
+                                let s = strings.intern(n, hash: hashes[i - from])
                                 var k = s
                                 if CSVBytes.hasUpper(n) {
                                     key.removeAll(keepingCapacity: true)
@@ -602,7 +600,7 @@ struct Importer {
                                 }
                                 row += 1
                             }
-                            first0 = last
+                            from = to
                         }
                     }
                 }
