@@ -20,7 +20,7 @@ import ChineseText
 /// Big files are split on record boundaries and scanned on all cores. Errors are
 /// `file:line: message` and fail the whole load.
 ///
-/// - Complexity: O(bytes of CSV) time; memory O(cells) plus a 4 MB buffer per core.
+/// - Complexity: O(bytes of CSV) time; memory O(cells) plus two 1 MB buffers per core.
 public enum CSVImporter {
     /// Loads every `*.csv` file of `directory` into a new graph, or into a copy of `base`.
     public static func load(directory: String, extending base: FactGraph? = nil) throws(LoadFailure) -> FactGraph {
@@ -154,6 +154,10 @@ enum CSVFinalColumn {
     case ids([UInt32], ColumnType)
     case ints([Int64])
     case numbers([Double])
+    /// A text column whose cells are ids into the scan parts' pools, numbered one pool after the
+    /// other. They are interned into the graph's string pool only after every reference is
+    /// resolved: until then the name index reads the names' bytes in that pool, which must not move.
+    case localText([UInt32], pools: [StringPool])
 }
 
 struct Importer {
@@ -166,6 +170,10 @@ struct Importer {
     var tooMany = false
     /// Files read from decoded UTF-8 copies (GB18030 originals).
     var decoded: [String: String] = [:]
+    /// The sum of the values read only to bring them into cache (kept, so that the reads are).
+    var touched: UInt32 = 0
+    /// Installed text columns still holding ids into their parts' pools (`CSVFinalColumn.localText`).
+    var localTexts: [(kind: Int, column: Int, pools: [StringPool])] = []
 
     init(directory: String, base: FactGraph?) {
         self.directory = directory
@@ -214,7 +222,7 @@ struct Importer {
             }
             clock.lap("named files")
             // 2. Every name is known: index them all, then resolve and type the named files' columns.
-            let index = CSVNameIndex(keys: builder.g.keys, keyEntity: builder.g.keyEntity)
+            let index = CSVNameIndex(graph: builder.g)
             clock.lap("name index")
             for i in plans.indices where plans[i].role.isNamed {
                 guard var n = named.removeValue(forKey: i) else { continue }
@@ -235,6 +243,8 @@ struct Importer {
             clock.lap("relations")
         }   // the name index is freed here, before the graph's indexes are built
         if !errors.isEmpty { throw failed }
+        internTexts()
+        clock.lap("text columns")
         guard let g = builder.finish() else { throw LoadFailure(builder.errors) }
         clock.lap("finish (indexes)")
         return g
@@ -470,10 +480,11 @@ struct Importer {
         }
         let estimate = estimateRows(plan, bytes: dataBytes)
         let kindNames = self.kindNames
+        let kindSizes = builder.kinds.map(\.rowCount)
         final class Box: @unchecked Sendable { var job: CSVTableJob?; init() {} }
         func runPart(_ box: Box, from: Int, stopAt: Int, line: Int, reserve: Int) {
             var job = CSVTableJob(file: plan.path, ops: plan.ops, columnNames: plan.columnNames, kindNames: kindNames,
-                                  lookup: lookup, reserve: reserve)
+                                  kindSizes: kindSizes, lookup: lookup, reserve: reserve, bytes: stopAt - from)
             var scanner = CSVScanner(fd: fd, fileSize: plan.fileSize, maxFields: plan.ops.count + 1)
             let r = scanner.scan(from: from, stopAt: stopAt, line: line, into: &job)
             scanner.release()
@@ -521,85 +532,84 @@ struct Importer {
         return jobs
     }
 
-    /// Adds one entity per row of a named file's parts: names are claimed in the key index and
-    /// interned in the string pool at the same time on two threads, then aliases are added.
-    /// Returns the first row's entity.
+    /// Adds one entity per row of a named file's parts: each name is interned in the string pool
+    /// and claimed as a key (a name without upper-case ASCII letters is its own key), then aliases
+    /// are added. Returns the first row's entity.
     mutating func addEntities(_ plan: CSVFilePlan, _ jobs: inout [CSVTableJob], _ lines: [UInt32]) -> EntityID {
         let g = builder.g
         let first = EntityID(g.entityCount)
         guard !jobs.isEmpty else { return first }   // the file could not be read; that is reported
         let total = jobs.reduce(0) { $0 + $1.rows }
         let nameBytes = jobs.reduce(0) { $0 + $1.names.count }
-        var clock0 = CSVClock()
-        // Room for every name, so that no table grows (and `CSVNameGroups` knows the table size).
-        g.keys.reserve(strings: total, bytesEach: nameBytes / max(1, total))
-        g.strings.reserve(strings: total, bytesEach: nameBytes / max(1, total))
-        g.keyEntity.reserveCapacity(g.keyEntity.count + total)
-        g.entityName.reserveCapacity(g.entityCount + total)
-        clock0.lap("  reserve for \(plan.stem)")
-
-        // One buffer of all names (the parts' buffers, back to back).
-        var names: [UInt8] = []
-        var ends: [UInt32] = []
-        swap(&names, &jobs[0].names)
-        swap(&ends, &jobs[0].nameEnds)
-        for j in jobs.indices.dropFirst() {
-            let base = UInt32(names.count)
-            names.append(contentsOf: jobs[j].names)
-            ends.append(contentsOf: jobs[j].nameEnds.lazy.map { $0 + base })
-            jobs[j].names = []
-            jobs[j].nameEnds = []
-        }
-        let parts = jobs
-        // Take the pools out of the graph so that each thread owns the one it changes.
-        final class Work: @unchecked Sendable {
-            var keys = StringPool(), keyEntity: [EntityID] = [], strings = StringPool(), entityName: [UInt32] = []
-            var duplicates: [(row: Int, holder: EntityID)] = []
-        }
-        let w = Work()
-        swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
-        swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
-        // The names grouped by the region of the pools' hash tables their home slots fall in, so
-        // that each pool's probes, and the strings they compare with, stay in cache. (Equal names
-        // land in one group in file order: the first one claims the name.)
-        let grouped = CSVNameGroups(names: names, ends: ends,
-                                    tableSize: CSVBytes.tableSize(count: max(w.keys.count, w.strings.count), reserved: total))
-        names = []
-        ends = []
-        let nameBase = w.entityName.count
         var clock = CSVClock()
-        let bothPools: [() -> Void] = [
-            {
-                var key: [UInt8] = []
-                grouped.forEach { row, n in
-                    let k: UInt32
-                    if CSVBytes.hasUpper(n) {
-                        key.removeAll(keepingCapacity: true)
-                        key.append(contentsOf: n)
-                        FactGraph.normalizeKey(&key)
-                        k = key.withUnsafeBytes { w.keys.intern($0) }
-                    } else {
-                        k = w.keys.intern(n)
-                    }
-                    if Int(k) < w.keyEntity.count {
-                        w.duplicates.append((row, w.keyEntity[Int(k)]))
-                    } else {
-                        w.keyEntity.append(first + EntityID(row))
+        // The pool, its keys and the names taken out of the graph for the loop below (no access
+        // to the graph's properties per name).
+        var strings = StringPool(), entityOfString: [EntityID] = [], keyStrings: [UInt32] = [], entityName: [UInt32] = []
+        swap(&strings, &g.strings); swap(&entityOfString, &g.entityOfString)
+        swap(&keyStrings, &g.keyStrings); swap(&entityName, &g.entityName)
+        // Room for every name, so that no table grows, faulted in on the other core meanwhile.
+        strings.reserve(strings: total, bytes: nameBytes)
+        entityOfString.reserveCapacity(strings.count + total)
+        keyStrings.reserveCapacity(keyStrings.count + total)
+        let prefault = CSVPrefault.start(strings.reservedRegions() + [CSVPrefault.region(&entityOfString), CSVPrefault.region(&keyStrings)])
+        defer { prefault?.wait() }
+        let nameBase = entityName.count
+        entityName.append(contentsOf: repeatElement(0, count: total))
+        var duplicates: [(row: Int, holder: EntityID)] = []
+        var key: [UInt8] = []
+        var row = 0
+        // Names in file order (the first of two equal keys claims it), a batch at a time: the
+        // batch's hashes and home slots first (independent loads the CPU overlaps: the pool's table
+        // of a million names is in no cache), then the inserts.
+        let batch = 64
+        var hashes = [UInt32](repeating: 0, count: batch)
+        var touched: UInt32 = 0
+        for j in jobs.indices {
+            var names: [UInt8] = [], ends: [UInt32] = []
+            swap(&names, &jobs[j].names)
+            swap(&ends, &jobs[j].nameEnds)
+            names.withUnsafeBytes { nb in
+                ends.withUnsafeBufferPointer { ends in
+                    entityName.withUnsafeMutableBufferPointer { en in
+                        func name(_ i: Int) -> UnsafeRawBufferPointer {
+                            UnsafeRawBufferPointer(rebasing: nb[(i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])])
+                        }
+                        var from = 0
+                        while from < ends.count {
+                            let to = min(ends.count, from + batch)
+                            for i in from..<to {
+                                let h = StringPool.hash(name(i))
+                                hashes[i - from] = h
+                                touched &+= strings.touch(hash: h)
+                            }
+                            for i in from..<to {
+                                let n = name(i)
+                                let s = strings.intern(n, hash: hashes[i - from])
+                                var k = s
+                                if CSVBytes.hasUpper(n) {
+                                    key.removeAll(keepingCapacity: true)
+                                    key.append(contentsOf: n)
+                                    FactGraph.normalizeKey(&key)
+                                    k = key.withUnsafeBytes { strings.intern($0) }
+                                }
+                                en[nameBase + row] = s
+                                if Int(k) < entityOfString.count && entityOfString[Int(k)] != Null.id {
+                                    duplicates.append((row, entityOfString[Int(k)]))
+                                } else {
+                                    FactGraph.setKey(k, first + EntityID(row), &entityOfString, &keyStrings)
+                                }
+                                row += 1
+                            }
+                            from = to
+                        }
                     }
                 }
-            },
-            {
-                w.entityName.append(contentsOf: repeatElement(0, count: total))
-                w.entityName.withUnsafeMutableBufferPointer { en in
-                    grouped.forEach { row, n in en[nameBase + row] = w.strings.intern(n) }
-                }
-            },
-        ]
-        if total >= 20_000 { CSVParallel.run(bothPools) } else { bothPools.forEach { $0() } }   // a thread costs more than a few names
-        w.duplicates.sort { $0.row < $1.row }
-        clock.lap("  names of \(plan.stem) on two threads")
-        swap(&w.keys, &g.keys); swap(&w.keyEntity, &g.keyEntity)
-        swap(&w.strings, &g.strings); swap(&w.entityName, &g.entityName)
+            }
+        }
+        self.touched &+= touched
+        swap(&strings, &g.strings); swap(&entityOfString, &g.entityOfString)
+        swap(&keyStrings, &g.keyStrings); swap(&entityName, &g.entityName)
+        clock.lap("  names of \(plan.stem)")
         g.entityKind.append(contentsOf: repeatElement(UInt16(plan.kindIndex), count: total))
         g.entityRow.append(contentsOf: (0..<total).lazy.map { UInt32($0) })
 
@@ -610,12 +620,12 @@ struct Importer {
             }
             return .duplicateName(name, existing: "\(kindNames[Int(g.entityKind[Int(holder)])]) \(holderName)", line: nil)
         }
-        for (row, holder) in w.duplicates {
+        for (row, holder) in duplicates {
             report(plan.path, Int(lines[row]), duplicate(g.name(of: first + EntityID(row)), holder))
         }
         // Aliases, `|`-separated.
-        var row = 0
-        for job in parts where !job.aliasEnds.isEmpty {
+        row = 0
+        for job in jobs where !job.aliasEnds.isEmpty {
             job.aliases.withUnsafeBytes { ab in
                 var s = 0
                 for r in 0..<job.aliasEnds.count {
@@ -659,55 +669,91 @@ struct Importer {
         guard !jobs.isEmpty else { return [] }   // the file could not be read; that is reported
         let total = jobs.reduce(0) { $0 + $1.rows }
         var resolvers = jobs.map { Resolver(count: $0.pool.count) }
-        var globals: [[UInt32]?] = jobs.map { _ in nil }
+        // Columns that only need their parts appended (references resolved while scanning, int
+        // columns) are joined on another thread while this one decides and maps the others.
+        // Appending the later parts to the first part's array copies only them.
+        final class Join: @unchecked Sendable {
+            var ids: [[UInt32]] = [], ints: [[Int64]] = []
+            func run(_ total: Int) {
+                if !ids.isEmpty {
+                    for j in ids.indices.dropFirst() { ids[0].reserveCapacity(total); ids[0].append(contentsOf: ids[j]); ids[j] = [] }
+                } else if !ints.isEmpty {
+                    for j in ints.indices.dropFirst() { ints[0].reserveCapacity(total); ints[0].append(contentsOf: ints[j]); ints[j] = [] }
+                }
+            }
+        }
+        var joins: [Int: Join] = [:]
+        for c in plan.ops.indices {
+            switch plan.ops[c] {
+            case .ref:
+                let join = Join()
+                join.ids = Self.takeIDs(&jobs, c)
+                joins[c] = join
+            case .text, .value:
+                guard jobs.allSatisfy({ $0.columns[c].isInt }) else { continue }
+                let join = Join()
+                join.ints = jobs.indices.map { j in
+                    var ints: [Int64] = []
+                    swap(&ints, &jobs[j].columns[c].ints)
+                    return ints
+                }
+                joins[c] = join
+            default: break
+            }
+        }
+        let joining = Array(joins.values)
+        let background: CSVParallel.Background? = jobs.count > 1 && !joining.isEmpty
+            ? CSVParallel.start { for join in joining { join.run(total) } } : nil
         for c in plan.ops.indices {
             switch plan.ops[c] {
             case .name, .aliases: continue
             case .ref(let target):
-                // Appending the later parts to the first part's array copies only them.
-                var ids: [UInt32] = []
-                swap(&ids, &jobs[0].columns[c].ids)
-                ids.reserveCapacity(total)
-                for j in jobs.indices.dropFirst() { ids.append(contentsOf: jobs[j].columns[c].ids); jobs[j].columns[c].ids = [] }
-                out.append(.ids(ids, .ref(.kind(target))))
+                out.append(.ids([], .ref(.kind(target))))   // filled in from `joins` below
             case .text, .value:
-                if jobs.allSatisfy({ $0.columns[c].isInt }) {
-                    var ints: [Int64] = []
-                    swap(&ints, &jobs[0].columns[c].ints)
-                    ints.reserveCapacity(total)
-                    for j in jobs.indices.dropFirst() { ints.append(contentsOf: jobs[j].columns[c].ints); jobs[j].columns[c].ints = [] }
-                    out.append(.ints(ints))
+                if joins[c] != nil {
+                    out.append(.ints([]))   // filled in from `joins` below
                     continue
                 }
                 // Parts that stayed int become text like the rest.
                 for j in jobs.indices where jobs[j].columns[c].isInt {
                     jobs[j].demote(c)
-                    globals[j] = nil
                     resolvers[j] = Resolver(count: jobs[j].pool.count)
                 }
-                var ids: [UInt32] = []
-                ids.reserveCapacity(total)
                 if let target = plan.declaredTarget[c] {
-                    var row = 0
+                    // Each distinct value is resolved once; a value that names nothing (or a thing
+                    // of another kind) is reported on every row that holds it.
+                    var maps: [[UInt32]] = []
+                    var bad = false
                     for j in jobs.indices {
-                        for v in jobs[j].columns[c].ids {
-                            defer { row += 1 }
-                            if v == Null.id { ids.append(Null.id); continue }
-                            let e = resolvers[j].resolve(v, jobs[j].pool, lookup)
-                            if e != Null.id && lookup.kind(e) == target { ids.append(e); continue }
-                            ids.append(Null.id)
-                            let name = jobs[j].pool.string(v)
-                            let line = row < lines.count ? Int(lines[row]) : 0
-                            if e == Null.id {
-                                report(plan.path, line, .danglingReference(name, column: plan.columnNames[c], suggestions: suggest(name)))
-                            } else {
-                                report(plan.path, line, .wrongKindReference(name, column: plan.columnNames[c], expected: kindNames[target],
-                                                                             found: kindNames[lookup.kind(e)]))
+                        let pool = jobs[j].pool
+                        var map = [UInt32](repeating: Resolver.unknown, count: pool.count)
+                        for v in jobs[j].columns[c].ids where v != Null.id && map[Int(v)] == Resolver.unknown {
+                            let e = resolvers[j].resolve(v, pool, lookup)
+                            map[Int(v)] = e != Null.id && lookup.kind(e) == target ? e : Null.id
+                            if map[Int(v)] == Null.id { bad = true }
+                        }
+                        maps.append(map)
+                    }
+                    if bad {
+                        var row = 0
+                        for j in jobs.indices {
+                            for v in jobs[j].columns[c].ids {
+                                defer { row += 1 }
+                                guard v != Null.id && maps[j][Int(v)] == Null.id else { continue }
+                                let name = jobs[j].pool.string(v)
+                                let e = resolvers[j].cache[Int(v)]
+                                let line = row < lines.count ? Int(lines[row]) : 0
+                                if e == Null.id {
+                                    report(plan.path, line, .danglingReference(name, column: plan.columnNames[c], suggestions: suggest(name)))
+                                } else {
+                                    report(plan.path, line, .wrongKindReference(name, column: plan.columnNames[c], expected: kindNames[target],
+                                                                                 found: kindNames[lookup.kind(e)]))
+                                }
                             }
                         }
-                        jobs[j].columns[c].ids = []
                     }
-                    out.append(.ids(ids, .ref(.kind(target))))
+                    var parts = Self.takeIDs(&jobs, c)
+                    out.append(.ids(Self.mapIDs(&parts, total: total, maps: maps), .ref(.kind(target))))
                 } else if !plan.selfNamed[c], let numbers = numberColumn(jobs, c) {
                     // Every value is a number (decimals and negatives included).
                     for j in jobs.indices { jobs[j].columns[c].ids = [] }
@@ -715,29 +761,84 @@ struct Importer {
                 } else if let target = inferTarget(jobs.map { ($0.columns[c].ids, $0.pool) }, &resolvers, lookup),
                           !plan.selfNamed[c] || target == plan.kindIndex {
                     // Every value was resolved by inferTarget: the caches are complete.
-                    for j in jobs.indices {
-                        resolvers[j].cache.withUnsafeBufferPointer { m in
-                            for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : m[Int(v)]) }
-                        }
-                        jobs[j].columns[c].ids = []
-                    }
-                    out.append(.ids(ids, .ref(.kind(target))))
+                    var parts = Self.takeIDs(&jobs, c)
+                    out.append(.ids(Self.mapIDs(&parts, total: total, maps: resolvers.map(\.cache)), .ref(.kind(target))))
                 } else if plan.selfNamed[c], let numbers = numberColumn(jobs, c) {
                     for j in jobs.indices { jobs[j].columns[c].ids = [] }
                     out.append(.numbers(numbers))
                 } else {
+                    // Text: ids into the parts' pools, numbered one pool after the other, interned
+                    // into the graph's pool once the name index is gone (`internTexts`).
+                    var offset: UInt32 = 0
+                    var maps: [[UInt32]] = []
                     for j in jobs.indices {
-                        if globals[j] == nil { globals[j] = internAll(jobs[j].pool) }
-                        globals[j]!.withUnsafeBufferPointer { m in
-                            for v in jobs[j].columns[c].ids { ids.append(v == Null.id ? Null.id : m[Int(v)]) }
-                        }
-                        jobs[j].columns[c].ids = []
+                        let base = offset
+                        maps.append((0..<UInt32(jobs[j].pool.count)).map { $0 + base })
+                        offset += UInt32(jobs[j].pool.count)
                     }
-                    out.append(.ids(ids, .text))
+                    var parts = Self.takeIDs(&jobs, c)
+                    out.append(.localText(Self.mapIDs(&parts, total: total, maps: maps), pools: jobs.map(\.pool)))
                 }
             }
         }
+        background?.wait()
+        var i = 0
+        for c in plan.ops.indices {
+            switch plan.ops[c] {
+            case .name, .aliases: continue
+            default: break
+            }
+            if let join = joins[c] {
+                if case .ids(_, let type) = out[i] {
+                    var ids: [UInt32] = []
+                    if !join.ids.isEmpty { swap(&ids, &join.ids[0]) }
+                    out[i] = .ids(ids, type)
+                } else {
+                    var ints: [Int64] = []
+                    if !join.ints.isEmpty { swap(&ints, &join.ints[0]) }
+                    out[i] = .ints(ints)
+                }
+            }
+            i += 1
+        }
         return out
+    }
+
+    /// Moves column `c`'s ids out of every part.
+    static func takeIDs(_ jobs: inout [CSVTableJob], _ c: Int) -> [[UInt32]] {
+        jobs.indices.map { j in
+            var ids: [UInt32] = []
+            swap(&ids, &jobs[j].columns[c].ids)
+            return ids
+        }
+    }
+
+    /// The parts of a column as one array, each value `v` of part `j` replaced by `maps[j][v]`
+    /// (nulls stay null): the first part's array is changed in place (it has room for the whole
+    /// file) and the others' values appended to it, so no second copy of the column is ever held.
+    /// `parts` is emptied.
+    /// - Complexity: O(rows).
+    static func mapIDs(_ parts: inout [[UInt32]], total: Int, maps: [[UInt32]]) -> [UInt32] {
+        guard !parts.isEmpty else { return [] }
+        func map(_ a: UnsafeMutableBufferPointer<UInt32>, _ m: UnsafeBufferPointer<UInt32>) {
+            for i in a.indices {
+                let v = a[i]
+                a[i] = v == Null.id ? Null.id : m[Int(v)]
+            }
+        }
+        var ids: [UInt32] = []
+        swap(&ids, &parts[0])
+        maps[0].withUnsafeBufferPointer { m in ids.withUnsafeMutableBufferPointer { map($0, m) } }
+        ids.reserveCapacity(total)
+        for j in parts.indices.dropFirst() {
+            let at = ids.count
+            ids.append(contentsOf: parts[j])
+            parts[j] = []
+            maps[j].withUnsafeBufferPointer { m in
+                ids.withUnsafeMutableBufferPointer { map(UnsafeMutableBufferPointer(rebasing: $0[at...]), m) }
+            }
+        }
+        return ids
     }
 
     /// The column's values as numbers, if every non-empty value is a decimal number: optional
@@ -788,6 +889,16 @@ struct Importer {
         return kind < 0 ? nil : kind
     }
 
+    /// Interns the text columns' strings into the graph's pool and points their cells at them.
+    mutating func internTexts() {
+        for (k, c, pools) in localTexts {
+            var map: [UInt32] = []
+            for pool in pools { map += internAll(pool) }
+            builder.g.kinds[k].csvMapIDs(column: c, map)
+        }
+        localTexts = []
+    }
+
     /// Interns every string of a job's pool into the graph's pool; returns the id map.
     func internAll(_ pool: StringPool) -> [UInt32] {
         var map = [UInt32](repeating: 0, count: pool.count)
@@ -823,6 +934,9 @@ struct Importer {
             fi += 1
             switch f {
             case .ids(_, let t): columns.append(Column(name: plan.columnNames[c], type: t))
+            case .localText(_, let pools):
+                columns.append(Column(name: plan.columnNames[c], type: .text))
+                localTexts.append((plan.kindIndex, columns.count - 1, pools))
             case .ints: columns.append(Column(name: plan.columnNames[c], type: .int))
             case .numbers: columns.append(Column(name: plan.columnNames[c], type: .number))
             }
@@ -865,12 +979,21 @@ struct Resolver {
 }
 
 extension Kind {
+    /// Replaces every non-null id of column `c` by `map[id]`.
+    mutating func csvMapIDs(column c: Int, _ map: [UInt32]) {
+        map.withUnsafeBufferPointer { m in
+            ids[columns[c].slot].withUnsafeMutableBufferPointer { a in
+                for i in a.indices where a[i] != Null.id { a[i] = m[Int(a[i])] }
+            }
+        }
+    }
+
     /// Installs a CSV file's columns (in declaration order) into this freshly declared kind.
     mutating func csvInstall(_ values: [CSVFinalColumn], rows: Int, entityOfRow: [EntityID]) {
         for (i, v) in values.enumerated() {
             let slot = columns[i].slot
             switch v {
-            case .ids(let a, _): ids[slot] = a
+            case .ids(let a, _), .localText(let a, _): ids[slot] = a
             case .ints(let a): ints[slot] = a
             case .numbers(let a): numbers[slot] = a
             }
@@ -892,20 +1015,29 @@ struct CSVClock {
     mutating func lap(_ what: String) {
         guard enabled else { return }
         let t = CSVClock.now()
-        var rss = 0
-        let fd = open("/proc/self/statm", O_RDONLY)
-        if fd >= 0 {
-            var buf = [UInt8](repeating: 0, count: 128)
-            let n = read(fd, &buf, 128)
-            close(fd)
-            if n > 0 {
-                let fields = buf[0..<n].split(separator: 0x20)
-                if fields.count > 1 { rss = ((Int(String(decoding: fields[1], as: UTF8.self)) ?? 0) * 4096) >> 20 }
-            }
-        }
-        var line = "csv: \(what) \(Int((t - last) * 1000)) ms, rss \(rss) MB\n"
+        let (rss, peak) = CSVClock.memory()
+        var line = "csv: \(what) \(Int((t - last) * 1000)) ms, rss \(rss) MB, peak \(peak) MB\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         last = t
+    }
+
+    /// Resident and peak resident memory in MB (`VmRSS`, `VmHWM` of /proc/self/status).
+    static func memory() -> (rss: Int, peak: Int) {
+        let fd = open("/proc/self/status", O_RDONLY)
+        guard fd >= 0 else { return (0, 0) }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = read(fd, &buf, buf.count)
+        guard n > 0 else { return (0, 0) }
+        var rss = 0, peak = 0
+        for line in buf[0..<n].split(separator: 0x0A) {
+            let text = String(decoding: line, as: UTF8.self)
+            let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            let kb = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+            if text.hasPrefix("VmRSS:") { rss = kb >> 10 }
+            if text.hasPrefix("VmHWM:") { peak = kb >> 10 }
+        }
+        return (rss, peak)
     }
 }
 

@@ -54,7 +54,7 @@ struct CSVScanner {
     /// Byte class: 1 for `,` `"` CR LF (the bytes that end an unquoted run), else 0.
     private let stops: UnsafeMutablePointer<UInt8>
 
-    static let defaultChunk = 4 << 20
+    static let defaultChunk = 1 << 20
 
     init(fd: Int32, fileSize: Int, maxFields: Int, chunk: Int = CSVScanner.defaultChunk) {
         self.fd = fd
@@ -75,11 +75,19 @@ struct CSVScanner {
         stops.deallocate()
     }
 
+    /// What went wrong with a record (kept apart from `LoadProblem` so that `Outcome` is plain
+    /// data: no reference counting on the path every record takes).
+    private enum Malformation {
+        case badQuoting, unterminatedQuote
+
+        var problem: LoadProblem { self == .badQuoting ? .badQuoting : .unterminatedQuote }
+    }
+
     private enum Outcome {
         case complete(next: Int, fieldCount: Int, extraLines: Int)
         case blank(next: Int)
         case needMore
-        case malformed(LoadProblem, next: Int, extraLines: Int)
+        case malformed(Malformation, next: Int, extraLines: Int)
     }
 
     /// Scans the records that start at or after `start` and before `stopAt` (a record that starts
@@ -130,8 +138,8 @@ struct CSVScanner {
                 }
                 pos = next
                 line += 1 + extra
-            case .malformed(let problem, let next, let extra):
-                if !sink.malformed(problem, line: line) {
+            case .malformed(let what, let next, let extra):
+                if !sink.malformed(what.problem, line: line) {
                     sink.bufferWillChange()
                     return (bufOffset + next, line + 1 + extra, true)
                 }
@@ -241,10 +249,20 @@ struct CSVScanner {
                 }
                 return resync(i)
             } else {
-                // Unquoted field: run to the next stop byte.
+                // Unquoted field: run to the next stop byte, eight bytes at a time. Every stop byte
+                // is below 0x2D, and so are few others (space, `!`, `#` …): a word with no byte
+                // below 0x2D is skipped whole; otherwise its lowest such byte is looked at.
                 var j = i
                 let st = stops
-                while j < end && st[Int(b[j])] == 0 { j += 1 }
+                while j + 8 <= end {
+                    let w = UnsafeRawPointer(b + j).loadUnaligned(as: UInt64.self)
+                    let below = (w &- 0x2D2D_2D2D_2D2D_2D2D) & ~w & 0x8080_8080_8080_8080
+                    if below == 0 { j += 8; continue }
+                    j += below.trailingZeroBitCount >> 3     // exact: the lowest flagged byte is below 0x2D
+                    if st[Int(b[j])] != 0 { break }
+                    j += 1
+                }
+                if j + 8 > end { while j < end && st[Int(b[j])] == 0 { j += 1 } }
                 if j == end {
                     if !atEOF { return .needMore }
                     add(UnsafePointer(b + i), j - i)
@@ -322,16 +340,6 @@ enum CSVBytes {
         return d
     }
 
-    /// The size of a `StringPool`'s hash table right after `reserve(strings: reserved, …)` on a
-    /// pool of `count` strings whose table was smaller: the least power of two ≥ 2·(count +
-    /// reserved), by StringPool's growth rule. Used only to order insertions for cache locality:
-    /// if the rule changes, loading gets slower, not wrong.
-    static func tableSize(count: Int, reserved: Int) -> Int {
-        var size = 64
-        while (count + reserved) * 2 > size { size *= 2 }
-        return size
-    }
-
     /// Whether `n = p.count` bytes at `a` equal `p` (inline: names are short, a libc call costs more).
     @inline(__always)
     static func equal(_ a: UnsafePointer<UInt8>, _ p: UnsafeRawBufferPointer) -> Bool {
@@ -354,81 +362,66 @@ enum CSVBytes {
     /// Whether the bytes hold an ASCII upper-case letter (names match case-insensitively).
     @inline(__always)
     static func hasUpper(_ p: UnsafeRawBufferPointer) -> Bool {
-        for c in p where c &- 0x41 < 26 { return true }
-        return false
-    }
-
-    /// Whether the bytes are valid UTF-8.
-    static func isValidUTF8(_ p: UnsafeRawBufferPointer) -> Bool {
-        // Fast path: 8 ASCII bytes at a time.
-        var i = 0
         let n = p.count
-        while i + 8 <= n && p.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        if i == n { return true }
-        return p.withMemoryRebound(to: UInt8.self) { FactsReader.firstInvalidUTF8($0, i, n) == nil }
-    }
-}
-
-/// Names regrouped by the region of a hash table (of `tableSize` slots) that their home slot falls
-/// in: 2,048 regions, each a few kilobytes of table, so inserting the names group by group touches
-/// the table (and the strings just inserted) in cache instead of at random. The bytes are moved
-/// too, so that the names are read in order.
-struct CSVNameGroups {
-    var bytes: [UInt8] = []
-    var starts: [UInt32] = []
-    var rows: [UInt32] = []
-
-    init(names: [UInt8], ends: [UInt32], tableSize: Int) {
-        let n = ends.count
-        let bits = tableSize.trailingZeroBitCount
-        let groupBits = min(11, bits)
-        let shift = bits - groupBits
-        let mask = UInt32(truncatingIfNeeded: tableSize - 1)
-        var group = [UInt16](repeating: 0, count: n)
-        var count = [Int](repeating: 0, count: (1 << groupBits) + 1)
-        var size = [Int](repeating: 0, count: (1 << groupBits) + 1)
-        names.withUnsafeBytes { nb in
-            var s = 0
-            for r in 0..<n {
-                let t = Int(ends[r])
-                let g = Int((StringPool.hash(UnsafeRawBufferPointer(rebasing: nb[s..<t])) & mask) >> UInt32(shift))
-                group[r] = UInt16(g)
-                count[g + 1] += 1
-                size[g + 1] += t - s
-                s = t
-            }
+        guard let b = p.baseAddress else { return false }
+        if n < 8 {
+            for i in 0..<n where b.load(fromByteOffset: i, as: UInt8.self) &- 0x41 < 26 { return true }
+            return false
         }
-        for i in 0..<(1 << groupBits) { count[i + 1] += count[i]; size[i + 1] += size[i] }
-        bytes = [UInt8](repeating: 0, count: names.count)
-        starts = [UInt32](repeating: 0, count: n + 1)
-        rows = [UInt32](repeating: 0, count: n)
-        starts[n] = UInt32(names.count)
-        names.withUnsafeBytes { nb in
-            bytes.withUnsafeMutableBytes { out in
-                var s = 0
-                for r in 0..<n {
-                    let t = Int(ends[r])
-                    let g = Int(group[r])
-                    let i = count[g], o = size[g]
-                    count[g] = i + 1
-                    size[g] = o + (t - s)
-                    rows[i] = UInt32(r)
-                    starts[i] = UInt32(o)
-                    if t > s { (out.baseAddress! + o).copyMemory(from: nb.baseAddress! + s, byteCount: t - s) }
-                    s = t
-                }
-            }
+        var i = 0
+        while i + 8 < n {
+            if upperIn(b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
+            i += 8
         }
+        return upperIn(b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))   // the last 8, overlapping
     }
 
-    /// Calls `body(row, name)` for every name, group by group.
-    func forEach(_ body: (Int, UnsafeRawBufferPointer) -> Void) {
-        bytes.withUnsafeBytes { b in
-            for i in 0..<rows.count {
-                // Names are back to back within a group and groups follow each other, so each
-                // name ends where the next begins.
-                body(Int(rows[i]), UnsafeRawBufferPointer(rebasing: b[Int(starts[i])..<Int(i + 1 < rows.count ? starts[i + 1] : UInt32(bytes.count))]))
+    /// Whether a byte of `x` is in `A`…`Z` ("determine if a word has a byte between m and n",
+    /// Sean Anderson's bit hacks, for 0x40 < byte < 0x5B).
+    @inline(__always)
+    static func upperIn(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let t = x & (ones &* 127)
+        return ((ones &* (127 + 0x5B)) &- t) & ~x & (t &+ ones &* (127 - 0x40)) & (ones &* 128) != 0
+    }
+
+    /// Whether the bytes are valid UTF-8 (shortest forms only, no surrogates, at most U+10FFFF:
+    /// what `FactsReader.firstInvalidUTF8` accepts). Eight ASCII bytes at a time; a multi-byte
+    /// character is checked by the ranges of its second byte (Unicode's table 3-7), without
+    /// decoding it.
+    /// - Complexity: O(n).
+    static func isValidUTF8(_ p: UnsafeRawBufferPointer) -> Bool {
+        let n = p.count
+        guard n > 0, let b = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return true }
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                // An ASCII run, eight bytes at a time.
+                i += 1
+                while i + 8 <= n && UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                continue
+            }
+            if c < 0xC2 { return false }                       // a continuation byte, or an overlong lead
+            if c < 0xE0 {
+                guard i + 1 < n, b[i + 1] & 0xC0 == 0x80 else { return false }
+                i += 2
+            } else if c < 0xF0 {
+                guard i + 2 < n else { return false }
+                let d = b[i + 1]
+                let lo: UInt8 = c == 0xE0 ? 0xA0 : 0x80, hi: UInt8 = c == 0xED ? 0x9F : 0xBF
+                guard d >= lo && d <= hi && b[i + 2] & 0xC0 == 0x80 else { return false }
+                i += 3
+            } else if c < 0xF5 {
+                guard i + 3 < n else { return false }
+                let d = b[i + 1]
+                let lo: UInt8 = c == 0xF0 ? 0x90 : 0x80, hi: UInt8 = c == 0xF4 ? 0x8F : 0xBF
+                guard d >= lo && d <= hi && b[i + 2] & 0xC0 == 0x80 && b[i + 3] & 0xC0 == 0x80 else { return false }
+                i += 4
+            } else {
+                return false
             }
         }
+        return true
     }
 }

@@ -30,17 +30,30 @@ public final class FactGraph: @unchecked Sendable {
     public internal(set) var entityKind: [UInt16] = []
     public internal(set) var entityRow: [UInt32] = []
     public internal(set) var entityName: [UInt32] = []
-    /// Aliases per entity (not including the canonical name), as string ids.
+    /// Aliases per entity (not including the canonical name), as string ids: entity `e`'s are
+    /// `aliasIDs[aliasStart[e] ..< aliasStart[e + 1]]`. `aliasStart` ends after the last entity
+    /// that has any (the entities of a big kind without aliases cost nothing).
     var aliasStart: [UInt32] = [0]
     var aliasIDs: [UInt32] = []
 
-    /// Normalized names and aliases (ASCII lower-cased); `keyEntity[k]` is the entity that key `k`
-    /// names.
-    var keys = StringPool()
-    var keyEntity: [EntityID] = []
+    /// The positions of entity `e`'s aliases in `aliasIDs`.
+    @inline(__always)
+    func aliasRange(_ e: Int) -> Range<Int> {
+        e + 1 < aliasStart.count ? Int(aliasStart[e])..<Int(aliasStart[e + 1]) : 0..<0
+    }
+
+    /// The name index. Its keys are names and aliases with ASCII letters lower-cased, held in
+    /// `strings` like any text: a name without upper-case ASCII letters (every Chinese one) is its
+    /// own key, so its bytes are stored once. `keyStrings` lists the keys' string ids in the order
+    /// they were claimed; `entityOfString[s]` is the entity that string `s` names as a key, or
+    /// `Null.id` (ids past its end name nothing).
+    var keyStrings: [UInt32] = []
+    var entityOfString: [EntityID] = []
 
     /// The entity each entity is located in (its location column's value), or `Null.id`.
     public internal(set) var parent: [EntityID] = []
+    /// The entities located directly in each entity (CSR over `parent`); `childStart` ends after
+    /// the last entity that has any.
     var childStart: [UInt32] = []
     var childList: [EntityID] = []
 
@@ -66,7 +79,7 @@ public final class FactGraph: @unchecked Sendable {
     public func kindOf(_ e: EntityID) -> Kind { kinds[Int(entityKind[Int(e)])] }
 
     public func aliases(of e: EntityID) -> [String] {
-        (Int(aliasStart[Int(e)])..<Int(aliasStart[Int(e) + 1])).map { strings.string(aliasIDs[$0]) }
+        aliasRange(Int(e)).map { strings.string(aliasIDs[$0]) }
     }
 
     /// The entity that this name or alias names exactly (ASCII letters case-insensitively).
@@ -74,17 +87,44 @@ public final class FactGraph: @unchecked Sendable {
     public func entity(named name: String) -> EntityID? {
         var key = Array(name.utf8)
         Self.normalizeKey(&key)
-        return key.withUnsafeBytes { p in keys.lookup(p).map { keyEntity[Int($0)] } }
+        return key.withUnsafeBytes { entity(namedKey: $0) }
     }
 
     /// Entity lookup over raw bytes (no allocation for already-normal keys).
     public func entity(namedBytes p: UnsafeRawBufferPointer) -> EntityID? {
-        if !p.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) {
-            return keys.lookup(p).map { keyEntity[Int($0)] }
-        }
+        if !CSVBytes.hasUpper(p) { return entity(namedKey: p) }
         var key = Array(p)
         Self.normalizeKey(&key)
-        return key.withUnsafeBytes { q in keys.lookup(q).map { keyEntity[Int($0)] } }
+        return key.withUnsafeBytes { entity(namedKey: $0) }
+    }
+
+    /// The entity whose key (normalized name or alias) is exactly these bytes.
+    /// - Complexity: O(length of `p`) expected.
+    func entity(namedKey p: UnsafeRawBufferPointer) -> EntityID? {
+        guard let s = strings.lookup(p) else { return nil }
+        return entity(ofKeyString: s)
+    }
+
+    /// The entity string `s` names as a key, if any.
+    @inline(__always)
+    func entity(ofKeyString s: UInt32) -> EntityID? {
+        guard Int(s) < entityOfString.count else { return nil }
+        let e = entityOfString[Int(s)]
+        return e == Null.id ? nil : e
+    }
+
+    /// Makes string `k` a key naming `e` (the caller knows it names nothing yet).
+    func setKey(_ k: UInt32, _ e: EntityID) {
+        Self.setKey(k, e, &entityOfString, &keyStrings)
+    }
+
+    /// `setKey` on the arrays themselves (taken out of the graph while names are added in bulk).
+    @inline(__always)
+    static func setKey(_ k: UInt32, _ e: EntityID, _ entityOfString: inout [EntityID], _ keyStrings: inout [UInt32]) {
+        let i = Int(k)
+        if i >= entityOfString.count { entityOfString.append(contentsOf: repeatElement(Null.id, count: i + 1 - entityOfString.count)) }
+        entityOfString[i] = e
+        keyStrings.append(k)
     }
 
     /// Every (key, entity) pair of the name index, for suggestion and completion.
@@ -93,7 +133,7 @@ public final class FactGraph: @unchecked Sendable {
         out.reserveCapacity(entityCount * 2)
         for e in 0..<entityCount {
             out.append((strings.string(entityName[e]), EntityID(e)))
-            for a in Int(aliasStart[e])..<Int(aliasStart[e + 1]) { out.append((strings.string(aliasIDs[a]), EntityID(e))) }
+            for a in aliasRange(e) { out.append((strings.string(aliasIDs[a]), EntityID(e))) }
         }
         return out
     }
@@ -144,7 +184,8 @@ public final class FactGraph: @unchecked Sendable {
 
     /// The entities located directly in `e`.
     public func children(of e: EntityID) -> ArraySlice<EntityID> {
-        childList[Int(childStart[Int(e)])..<Int(childStart[Int(e) + 1])]
+        guard Int(e) + 1 < childStart.count else { return [] }
+        return childList[Int(childStart[Int(e)])..<Int(childStart[Int(e) + 1])]
     }
 
     /// `e` and everything located in it, transitively (breadth-first).
@@ -300,68 +341,299 @@ struct RefIndex: Sendable {
         return rows[Int(start[Int(e)])..<Int(start[Int(e) + 1])]
     }
 
-    /// Counting-sort build over one reference column, visiting rows in `order` (so buckets come
-    /// out sorted the same way) or in row order. The offsets array is sized by the largest id the
-    /// column holds, not by every entity (`rows(for:)` answers [] beyond it).
-    static func build(column: [UInt32], entityCount: Int, order: [UInt32]?, sortedBy: Int?) -> RefIndex {
-        var maxID = -1
-        for v in column where v != Null.id && Int(v) > maxID { maxID = Int(v) }
-        let entityCount = maxID + 1
-        guard let order else { return build(column: column, entityCount: entityCount) }
-        var start = [UInt32](repeating: 0, count: entityCount + 1)
-        for v in column where v != Null.id { start[Int(v) + 1] += 1 }
-        for i in 0..<entityCount { start[i + 1] += start[i] }
-        var fill = start
-        var rows = [UInt32](repeating: 0, count: Int(start[entityCount]))
-        for r in order {
-            let v = column[Int(r)]
-            if v == Null.id { continue }
-            rows[Int(fill[Int(v)])] = r
-            fill[Int(v)] += 1
+    /// The index of one reference column: rows bucketed by the entity they refer to (a counting
+    /// sort, rows in order), then, with `sortKeys`, each bucket sorted by its rows' keys
+    /// (ascending, `Null.int` first, ties in row order) — the year of an award, so that "honor=X
+    /// order by year desc limit 20" reads 20 rows. The offsets array is sized by the largest id
+    /// the column holds, not by every entity (`rows(for:)` answers [] beyond it).
+    ///
+    /// Keys of a small range (years) go along with the rows as one-byte ranks while they are
+    /// bucketed (in the top byte of the row numbers), so each bucket is sorted from its own
+    /// values; other keys are gathered a block of buckets at a time. Either way no permutation of
+    /// every row is held, and the keys are read in row order or a block at a time.
+    ///
+    /// With `threads` 2 the rows are split in two halves, counted and bucketed at the same time
+    /// (the second half's rows go after the first half's in each bucket), and the buckets sorted
+    /// in two ranges.
+    /// - Complexity: O(n + largest id), plus each bucket's sort: O(m) with ranks or keys of a
+    ///   small range, else O(m log m).
+    static func build(column: [UInt32], sortKeys: IndexSortKeys? = nil, sortedBy: Int? = nil, threads: Int = 1) -> RefIndex {
+        column.withUnsafeBufferPointer { col in
+            let n = col.count
+            let parts = threads > 1 && n >= 2 ? 2 : 1
+            let cut = parts == 1 ? [0, n] : [0, n / 2, n]
+            func inParallel(_ body: @escaping (Int) -> Void) {
+                if parts == 1 { body(0) } else { CSVParallel.run([{ body(0) }, { body(1) }]) }
+            }
+            final class Shared: @unchecked Sendable {
+                var maxID = [-1, -1]
+                var counts: [[UInt32]] = [[], []]
+            }
+            let shared = Shared()
+            inParallel { p in
+                var m = -1
+                for r in cut[p]..<cut[p + 1] { let v = col[r]; if v != Null.id && Int(v) > m { m = Int(v) } }
+                shared.maxID[p] = m
+            }
+            let buckets = shared.maxID.max()! + 1
+            // Each part's count per bucket, then (below) its cursor into the bucket.
+            inParallel { p in
+                var count = [UInt32](repeating: 0, count: buckets)
+                count.withUnsafeMutableBufferPointer { c in
+                    for r in cut[p]..<cut[p + 1] { let v = col[r]; if v != Null.id { c[Int(v)] &+= 1 } }
+                }
+                shared.counts[p] = count
+            }
+            var start = [UInt32](repeating: 0, count: buckets + 1)
+            start.withUnsafeMutableBufferPointer { st in
+                var cursors = shared.counts
+                shared.counts = []
+                var at: UInt32 = 0
+                for b in 0..<buckets {
+                    st[b] = at
+                    for p in 0..<parts {
+                        let c = cursors[p][b]
+                        cursors[p][b] = at
+                        at &+= c
+                    }
+                }
+                st[buckets] = at
+                shared.counts = cursors
+            }
+            let total = Int(start[buckets])
+            // Small-range keys of a column of fewer than 2^24 rows ride in the top byte of the row
+            // numbers while the rows are bucketed: sorting a bucket's packed values then sorts it
+            // by (rank, row).
+            var packed: (keys: [Int64], lowest: Int64)? = nil
+            if case .smallRange(let keys, let lowest) = sortKeys, n < 1 << 24 { packed = (keys, lowest) }
+            var rows = [UInt32](unsafeUninitializedCapacity: total) { out, count in
+                let out = out
+                inParallel { p in
+                    shared.counts[p].withUnsafeMutableBufferPointer { cursor in
+                        if let (keys, lowest) = packed {
+                            keys.withUnsafeBufferPointer { k in
+                                for r in cut[p]..<cut[p + 1] {
+                                    let v = col[r]
+                                    if v == Null.id { continue }
+                                    let i = Int(cursor[Int(v)])
+                                    let rank = k[r] == Null.int ? 0 : UInt32(truncatingIfNeeded: k[r] &- lowest &+ 1)
+                                    out[i] = UInt32(truncatingIfNeeded: r) | rank << 24
+                                    cursor[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                                }
+                            }
+                        } else {
+                            for r in cut[p]..<cut[p + 1] {
+                                let v = col[r]
+                                if v == Null.id { continue }
+                                let i = Int(cursor[Int(v)])
+                                out[i] = UInt32(truncatingIfNeeded: r)
+                                cursor[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
+                            }
+                        }
+                    }
+                }
+                count = total
+            }
+            shared.counts = []
+            guard let sortKeys else { return RefIndex(start: start, rows: rows, sortedBy: nil) }
+            // The buckets in two ranges of about as many rows.
+            var split = buckets
+            if parts == 2 {
+                var lo = 0, hi = buckets
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if Int(start[mid]) < total / 2 { lo = mid + 1 } else { hi = mid }
+                }
+                split = lo
+            }
+            let ranges = parts == 1 ? [0..<buckets] : [0..<split, split..<buckets]
+            start.withUnsafeBufferPointer { st in
+                rows.withUnsafeMutableBufferPointer { rs in
+                    let rs = rs
+                    switch sortKeys {
+                    case _ where packed != nil:
+                        inParallel { p in
+                            var sorter = BucketSorter()
+                            for b in ranges[p] {
+                                let s = Int(st[b]), e = Int(st[b + 1])
+                                if e - s > 1 { sorter.sort(packed: UnsafeMutableBufferPointer(rebasing: rs[s..<e])) }
+                            }
+                            let all = ranges[p].isEmpty ? 0..<0 : Int(st[ranges[p].lowerBound])..<Int(st[ranges[p].upperBound])
+                            for i in all { rs[i] &= 0xFF_FFFF }
+                        }
+                    case .smallRange(let values, _), .values(let values):
+                        Self.sortByGathering(rs, st, ranges, values, inParallel)
+                    }
+                }
+            }
+            return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
         }
-        return RefIndex(start: start, rows: rows, sortedBy: sortedBy)
     }
 
-    /// Row order sorted by an integer column (stable; nulls first), by counting sort when the
-    /// value range is small, else by a comparison sort.
-    static func order(by values: [Int64]) -> [UInt32] {
+    /// Sorts the buckets of `ranges` by `values`, gathered a block of buckets at a time
+    /// (independent loads, which the CPU overlaps: the rows of one bucket lie anywhere).
+    private static func sortByGathering(_ rs: UnsafeMutableBufferPointer<UInt32>, _ st: UnsafeBufferPointer<UInt32>,
+                                        _ ranges: [Range<Int>], _ values: [Int64], _ inParallel: (@escaping (Int) -> Void) -> Void) {
+        inParallel { p in
+            values.withUnsafeBufferPointer { keys in
+                var sorter = BucketSorter()
+                var b = ranges[p].lowerBound
+                let end = ranges[p].upperBound
+                while b < end {
+                    let s = Int(st[b])
+                    var next = b + 1
+                    while next < end && Int(st[next + 1]) - s <= BucketSorter.block { next += 1 }
+                    let e = Int(st[next])
+                    let gathered = sorter.gather(UnsafeBufferPointer(rebasing: rs[s..<e]), keys)
+                    for x in b..<next {
+                        let xs = Int(st[x]), xe = Int(st[x + 1])
+                        if xe - xs > 1 {
+                            sorter.sort(UnsafeMutableBufferPointer(rebasing: rs[xs..<xe]),
+                                        UnsafeMutableBufferPointer(rebasing: gathered[(xs - s)..<(xe - s)]))
+                        }
+                    }
+                    b = next
+                }
+                sorter.release()
+            }
+        }
+    }
+}
+
+/// The keys an index's buckets are sorted by, with their smallest value when all of them but
+/// nulls lie in a range of fewer than 255 (years): then each row's rank in that range fits in a
+/// byte (0 for null), which `RefIndex.build` carries along with the row.
+enum IndexSortKeys {
+    case smallRange([Int64], lowest: Int64)
+    case values([Int64])
+
+    /// - Complexity: O(n).
+    static func of(_ values: [Int64]) -> IndexSortKeys {
         var lo = Int64.max, hi = Int64.min
         for v in values where v != Null.int { lo = min(lo, v); hi = max(hi, v) }
-        let n = values.count
-        if lo > hi { return (0..<n).map { UInt32($0) } }
-        // hi - lo overflows for values spanning most of Int64 (a relation with years of
-        // -9e18 and 9e18 crashed the load): that range is not small.
+        guard lo <= hi else { return .smallRange(values, lowest: 0) }
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
-        if !overflow && span < 4_000_000 {
-            let range = Int(hi - lo) + 2   // slot 0 for nulls
-            var count = [UInt32](repeating: 0, count: range + 1)
-            for v in values { count[(v == Null.int ? 0 : Int(v - lo) + 1) + 1] += 1 }
-            for i in 0..<range { count[i + 1] += count[i] }
-            var out = [UInt32](repeating: 0, count: n)
-            for (r, v) in values.enumerated() {
-                let b = v == Null.int ? 0 : Int(v - lo) + 1
-                out[Int(count[b])] = UInt32(r)
-                count[b] += 1
-            }
-            return out
+        return !overflow && span < 255 ? .smallRange(values, lowest: lo) : .values(values)
+    }
+}
+
+/// Sorts the rows of index buckets (each in ascending row order) by their keys, stably, with
+/// `Null.int` first. Keeps its scratch space from bucket to bucket.
+struct BucketSorter {
+    /// Rows whose keys are gathered at a time (several small buckets, or one big one).
+    static let block = 4096
+    /// Buckets up to this size are sorted by insertion.
+    static let small = 16
+
+    private var gatheredKeys: UnsafeMutableBufferPointer<Int64> = .init(start: nil, count: 0)
+    private var counts: [Int] = []
+    private var rowsOut: [UInt32] = []
+    private var pairs: [(key: Int64, row: UInt32)] = []
+
+    /// The keys of `rows`, in a buffer valid until the next call.
+    mutating func gather(_ rows: UnsafeBufferPointer<UInt32>, _ keys: UnsafeBufferPointer<Int64>) -> UnsafeMutableBufferPointer<Int64> {
+        if gatheredKeys.count < rows.count {
+            gatheredKeys.deallocate()
+            gatheredKeys = .allocate(capacity: max(Self.block, rows.count))
         }
-        return (0..<n).map { UInt32($0) }.sorted { a, b in
-            let x = values[Int(a)], y = values[Int(b)]
-            return x != y ? (x == Null.int ? true : (y == Null.int ? false : x < y)) : a < b
+        for i in rows.indices { gatheredKeys[i] = keys[Int(rows[i])] }
+        return UnsafeMutableBufferPointer(rebasing: gatheredKeys[0..<rows.count])
+    }
+
+    /// Sorts `rows` by `keys` (`keys[i]` is the key of `rows[i]`; both are reordered).
+    mutating func sort(_ rows: UnsafeMutableBufferPointer<UInt32>, _ keys: UnsafeMutableBufferPointer<Int64>) {
+        let m = rows.count
+        var sorted = true
+        var lo = Int64.max, hi = Int64.min
+        var prev = Int64.min
+        for k in keys {
+            if k < prev { sorted = false }
+            prev = k
+            if k != Null.int { lo = min(lo, k); hi = max(hi, k) }
+        }
+        if sorted { return }   // a file sorted by the key, or a bucket of one year
+        if m <= Self.small {
+            for i in 1..<m {
+                let k = keys[i], r = rows[i]
+                var j = i
+                while j > 0 && keys[j - 1] > k { keys[j] = keys[j - 1]; rows[j] = rows[j - 1]; j -= 1 }
+                keys[j] = k
+                rows[j] = r
+            }
+            return
+        }
+        // lo <= hi here: a bucket of nulls only is sorted.
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        if !overflow && span < Int64(max(256, 4 * m)) {
+            // Counting sort over the key range, slot 0 for nulls.
+            let range = Int(span) + 2
+            counts.removeAll(keepingCapacity: true)
+            counts.append(contentsOf: repeatElement(0, count: range + 1))
+            rowsOut.removeAll(keepingCapacity: true)
+            rowsOut.append(contentsOf: repeatElement(0, count: m))
+            counts.withUnsafeMutableBufferPointer { count in
+                rowsOut.withUnsafeMutableBufferPointer { out in
+                    for k in keys { count[(k == Null.int ? 0 : Int(k &- lo) + 1) + 1] += 1 }
+                    for i in 0..<range { count[i + 1] += count[i] }
+                    for i in 0..<m {
+                        let k = keys[i]
+                        let slot = k == Null.int ? 0 : Int(k &- lo) + 1
+                        out[count[slot]] = rows[i]
+                        count[slot] += 1
+                    }
+                    for i in 0..<m { rows[i] = out[i] }
+                }
+            }
+            return
+        }
+        pairs.removeAll(keepingCapacity: true)
+        for i in 0..<m { pairs.append((keys[i], rows[i])) }
+        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+        for i in 0..<m { rows[i] = pairs[i].row }
+    }
+
+    /// Sorts row numbers that carry a one-byte rank in their top byte by that value (so by rank,
+    /// then row).
+    mutating func sort(packed rows: UnsafeMutableBufferPointer<UInt32>) {
+        let m = rows.count
+        var sorted = true
+        var prev: UInt32 = 0
+        for v in rows {
+            if v < prev { sorted = false; break }
+            prev = v
+        }
+        if sorted { return }
+        if m <= Self.small {
+            for i in 1..<m {
+                let v = rows[i]
+                var j = i
+                while j > 0 && rows[j - 1] > v { rows[j] = rows[j - 1]; j -= 1 }
+                rows[j] = v
+            }
+            return
+        }
+        // Counting sort by the rank byte: stable, and the rows are ascending within a rank.
+        counts.removeAll(keepingCapacity: true)
+        counts.append(contentsOf: repeatElement(0, count: 257))
+        rowsOut.removeAll(keepingCapacity: true)
+        rowsOut.append(contentsOf: repeatElement(0, count: m))
+        counts.withUnsafeMutableBufferPointer { count in
+            rowsOut.withUnsafeMutableBufferPointer { out in
+                for v in rows { count[Int(v >> 24) + 1] += 1 }
+                for i in 0..<256 { count[i + 1] += count[i] }
+                for v in rows {
+                    let k = Int(v >> 24)
+                    out[count[k]] = v
+                    count[k] += 1
+                }
+                for i in 0..<m { rows[i] = out[i] }
+            }
         }
     }
 
-    /// Counting-sort build over one reference column.
-    static func build(column: [UInt32], entityCount: Int) -> RefIndex {
-        var start = [UInt32](repeating: 0, count: entityCount + 1)
-        for v in column where v != Null.id { start[Int(v) + 1] += 1 }
-        for i in 0..<entityCount { start[i + 1] += start[i] }
-        var fill = start
-        var rows = [UInt32](repeating: 0, count: Int(start[entityCount]))
-        for (r, v) in column.enumerated() where v != Null.id {
-            rows[Int(fill[Int(v)])] = UInt32(r)
-            fill[Int(v)] += 1
-        }
-        return RefIndex(start: start, rows: rows)
+    /// Frees the gathered keys' buffer.
+    mutating func release() {
+        gatheredKeys.deallocate()
+        gatheredKeys = .init(start: nil, count: 0)
     }
 }

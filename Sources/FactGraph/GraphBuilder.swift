@@ -54,12 +54,12 @@ public final class GraphBuilder {
         g.entityKind = graph.entityKind
         g.entityRow = graph.entityRow
         g.entityName = graph.entityName
-        g.keys = graph.keys
-        g.keyEntity = graph.keyEntity
+        g.keyStrings = graph.keyStrings
+        g.entityOfString = graph.entityOfString
         g.sourceKind = graph.sourceKind
         g.refIndex = graph.refIndex.map { $0.map { _ in nil } }
         for e in 0..<graph.entityCount {
-            for a in Int(graph.aliasStart[e])..<Int(graph.aliasStart[e + 1]) {
+            for a in graph.aliasRange(e) {
                 pendingAliases.append((EntityID(e), graph.aliasIDs[a]))
                 pendingAliasSet.insert(UInt64(e) << 32 | UInt64(graph.aliasIDs[a]))
             }
@@ -135,20 +135,17 @@ public final class GraphBuilder {
     /// another does, and whether the key is new.
     @inline(__always)
     func claimKey(_ p: UnsafeRawBufferPointer, for e: EntityID) -> (holder: EntityID?, isNew: Bool) {
-        let hasUpper = p.contains { $0 >= 0x41 && $0 <= 0x5A }
+        let hasUpper = CSVBytes.hasUpper(p)
         let k: UInt32
         if hasUpper {
             var b = Array(p)
             FactGraph.normalizeKey(&b)
-            k = b.withUnsafeBytes { g.keys.intern($0) }
+            k = b.withUnsafeBytes { g.strings.intern($0) }
         } else {
-            k = g.keys.intern(p)
+            k = g.strings.intern(p)
         }
-        if Int(k) < g.keyEntity.count {
-            let holder = g.keyEntity[Int(k)]
-            return (holder == e ? nil : holder, false)
-        }
-        g.keyEntity.append(e)
+        if let holder = g.entity(ofKeyString: k) { return (holder == e ? nil : holder, false) }
+        g.setKey(k, e)
         return (nil, true)
     }
 
@@ -348,10 +345,11 @@ public final class GraphBuilder {
 
     func buildIndexes() {
         let n = g.entityCount
-        // Aliases CSR.
-        var astart = [UInt32](repeating: 0, count: n + 1)
+        // Aliases CSR, up to the last entity with aliases.
+        let aliased = (pendingAliases.map { Int($0.0) }.max() ?? -1) + 1
+        var astart = [UInt32](repeating: 0, count: aliased + 1)
         for (e, _) in pendingAliases { astart[Int(e) + 1] += 1 }
-        for i in 0..<n { astart[i + 1] += astart[i] }
+        for i in 0..<aliased { astart[i + 1] += astart[i] }
         var afill = astart
         var aids = [UInt32](repeating: 0, count: pendingAliases.count)
         for (e, a) in pendingAliases {
@@ -384,28 +382,45 @@ public final class GraphBuilder {
             }
         }
         g.parent = parent
-        let ci = RefIndex.build(column: parent, entityCount: n)
+        let ci = RefIndex.build(column: parent)
         g.childStart = ci.start
         g.childList = ci.rows
 
-        // One index per reference column.
-        // Buckets of a relation's indexes are sorted by its first int/date column (the year of an
-        // award), so "honor=X order by year desc limit 20" reads 20 rows, not the whole bucket.
-        g.refIndex = g.kinds.map { kind in
-            let refCols = kind.columns.indices.filter { kind.columns[$0].type.isRef }
-            if refCols.isEmpty { return [RefIndex?](repeating: nil, count: kind.columns.count) }
-            var order: [UInt32]? = nil
+        // One index per reference column. Buckets of a relation's indexes are sorted by its first
+        // int/date column (the year of an award), so "honor=X order by year desc limit 20" reads
+        // 20 rows, not the whole bucket.
+        final class Task: @unchecked Sendable {
+            let kind: Int, column: Int
+            let values: [UInt32]
+            let keys: IndexSortKeys?, sortedBy: Int?
+            var index: RefIndex? = nil
+            init(kind: Int, column: Int, values: [UInt32], keys: IndexSortKeys?, sortedBy: Int?) {
+                self.kind = kind; self.column = column; self.values = values; self.keys = keys; self.sortedBy = sortedBy
+            }
+            func run(threads: Int) { index = RefIndex.build(column: values, sortKeys: keys, sortedBy: sortedBy, threads: threads) }
+        }
+        var tasks: [Task] = []
+        for kind in g.kinds {
+            var keys: IndexSortKeys? = nil
             var sortCol: Int? = nil
-            if kind.role == .relation,
+            if kind.role == .relation, kind.columns.contains(where: { $0.type.isRef }),
                let yc = kind.columns.firstIndex(where: { $0.type == .int || $0.type == .date }) {
-                order = RefIndex.order(by: kind.intColumn(yc))
+                keys = IndexSortKeys.of(kind.intColumn(yc))
                 sortCol = yc
             }
-            return kind.columns.enumerated().map { (c, col) in
-                col.type.isRef ? RefIndex.build(column: kind.idColumn(c), entityCount: n, order: order, sortedBy: sortCol) : nil
+            for (c, col) in kind.columns.enumerated() where col.type.isRef {
+                tasks.append(Task(kind: kind.index, column: c, values: kind.idColumn(c), keys: keys, sortedBy: sortCol))
             }
         }
+        // Big indexes one after the other, each on two threads; then the small ones.
+        for t in tasks where t.values.count >= Self.parallelIndexRows { t.run(threads: 2) }
+        for t in tasks where t.values.count < Self.parallelIndexRows { t.run(threads: 1) }
+        g.refIndex = g.kinds.map { [RefIndex?](repeating: nil, count: $0.columns.count) }
+        for t in tasks { g.refIndex[t.kind][t.column] = t.index }
     }
+
+    /// Rows of a reference column from which its index is built on two threads.
+    static let parallelIndexRows = 200_000
 }
 
 extension FactGraph {

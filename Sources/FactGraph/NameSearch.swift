@@ -37,20 +37,21 @@ public struct EntitySet: Sendable, Hashable {
 extension FactGraph {
     /// Entities whose name or an alias contains `text` (ASCII letters case-insensitively).
     ///
-    /// Scans the name index's bytes once with `memmem` — every normalized name and alias sits
-    /// back to back there — and maps each hit to its key, so no string is built per entity.
-    /// - Complexity: O(total bytes of names and aliases), plus O(log n) per match.
+    /// Scans the string pool's bytes once with `memmem` — every normalized name and alias is a
+    /// string there, among the other texts — and maps each hit to its string, so no string is
+    /// built per entity. Hits in strings that are no key (text cells, names as written with
+    /// upper-case letters, whose lower-cased key is a string of its own) are passed over.
+    /// - Complexity: O(total bytes of the string pool), plus O(log n) per match.
     public func entitiesWithName(containing text: String) -> EntitySet {
         var set = EntitySet(capacity: entityCount)
         var needle = Array(text.utf8)
         Self.normalizeKey(&needle)
         let n = needle.count
-        let starts = keys.starts
         if n == 0 {
             for e in 0..<entityCount { set.insert(EntityID(e)) }
             return set
         }
-        keys.bytes.withUnsafeBytes { hay in
+        strings.withStorage { hay, starts in
             guard let base = hay.baseAddress else { return }
             needle.withUnsafeBytes { nd in
                 var off = 0
@@ -58,7 +59,7 @@ extension FactGraph {
                 while off + n <= total {
                     guard let p = c_memmem(base + off, total - off, nd.baseAddress!, n) else { break }
                     let pos = base.distance(to: p)
-                    // The key holding byte `pos`: the last start <= pos.
+                    // The string holding byte `pos`: the last start <= pos.
                     var lo = 0, hi = starts.count - 1
                     while lo < hi {
                         let mid = (lo + hi + 1) >> 1
@@ -66,10 +67,10 @@ extension FactGraph {
                     }
                     let end = Int(starts[lo + 1])
                     if pos + n <= end {
-                        set.insert(keyEntity[lo])
-                        off = end          // this key matched; go on with the next
+                        if let e = entity(ofKeyString: UInt32(lo)) { set.insert(e) }
+                        off = end          // this string matched; go on with the next
                     } else {
-                        off = pos + 1      // the hit spans two keys
+                        off = pos + 1      // the hit spans two strings
                     }
                 }
             }
@@ -82,13 +83,13 @@ extension FactGraph {
     /// Calls `body(bytes, entity)` for every name and alias key (ASCII letters lower-cased), in
     /// key order: the raw material of indexes the query layer derives (pinyin).
     public func forEachNameKey(_ body: (UnsafeRawBufferPointer, EntityID) -> Void) {
-        keys.withStorage { bytes, starts in
-            for i in 0..<(starts.count - 1) {
-                body(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])]), keyEntity[i])
+        strings.withStorage { bytes, starts in
+            for s in keyStrings {
+                body(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[Int(s)])..<Int(starts[Int(s) + 1])]), entityOfString[Int(s)])
             }
         }
     }
 
     /// The number of name and alias keys.
-    public var nameKeyCount: Int { keys.count }
+    public var nameKeyCount: Int { keyStrings.count }
 }
