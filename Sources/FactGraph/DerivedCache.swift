@@ -42,6 +42,28 @@ public enum BackgroundWork {
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
+    /// A thread that can be waited for.
+    public final class Joinable: @unchecked Sendable {
+        let thread: pthread_t
+        init(_ t: pthread_t) { thread = t }
+        /// Waits until the thread's body has returned.
+        public func join() { pthread_join(thread, nil) }
+    }
+
+    /// Starts `body` on a thread the caller joins; nil if no thread could be made (the caller
+    /// then runs the work itself).
+    public static func spawn(_ body: @escaping @Sendable () -> Void) -> Joinable? {
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            let b = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            b.body()
+            return nil
+        }, box)
+        if rc != 0 { Unmanaged<Box>.fromOpaque(box).release(); return nil }
+        return Joinable(thread)
+    }
+
     /// Starts `body` on a detached thread.
     public static func start(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()

@@ -14,13 +14,16 @@ struct DelimitedBytes {
     enum Quoting { case csv, tsv }
     let quoting: Quoting
     let separator: UInt8
+    /// Results of at least this many rows whose columns are all stored go through
+    /// `StoredRows` (tests set it to compare both paths).
+    var chunkedFrom = DelimitedBytes.chunkRows
 
     /// Which bytes make a field need quoting (CSV) or escaping (TSV).
     static let csvSpecial: [Bool] = (0..<256).map { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     static let tsvSpecial: [Bool] = (0..<256).map { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
 
     /// A growable byte buffer written with `memcpy`.
-    final class Buffer {
+    final class Buffer: @unchecked Sendable {
         var base: UnsafeMutableRawPointer
         var count = 0
         var capacity: Int
@@ -93,6 +96,24 @@ struct DelimitedBytes {
             default: return .value
             }
         }
+        if !rowNumbers.isEmpty && rows >= chunkedFrom && !readers.contains(where: { if case .value = $0 { return true } else { return false } }) {
+            // Every column is a stored column: chunks of rows rendered by `StoredRows`, two
+            // at a time on both cores once the result is big.
+            let cols: [StoredRows.Column] = readers.map {
+                switch $0 {
+                case .text(let a): return .text(a)
+                case .entity(let a): return .entity(a)
+                case .int(let a): return .int(a)
+                case .value: fatalError("unreachable: checked above")
+                }
+            }
+            let job = StoredRows(columns: cols, rowNumbers: rowNumbers, pool: pool, names: names,
+                                 separator: separator, quoting: quoting, nullBytes: nullBytes)
+            try sink.write(bytes: out.bytes)
+            out.count = 0
+            try job.render(rows: rows, to: sink)
+            return
+        }
         for r in 0..<rows {
             for c in 0..<n {
                 if c > 0 { out.append(separator) }
@@ -125,6 +146,120 @@ struct DelimitedBytes {
             }
         }
         try sink.write(bytes: out.bytes)
+    }
+
+    /// Rows per chunk of the stored-columns path.
+    static let chunkRows = 8192
+
+    /// Rows whose every column is a stored column (a relation's text, entity and int cells by
+    /// row number), rendered a chunk at a time in three tight passes, so the random reads of a
+    /// big graph (an entity's name id, the name's place in the pool, its bytes) overlap instead
+    /// of waiting one by one: gather the string ids, find their byte ranges and touch the first
+    /// byte of each, then copy. Past two chunks the second core renders every other chunk;
+    /// chunks are written in order.
+    struct StoredRows: @unchecked Sendable {
+        enum Column { case text([UInt32]), entity([UInt32]), int([Int64]) }
+        let columns: [Column]
+        let rowNumbers: [UInt32]
+        let pool: StringPool
+        let names: [UInt32]
+        let separator: UInt8
+        let quoting: Quoting
+        let nullBytes: [UInt8]
+
+        final class Result: @unchecked Sendable { var buffer: Buffer? }
+
+        func render(rows: Int, to sink: any TextSink) throws(OutputStop) {
+            let chunk = DelimitedBytes.chunkRows
+            var lo = 0
+            while lo < rows {
+                let aEnd = min(lo + chunk, rows)
+                let bEnd = min(aEnd + chunk, rows)
+                var worker: BackgroundWork.Joinable?
+                let second = Result()
+                if aEnd < bEnd {
+                    let me = self, from = aEnd, to = bEnd
+                    worker = BackgroundWork.spawn { second.buffer = me.chunk(from, to) }
+                    if worker == nil { second.buffer = self.chunk(from, to) }
+                }
+                let first = self.chunk(lo, aEnd)
+                worker?.join()
+                try sink.write(bytes: first.bytes)
+                if let b = second.buffer { try sink.write(bytes: b.bytes) }
+                lo = bEnd
+            }
+        }
+
+        /// Rows `lo ..< hi` as bytes.
+        func chunk(_ lo: Int, _ hi: Int) -> Buffer {
+            let n = columns.count
+            let count = hi - lo
+            let out = Buffer(count * n * 24 + 64)
+            let special = quoting == .csv ? DelimitedBytes.csvSpecial : DelimitedBytes.tsvSpecial
+            // Pass 1: each cell's string id (names through the entity's name), or the int.
+            let ids = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count * n)
+            let ints = UnsafeMutableBufferPointer<Int64>.allocate(capacity: count * n)
+            let from = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count * n)
+            let to = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count * n)
+            defer { ids.deallocate(); ints.deallocate(); from.deallocate(); to.deallocate() }
+            rowNumbers.withUnsafeBufferPointer { rn in
+                names.withUnsafeBufferPointer { nm in
+                    for c in 0..<n {
+                        switch columns[c] {
+                        case .text(let col):
+                            col.withUnsafeBufferPointer { col in
+                                for i in 0..<count { ids[i * n + c] = col[Int(rn[lo + i])] }
+                            }
+                        case .entity(let col):
+                            col.withUnsafeBufferPointer { col in
+                                for i in 0..<count {
+                                    let e = col[Int(rn[lo + i])]
+                                    ids[i * n + c] = e == Null.id ? Null.id : nm[Int(e)]
+                                }
+                            }
+                        case .int(let col):
+                            col.withUnsafeBufferPointer { col in
+                                for i in 0..<count { ints[i * n + c] = col[Int(rn[lo + i])]; ids[i * n + c] = Null.id }
+                            }
+                        }
+                    }
+                }
+            }
+            let isInt = columns.map { if case .int = $0 { return true } else { return false } }
+            pool.withStorage { bytes, starts in
+                // Pass 2: byte ranges, and a touch of each string's first byte.
+                var touch: UInt8 = 0
+                for k in 0..<(count * n) where ids[k] != Null.id {
+                    let id = Int(ids[k])
+                    let s = starts[id], e = starts[id + 1]
+                    from[k] = s; to[k] = e
+                    if e > s { touch &+= bytes[Int(s)] }
+                }
+                if touch == 0x5A { out.reserve(0) }  // keeps the touches
+                // Pass 3: the bytes.
+                for i in 0..<count {
+                    for c in 0..<n {
+                        if c > 0 { out.append(separator) }
+                        let k = i * n + c
+                        if isInt[c] {
+                            let v = ints[k]
+                            if v != Null.int { DelimitedBytes.appendInt(v, out) } else { null(out, special) }
+                        } else if ids[k] != Null.id {
+                            DelimitedBytes.field(UnsafeRawBufferPointer(rebasing: bytes[Int(from[k])..<Int(to[k])]), out, special, quoting)
+                        } else {
+                            null(out, special)
+                        }
+                    }
+                    out.append(0x0A)
+                }
+            }
+            return out
+        }
+
+        @inline(__always)
+        func null(_ out: Buffer, _ special: [Bool]) {
+            if !nullBytes.isEmpty { nullBytes.withUnsafeBytes { DelimitedBytes.field($0, out, special, quoting) } }
+        }
     }
 
     /// One field: CSV quotes it when it holds a comma, quote, CR or LF (doubling quotes); TSV
