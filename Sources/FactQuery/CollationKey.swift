@@ -25,6 +25,9 @@ import Darwin
 public enum CollationKey {
     /// Syllable letters per pinyin table code, decoded once.
     static let syllableBytes: [[UInt8]] = PinyinTable.syllables.map { Array($0.utf8) }
+    /// The same letters back to back: syllable `i` is `syllableFlat[syllableStart[i] ..< syllableStart[i + 1]]`.
+    static let syllableFlat: [UInt8] = syllableBytes.flatMap { $0 }
+    static let syllableStart: [Int32] = syllableBytes.reduce(into: [0]) { $0.append($0.last! + Int32($1.count)) }
 
     static func chineseDigit(_ v: UInt32) -> Int? {
         switch v {
@@ -95,12 +98,45 @@ public enum CollationKey {
         return out
     }
 
+    /// Buffers reused from one key to the next (one per thread).
+    struct Scratch {
+        var scalars: [UInt32] = []
+        var digits: [UInt8] = []
+        init() { scalars.reserveCapacity(64); digits.reserveCapacity(16) }
+    }
+
     /// Appends the key of the UTF-8 text `p` to `key`.
     static func append(_ p: UnsafeRawBufferPointer, to key: inout [UInt8]) {
-        let s = scalars(p)
+        var scratch = Scratch()
+        append(p, to: &key, scratch: &scratch)
+    }
+
+    /// Decodes the scalars of valid UTF-8 into `out` (emptied first).
+    @inline(__always)
+    static func decode(_ p: UnsafeRawBufferPointer, into out: inout [UInt32]) {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = p.count
+        while i < n {
+            let c = p[i]
+            if c < 0x80 { out.append(UInt32(c)); i += 1 }
+            else if c < 0xE0, i + 1 < n { out.append(UInt32(c & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)); i += 2 }
+            else if c < 0xF0, i + 2 < n { out.append(UInt32(c & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)); i += 3 }
+            else if i + 3 < n {
+                out.append(UInt32(c & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F))
+                i += 4
+            } else { out.append(UInt32(c)); i += 1 }
+        }
+    }
+
+    /// Appends the key of the UTF-8 text `p` to `key`, with buffers kept from earlier keys.
+    static func append(_ p: UnsafeRawBufferPointer, to key: inout [UInt8], scratch: inout Scratch) {
+        decode(p, into: &scratch.scalars)
+        let s = scratch.scalars
         let n = s.count
         let codes = Pinyin.codes
-        var digits: [UInt8] = []
+        var digits = scratch.digits
+        defer { scratch.digits = digits }
         var i = 0
         while i < n {
             let v = s[i]
@@ -164,7 +200,12 @@ public enum CollationKey {
     @inline(__always)
     static func appendSyllable(_ v: UInt32, _ codes: [UInt16], to key: inout [UInt8]) {
         key.append(3)
-        key.append(contentsOf: syllableBytes[Int(codes[Int(v - PinyinTable.first)])])
+        let c = Int(codes[Int(v - PinyinTable.first)])
+        syllableStart.withUnsafeBufferPointer { st in
+            syllableFlat.withUnsafeBufferPointer { f in
+                for j in Int(st[c])..<Int(st[c + 1]) { key.append(f[j]) }
+            }
+        }
         key.append(0)
     }
 
@@ -230,26 +271,125 @@ final class CollationRankTable: @unchecked Sendable {
         self.pool = pool
         pthread_mutex_init(&mutex, nil)
         let n = pool.count
-        var keys: [UInt8] = []
-        var keyStart = [Int](repeating: 0, count: n + 1)
-        pool.withStorage { bytes, starts in
-            keys.reserveCapacity(bytes.count * 3)
-            for i in 0..<n {
-                let s = UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])])
-                CollationKey.append(s, to: &keys)
-                keyStart[i + 1] = keys.count
-            }
+        // The strings in two parts split at half their bytes, each part's keys built and
+        // sorted on its own core when the pool is big, then the parts merged.
+        let half = n >= 65_536 ? pool.withStorage { bytes, starts in
+            let mid = UInt32(bytes.count / 2)
+            var lo = 0, hi = n
+            while lo < hi { let m = (lo + hi) / 2; if starts[m] < mid { lo = m + 1 } else { hi = m } }
+            return max(1, min(lo, n - 1))
+        } : n
+        let a = KeyPart(pool, 0, half)
+        if half < n {
+            let b = KeyPart(pool, half, n)
+            let t = BackgroundWork.spawn { b.build() }
+            a.build()
+            if let t { t.join() } else { b.build() }
+            pinyin = Self.ranks(Self.merged(a, b))
+        } else {
+            a.build()
+            pinyin = Self.ranks(Self.merged(a, nil))
         }
-        var order = (0..<Int32(n)).map { $0 }
-        keys.withUnsafeBytes { kb in
-            keyStart.withUnsafeBufferPointer { ks in
-                order.sort { a, b in
-                    CollationKey.compare(UnsafeRawBufferPointer(rebasing: kb[ks[Int(a)]..<ks[Int(a) + 1]]),
-                                         UnsafeRawBufferPointer(rebasing: kb[ks[Int(b)]..<ks[Int(b) + 1]])) < 0
+    }
+
+    /// Sort items: the first 24 bytes of a key (padded with zeros, big-endian) as three
+    /// integers. Where they differ they decide as `memcmp` would (a zero pad is below every byte,
+    /// and a key that ends inside them is a prefix of the other, which sorts first); only runs
+    /// that tie on them are sorted by whole keys.
+    struct Item { var a: UInt64; var b: UInt64; var c: UInt64; var id: Int32 }
+    @inline(__always)
+    static func less(_ x: Item, _ y: Item) -> Bool {
+        x.a != y.a ? x.a < y.a : (x.b != y.b ? x.b < y.b : x.c < y.c)
+    }
+    @inline(__always)
+    static func same(_ x: Item, _ y: Item) -> Bool { x.a == y.a && x.b == y.b && x.c == y.c }
+
+    /// The keys of strings `lo ..< hi` and their items, sorted.
+    final class KeyPart: @unchecked Sendable {
+        let pool: StringPool
+        let lo: Int, hi: Int
+        var keys: [UInt8] = []
+        var keyStart: [Int] = [0]
+        var items: [Item] = []
+        init(_ pool: StringPool, _ lo: Int, _ hi: Int) { self.pool = pool; self.lo = lo; self.hi = hi }
+
+        func key(_ id: Int32, _ body: (UnsafeRawBufferPointer) -> Int) -> Int {
+            let i = Int(id) - lo
+            return keys.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[keyStart[i]..<keyStart[i + 1]])) }
+        }
+
+        func build() {
+            var scratch = CollationKey.Scratch()
+            var keys: [UInt8] = [], keyStart: [Int] = [0]
+            keyStart.reserveCapacity(hi - lo + 1)
+            pool.withStorage { bytes, starts in
+                keys.reserveCapacity(Int(starts[hi] - starts[lo]) * 4 + 64)
+                for i in lo..<hi {
+                    let s = UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])])
+                    CollationKey.append(s, to: &keys, scratch: &scratch)
+                    keyStart.append(keys.count)
                 }
             }
+            let n = hi - lo
+            var items = [Item](repeating: Item(a: 0, b: 0, c: 0, id: 0), count: n)
+            keys.withUnsafeBytes { kb in
+                items.withUnsafeMutableBufferPointer { items in
+                    for i in 0..<n {
+                        let s = keyStart[i], e = keyStart[i + 1]
+                        @inline(__always) func word(_ from: Int) -> UInt64 {
+                            if from + 8 <= e { return UInt64(bigEndian: kb.loadUnaligned(fromByteOffset: from, as: UInt64.self)) }
+                            var w: UInt64 = 0
+                            var j = from
+                            var shift: UInt64 = 56
+                            while j < e { w |= UInt64(kb[j]) << shift; shift &-= 8; j += 1 }
+                            return w
+                        }
+                        items[i] = Item(a: word(s), b: word(s + 8), c: word(s + 16), id: Int32(lo + i))
+                    }
+                }
+            }
+            items.sort(by: CollationRankTable.less)
+            self.keys = keys
+            self.keyStart = keyStart
+            self.items = items
         }
-        pinyin = Self.ranks(order)
+    }
+
+    /// String ids in key order: the parts' sorted items merged, then runs that tie on the
+    /// items' 24 bytes sorted by whole keys.
+    static func merged(_ a: KeyPart, _ b: KeyPart?) -> [Int32] {
+        var items: [Item]
+        if let b {
+            items = []
+            items.reserveCapacity(a.items.count + b.items.count)
+            let l = a.items, r = b.items
+            var i = 0, j = 0
+            while i < l.count && j < r.count {
+                if less(r[j], l[i]) { items.append(r[j]); j += 1 } else { items.append(l[i]); i += 1 }
+            }
+            items.append(contentsOf: l[i...])
+            items.append(contentsOf: r[j...])
+        } else {
+            items = a.items
+        }
+        let n = items.count
+        var order = items.map(\.id)
+        @inline(__always) func withKey(_ id: Int32, _ body: (UnsafeRawBufferPointer) -> Int) -> Int {
+            if let b, Int(id) >= b.lo { return b.key(id, body) }
+            return a.key(id, body)
+        }
+        var i = 0
+        while i < n {
+            var j = i + 1
+            while j < n && same(items[j], items[i]) { j += 1 }
+            if j - i > 1 {
+                order[i..<j].sort { x, y in
+                    withKey(x) { p in withKey(y) { q in CollationKey.compare(p, q) } } < 0
+                }
+            }
+            i = j
+        }
+        return order
     }
 
     static func ranks(_ order: [Int32]) -> [UInt32] {

@@ -200,6 +200,10 @@ func runFactsh(_ arguments: [String]) -> Int32 {
         Interrupt.exitAtOnce(true)
         guard let (graph, label) = loadGraph(o) else { return 1 }
         Interrupt.exitAtOnce(false)
+        // A big graph at a prompt: collation ranks, the pinyin index and the link table are
+        // built on the second core while the user types (a statement that needs one first waits
+        // for it). Scripts and -c build only what their statements ask for.
+        if interactive && graph.entityCount >= 100_000 { QueryEngine.warmUp(graph) }
         session = ShellSession(graph: graph, graphLabel: label, safe: o.flag("safe"), cancellation: .signals)
     }
     if let format { session.setMode(format, explicitly: true) }
