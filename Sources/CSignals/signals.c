@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* The one copy of the flags. */
@@ -277,4 +278,14 @@ int factsh_el_read_char(struct editline *el, wchar_t *wc) {
     sigprocmask(SIG_SETMASK, &previous, NULL);
     errno = saved;
     return result;
+}
+
+int factsh_tty_set_echoctl(int on) {
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &t) != 0) return -1;
+    int was = (t.c_lflag & ECHOCTL) != 0;
+    if (was == (on != 0)) return was;
+    if (on) t.c_lflag |= ECHOCTL; else t.c_lflag &= ~(tcflag_t)ECHOCTL;
+    (void)tcsetattr(STDIN_FILENO, TCSANOW, &t);
+    return was;
 }

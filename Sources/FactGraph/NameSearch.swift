@@ -44,38 +44,94 @@ extension FactGraph {
     /// - Complexity: O(total bytes of the string pool), plus O(log n) per match.
     public func entitiesWithName(containing text: String) -> EntitySet {
         var set = EntitySet(capacity: entityCount)
-        var needle = Array(text.utf8)
-        Self.normalizeKey(&needle)
-        let n = needle.count
-        if n == 0 {
+        guard let hits = keyHits(text) else {
             for e in 0..<entityCount { set.insert(EntityID(e)) }
             return set
         }
-        strings.withStorage { hay, starts in
-            guard let base = hay.baseAddress else { return }
-            needle.withUnsafeBytes { nd in
-                var off = 0
-                let total = hay.count
-                while off + n <= total {
-                    guard let p = c_memmem(base + off, total - off, nd.baseAddress!, n) else { break }
-                    let pos = base.distance(to: p)
-                    // The string holding byte `pos`: the last start <= pos.
-                    var lo = 0, hi = starts.count - 1
-                    while lo < hi {
-                        let mid = (lo + hi + 1) >> 1
-                        if Int(starts[mid]) <= pos { lo = mid } else { hi = mid - 1 }
-                    }
-                    let end = Int(starts[lo + 1])
-                    if pos + n <= end {
-                        if let e = entity(ofKeyString: UInt32(lo)) { set.insert(e) }
-                        off = end          // this string matched; go on with the next
-                    } else {
-                        off = pos + 1      // the hit spans two strings
+        for s in hits { if let e = entity(ofKeyString: s) { set.insert(e) } }
+        return set
+    }
+
+    /// Entities whose name (not an alias) contains `text`, ASCII letters case-insensitively:
+    /// a hit in a name that is its own key is taken as it is; a hit in an alias, or in the
+    /// lower-cased key of a name with capitals, is checked against the name.
+    public func entitiesWhoseName(contains text: String) -> EntitySet {
+        var set = EntitySet(capacity: entityCount)
+        guard let hits = keyHits(text) else {
+            for e in 0..<entityCount { set.insert(EntityID(e)) }
+            return set
+        }
+        var needle = Array(text.utf8)
+        Self.normalizeKey(&needle)
+        for s in hits {
+            guard let e = entity(ofKeyString: s), !set.contains(e) else { continue }
+            let name = entityName[Int(e)]
+            if name == s || strings.withBytes(name, { Self.containsFolded($0, needle) }) { set.insert(e) }
+        }
+        return set
+    }
+
+    /// Whether `hay` contains `needle` (already lower-cased), ASCII letters case-insensitively.
+    static func containsFolded(_ hay: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        let n = needle.count, h = hay.count
+        if n == 0 { return true }
+        if n > h { return false }
+        @inline(__always) func low(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+        for i in 0...(h - n) {
+            var j = 0
+            while j < n && low(hay[i + j]) == needle[j] { j += 1 }
+            if j == n { return true }
+        }
+        return false
+    }
+
+    /// The pool's strings holding `text` (ASCII letters lower-cased) whole, or nil for an
+    /// empty text. The pool's bytes are split at a string's start and searched with `memmem`
+    /// on two cores when big.
+    func keyHits(_ text: String) -> [UInt32]? {
+        var key = Array(text.utf8)
+        Self.normalizeKey(&key)
+        let needle = key
+        let n = needle.count
+        if n == 0 { return nil }
+        final class Hits: @unchecked Sendable { var strings: [UInt32] = [] }
+        let pool = strings
+        @Sendable func search(_ from: Int, _ to: Int, _ into: Hits) {
+            pool.withStorage { hay, starts in
+                guard let base = hay.baseAddress else { return }
+                needle.withUnsafeBytes { nd in
+                    var off = from
+                    while off + n <= to {
+                        guard let p = c_memmem(base + off, to - off, nd.baseAddress!, n) else { break }
+                        let pos = base.distance(to: p)
+                        // The string holding byte `pos`: the last start <= pos.
+                        var lo = 0, hi = starts.count - 1
+                        while lo < hi {
+                            let mid = (lo + hi + 1) >> 1
+                            if Int(starts[mid]) <= pos { lo = mid } else { hi = mid - 1 }
+                        }
+                        let end = Int(starts[lo + 1])
+                        if pos + n <= end {
+                            into.strings.append(UInt32(lo))
+                            off = end          // this string matched; go on with the next
+                        } else {
+                            off = pos + 1      // the hit spans two strings
+                        }
                     }
                 }
             }
         }
-        return set
+        let total = strings.byteCount
+        let split: Int = total < 1 << 22 ? total : strings.withStorage { _, starts in
+            var lo = 0, hi = starts.count - 1
+            while lo < hi { let m = (lo + hi) / 2; if Int(starts[m]) < total / 2 { lo = m + 1 } else { hi = m } }
+            return Int(starts[lo])
+        }
+        let first = Hits(), second = Hits()
+        let worker = split < total ? BackgroundWork.spawn { search(split, total, second) } : nil
+        search(0, split, first)
+        if split < total { if let worker { worker.join() } else { search(split, total, second) } }
+        return first.strings + second.strings
     }
 }
 

@@ -63,15 +63,17 @@ struct Planner {
             set.forEach { est += bucket(k, c, $0) }
             return Choice(path: .entitySet(column: c, entities: set, label: "named ~ \(text)"), estimate: est, exact: true)
         case .text(.name, let op, let lit) where op == .match || op == .eq:
-            // The name index holds names and aliases: its matches are a superset, checked by name.
+            // `=`: the name index holds names and aliases, so its match is checked by name.
+            // `~`: the entities whose very name holds the text (aliases checked against the
+            // name), so nothing is checked again.
             let text = String(decoding: lit, as: UTF8.self)
             var set = EntitySet(capacity: g.entityCount)
             if op == .eq {
                 if let e = g.entity(named: text), Int(g.entityKind[Int(e)]) == k { set.insert(e) }
             } else {
-                g.entitiesWithName(containing: text).forEach { e in if Int(g.entityKind[Int(e)]) == k { set.insert(e) } }
+                g.entitiesWhoseName(contains: text).forEach { e in if Int(g.entityKind[Int(e)]) == k { set.insert(e) } }
             }
-            return Choice(path: .entitySet(column: nil, entities: set, label: "named \(op.rawValue) \(text)"), estimate: set.count, exact: false)
+            return Choice(path: .entitySet(column: nil, entities: set, label: "named \(op.rawValue) \(text)"), estimate: set.count, exact: op == .match)
         case .has(let spec, let negated):
             guard !negated, let set = spec.referred else { return nil }
             var own = EntitySet(capacity: g.entityCount)

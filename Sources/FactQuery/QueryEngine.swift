@@ -154,6 +154,12 @@ public final class QueryEngine: @unchecked Sendable {
             plan.matchedRows = rows.count
             return rows
         }
+        if case .all(let n) = rows, case .int(.stored(let c), let op, let v) = residual,
+           graph.kinds[k].columns[c].type == .int, let out = Self.scanInts(graph.kinds[k].intColumn(c), n, op, v) {
+            try checkCancel()
+            plan.matchedRows = out.count
+            return .list(out)
+        }
         let test = CompiledFilter(residual, kind: k, graph: graph).test
         var out: [UInt32] = []
         var i = 0
@@ -164,6 +170,46 @@ public final class QueryEngine: @unchecked Sendable {
         }
         plan.matchedRows = out.count
         return .list(out)
+    }
+
+    /// The rows `0 ..< n` whose int cell compares true with `v` (a missing value never does),
+    /// in a loop over the column alone, the two halves on two cores past a million rows; nil
+    /// for an operator that is no comparison.
+    static func scanInts(_ col: [Int64], _ n: Int, _ op: CompareOp, _ v: Int64) -> [UInt32]? {
+        final class Part: @unchecked Sendable { var rows: [UInt32] = [] }
+        @Sendable @inline(__always) func run(_ lo: Int, _ hi: Int, _ test: (Int64) -> Bool) -> [UInt32] {
+            var out: [UInt32] = []
+            col.withUnsafeBufferPointer { c in
+                for r in lo..<hi {
+                    let x = c[r]
+                    if x != Null.int && test(x) { out.append(UInt32(r)) }
+                }
+            }
+            return out
+        }
+        @Sendable func part(_ lo: Int, _ hi: Int) -> [UInt32] {
+            switch op {
+            case .eq: return run(lo, hi) { $0 == v }
+            case .ne: return run(lo, hi) { $0 != v }
+            case .lt: return run(lo, hi) { $0 < v }
+            case .le: return run(lo, hi) { $0 <= v }
+            case .gt: return run(lo, hi) { $0 > v }
+            case .ge: return run(lo, hi) { $0 >= v }
+            case .match, .notMatch: return []
+            }
+        }
+        switch op {
+        case .match, .notMatch: return nil
+        default: break
+        }
+        let m = min(n, col.count)
+        guard m >= 1 << 20 else { return part(0, m) }
+        let second = Part(), half = m / 2
+        let t = BackgroundWork.spawn { second.rows = part(half, m) }
+        var first = part(0, half)
+        if let t { t.join() } else { second.rows = part(half, m) }
+        first.append(contentsOf: second.rows)
+        return first
     }
 
     func rowsQuery(_ bq: BoundQuery, _ plan: inout QueryPlan) throws(QueryError) -> ResultTable {

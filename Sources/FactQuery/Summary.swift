@@ -80,6 +80,29 @@ extension QueryEngine {
         let f = a.aggregate.function
         guard let acc = a.accessor else { return .counts(grouping.counts) }   // plain count
         let kind = graph.kinds[k]
+        if a.aggregate.distinct, f == .count, n == 1, case .stored(let c) = acc,
+           kind.columns[c].type.isRef || kind.columns[c].type == .text {
+            // count(distinct) of an entity or text column over all rows: a bit per entity or
+            // string id, no codes.
+            let col = kind.idColumn(c)
+            let size = kind.columns[c].type == .text ? graph.strings.count : graph.entityCount
+            var bits = [UInt64](repeating: 0, count: size / 64 + 1)
+            var distinct = 0
+            var i = 0
+            try bits.withUnsafeMutableBufferPointer { (b) throws(QueryError) in
+                try col.withUnsafeBufferPointer { (col) throws(QueryError) in
+                    try rows.forEach { (r) throws(QueryError) in
+                        let v = col[r]
+                        i &+= 1
+                        if i & 0xFFFF == 0 { try checkCancel() }
+                        if v == Null.id { return }
+                        let w = Int(v >> 6), m: UInt64 = 1 << (UInt64(v) & 63)
+                        if b[w] & m == 0 { b[w] |= m; distinct += 1 }
+                    }
+                }
+            }
+            return .counts([distinct])
+        }
         if a.aggregate.distinct {
             // Distinct values per group: (group, value code) pairs, made unique.
             let coder = KeyCoder(engine: self, kind: k, accessor: acc)

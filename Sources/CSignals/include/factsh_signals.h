@@ -80,6 +80,11 @@ void factsh_signals_set_resize_hook(factsh_resize_fn hook);
  * back on at resume. */
 void factsh_signals_set_bracketed_paste(int on);
 
+/* Whether the terminal on standard input echoes control characters (ECHOCTL), so that Ctrl-C
+ * pressed while a statement runs does not write "^C" among its rows. Returns the previous
+ * setting (1 or 0), or -1 when standard input is no terminal. */
+int factsh_tty_set_echoctl(int on);
+
 /* Makes `el` read its characters through factsh_el_read_char (EL_GETCFN) and turns off
  * libedit's own signal handling (EL_SIGNAL), which sends each signal on to the whole process
  * group. Returns 0 on success. */

@@ -1,4 +1,5 @@
 import CLibEdit
+import CSignals
 import FactQuery
 
 /// What the interactive loop needs from the shell: prompts, the language's idea of a
@@ -76,8 +77,11 @@ public enum REPL {
                 for statement in statements {
                     history?.add(statement)
                     TerminalSignals.clearInterrupt()
+                    // No "^C" echoed among the rows when Ctrl-C stops the statement.
+                    let echo = factsh_tty_set_echoctl(0)
                     let keepGoing = engine.run(statement)
                     factsh_flush_output()
+                    if echo == 1 { _ = factsh_tty_set_echoctl(1) }
                     if !keepGoing { break reading }
                     // Ctrl-C stops the statement and drops the rest of what was pasted.
                     if Interrupt.isPending {
