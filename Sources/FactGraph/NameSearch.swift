@@ -146,6 +146,16 @@ extension FactGraph {
         }
     }
 
+    /// `forEachNameKey` over the keys `range` of `0 ..< nameKeyCount` only (for building an
+    /// index in parts, on several cores).
+    public func forEachNameKey(in range: Range<Int>, _ body: (UnsafeRawBufferPointer, EntityID) -> Void) {
+        strings.withStorage { bytes, starts in
+            for s in keyStrings[range] {
+                body(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[Int(s)])..<Int(starts[Int(s) + 1])]), entityOfString[Int(s)])
+            }
+        }
+    }
+
     /// The number of name and alias keys.
     public var nameKeyCount: Int { keyStrings.count }
 }

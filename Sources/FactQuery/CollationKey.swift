@@ -271,8 +271,9 @@ final class CollationRankTable: @unchecked Sendable {
         self.pool = pool
         pthread_mutex_init(&mutex, nil)
         let n = pool.count
-        // The strings in two parts split at half their bytes, each part's keys built and
-        // sorted on its own core when the pool is big, then the parts merged.
+        // The strings in two parts split at half their bytes, each part's sort items made and
+        // sorted on its own core when the pool is big, then the parts merged. Whole keys are
+        // never kept: only the strings whose first 24 key bytes tie get their keys again.
         let half = n >= 65_536 ? pool.withStorage { bytes, starts in
             let mid = UInt32(bytes.count / 2)
             var lo = 0, hi = n
@@ -285,10 +286,10 @@ final class CollationRankTable: @unchecked Sendable {
             let t = BackgroundWork.spawn { b.build() }
             a.build()
             if let t { t.join() } else { b.build() }
-            pinyin = Self.ranks(Self.merged(a, b))
+            pinyin = Self.ranks(Self.merged(a, b, pool))
         } else {
             a.build()
-            pinyin = Self.ranks(Self.merged(a, nil))
+            pinyin = Self.ranks(Self.merged(a, nil, pool))
         }
     }
 
@@ -304,38 +305,26 @@ final class CollationRankTable: @unchecked Sendable {
     @inline(__always)
     static func same(_ x: Item, _ y: Item) -> Bool { x.a == y.a && x.b == y.b && x.c == y.c }
 
-    /// The keys of strings `lo ..< hi` and their items, sorted.
+    /// The sorted items of strings `lo ..< hi`.
     final class KeyPart: @unchecked Sendable {
         let pool: StringPool
         let lo: Int, hi: Int
-        var keys: [UInt8] = []
-        var keyStart: [Int] = [0]
         var items: [Item] = []
         init(_ pool: StringPool, _ lo: Int, _ hi: Int) { self.pool = pool; self.lo = lo; self.hi = hi }
 
-        func key(_ id: Int32, _ body: (UnsafeRawBufferPointer) -> Int) -> Int {
-            let i = Int(id) - lo
-            return keys.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[keyStart[i]..<keyStart[i + 1]])) }
-        }
-
         func build() {
             var scratch = CollationKey.Scratch()
-            var keys: [UInt8] = [], keyStart: [Int] = [0]
-            keyStart.reserveCapacity(hi - lo + 1)
+            var key: [UInt8] = []
+            key.reserveCapacity(256)
+            var items = [Item]()
+            items.reserveCapacity(hi - lo)
             pool.withStorage { bytes, starts in
-                keys.reserveCapacity(Int(starts[hi] - starts[lo]) * 4 + 64)
                 for i in lo..<hi {
+                    key.removeAll(keepingCapacity: true)
                     let s = UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])])
-                    CollationKey.append(s, to: &keys, scratch: &scratch)
-                    keyStart.append(keys.count)
-                }
-            }
-            let n = hi - lo
-            var items = [Item](repeating: Item(a: 0, b: 0, c: 0, id: 0), count: n)
-            keys.withUnsafeBytes { kb in
-                items.withUnsafeMutableBufferPointer { items in
-                    for i in 0..<n {
-                        let s = keyStart[i], e = keyStart[i + 1]
+                    CollationKey.append(s, to: &key, scratch: &scratch)
+                    let e = key.count
+                    key.withUnsafeBytes { kb in
                         @inline(__always) func word(_ from: Int) -> UInt64 {
                             if from + 8 <= e { return UInt64(bigEndian: kb.loadUnaligned(fromByteOffset: from, as: UInt64.self)) }
                             var w: UInt64 = 0
@@ -344,50 +333,54 @@ final class CollationRankTable: @unchecked Sendable {
                             while j < e { w |= UInt64(kb[j]) << shift; shift &-= 8; j += 1 }
                             return w
                         }
-                        items[i] = Item(a: word(s), b: word(s + 8), c: word(s + 16), id: Int32(lo + i))
+                        items.append(Item(a: word(0), b: word(8), c: word(16), id: Int32(i)))
                     }
                 }
             }
             items.sort(by: CollationRankTable.less)
-            self.keys = keys
-            self.keyStart = keyStart
             self.items = items
         }
     }
 
-    /// String ids in key order: the parts' sorted items merged, then runs that tie on the
-    /// items' 24 bytes sorted by whole keys.
-    static func merged(_ a: KeyPart, _ b: KeyPart?) -> [Int32] {
-        var items: [Item]
-        if let b {
-            items = []
-            items.reserveCapacity(a.items.count + b.items.count)
-            let l = a.items, r = b.items
-            var i = 0, j = 0
-            while i < l.count && j < r.count {
-                if less(r[j], l[i]) { items.append(r[j]); j += 1 } else { items.append(l[i]); i += 1 }
-            }
-            items.append(contentsOf: l[i...])
-            items.append(contentsOf: r[j...])
-        } else {
-            items = a.items
+    /// String ids in key order: the parts' sorted items merged into ids (with a mark where an
+    /// item ties with the one before), then each run of ties sorted by whole keys made again.
+    static func merged(_ a: KeyPart, _ b: KeyPart?, _ pool: StringPool) -> [Int32] {
+        let n = a.items.count + (b?.items.count ?? 0)
+        var order = [Int32]()
+        order.reserveCapacity(n)
+        var tie = [Bool](repeating: false, count: n)
+        var prev = Item(a: .max, b: .max, c: .max, id: -1)
+        @inline(__always) func emit(_ x: Item) {
+            if order.count > 0 && same(x, prev) { tie[order.count] = true }
+            order.append(x.id)
+            prev = x
         }
-        let n = items.count
-        var order = items.map(\.id)
-        @inline(__always) func withKey(_ id: Int32, _ body: (UnsafeRawBufferPointer) -> Int) -> Int {
-            if let b, Int(id) >= b.lo { return b.key(id, body) }
-            return a.key(id, body)
+        let l = a.items, r = b?.items ?? []
+        var i = 0, j = 0
+        while i < l.count && j < r.count {
+            if less(r[j], l[i]) { emit(r[j]); j += 1 } else { emit(l[i]); i += 1 }
         }
-        var i = 0
-        while i < n {
-            var j = i + 1
-            while j < n && same(items[j], items[i]) { j += 1 }
-            if j - i > 1 {
-                order[i..<j].sort { x, y in
-                    withKey(x) { p in withKey(y) { q in CollationKey.compare(p, q) } } < 0
+        while i < l.count { emit(l[i]); i += 1 }
+        while j < r.count { emit(r[j]); j += 1 }
+        a.items = []
+        b?.items = []
+        var scratch = CollationKey.Scratch()
+        var s = 0
+        while s < n {
+            var e = s + 1
+            while e < n && tie[e] { e += 1 }
+            if e - s > 1 {
+                var keyed: [(key: [UInt8], id: Int32)] = []
+                keyed.reserveCapacity(e - s)
+                for id in order[s..<e] {
+                    var key: [UInt8] = []
+                    pool.withBytes(UInt32(id)) { CollationKey.append($0, to: &key, scratch: &scratch) }
+                    keyed.append((key, id))
                 }
+                keyed.sort { x, y in x.key.withUnsafeBytes { p in y.key.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } } }
+                for (k, x) in keyed.enumerated() { order[s + k] = x.id }
             }
-            i = j
+            s = e
         }
         return order
     }

@@ -16,55 +16,95 @@ final class PinyinIndex: @unchecked Sendable {
     static func of(_ g: FactGraph) -> PinyinIndex { g.derived.value(PinyinIndex.self) { PinyinIndex(g) } }
 
     init(_ g: FactGraph) {
-        let codes = Pinyin.codes
-        let syllables = CollationKey.syllableBytes
-        full.reserveCapacity(g.nameKeyCount * 16)
-        initials.reserveCapacity(g.nameKeyCount * 6)
-        g.forEachNameKey { p, e in
-            var i = 0
-            let n = p.count
-            var hasHan = false
-            let f0 = full.count, i0 = initials.count
-            var inRun = false
-            while i < n {
-                let c = p[i]
-                if c < 0x80 {
-                    let isAlnum = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
-                    if isAlnum {
-                        full.append(c)
-                        if !inRun { initials.append(c) }
+        let n = g.nameKeyCount
+        // Two halves of the keys on two cores when there are many, joined in key order.
+        if n >= 65_536 {
+            let second = Part()
+            let t = BackgroundWork.spawn { second.build(g, n / 2 ..< n) }
+            let first = Part()
+            first.build(g, 0 ..< n / 2)
+            if let t { t.join() } else { second.build(g, n / 2 ..< n) }
+            full = first.full
+            initials = first.initials
+            fullStart = first.fullStart
+            initialsStart = first.initialsStart
+            owner = first.owner
+            let fb = UInt32(full.count), ib = UInt32(initials.count)
+            full.append(contentsOf: second.full)
+            initials.append(contentsOf: second.initials)
+            fullStart.append(contentsOf: second.fullStart.dropFirst().lazy.map { $0 + fb })
+            initialsStart.append(contentsOf: second.initialsStart.dropFirst().lazy.map { $0 + ib })
+            owner.append(contentsOf: second.owner)
+        } else {
+            let p = Part()
+            p.build(g, 0 ..< n)
+            full = p.full
+            initials = p.initials
+            fullStart = p.fullStart
+            initialsStart = p.initialsStart
+            owner = p.owner
+        }
+    }
+
+    /// The readings of some of the keys.
+    final class Part: @unchecked Sendable {
+        var full: [UInt8] = []
+        var fullStart: [UInt32] = [0]
+        var initials: [UInt8] = []
+        var initialsStart: [UInt32] = [0]
+        var owner: [EntityID] = []
+
+        func build(_ g: FactGraph, _ range: Range<Int>) {
+            let codes = Pinyin.codes
+            let flat = CollationKey.syllableFlat, flatStart = CollationKey.syllableStart
+            full.reserveCapacity(range.count * 16)
+            initials.reserveCapacity(range.count * 6)
+            g.forEachNameKey(in: range) { p, e in
+                var i = 0
+                let n = p.count
+                var hasHan = false
+                let f0 = full.count, i0 = initials.count
+                var inRun = false
+                while i < n {
+                    let c = p[i]
+                    if c < 0x80 {
+                        let isAlnum = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+                        if isAlnum {
+                            full.append(c)
+                            if !inRun { initials.append(c) }
+                        }
+                        inRun = isAlnum
+                        i += 1
+                        continue
                     }
-                    inRun = isAlnum
-                    i += 1
-                    continue
-                }
-                inRun = false
-                var v: UInt32 = 0
-                var len = 1
-                if c >= 0xE0 && c < 0xF0 && i + 2 < n {
-                    v = UInt32(c & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
-                    len = 3
-                } else if c >= 0xF0 { len = 4 } else if c >= 0xC0 { len = 2 }
-                if v >= PinyinTable.first && v <= PinyinTable.last {
-                    let code = Int(codes[Int(v - PinyinTable.first)])
-                    if code != 0 {
-                        hasHan = true
-                        let syl = syllables[code]
-                        full.append(contentsOf: syl)
-                        initials.append(syl[0])
+                    inRun = false
+                    var v: UInt32 = 0
+                    var len = 1
+                    if c >= 0xE0 && c < 0xF0 && i + 2 < n {
+                        v = UInt32(c & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+                        len = 3
+                    } else if c >= 0xF0 { len = 4 } else if c >= 0xC0 { len = 2 }
+                    if v >= PinyinTable.first && v <= PinyinTable.last {
+                        let code = Int(codes[Int(v - PinyinTable.first)])
+                        if code != 0 {
+                            hasHan = true
+                            let s = Int(flatStart[code]), end = Int(flatStart[code + 1])
+                            for j in s..<end { full.append(flat[j]) }
+                            initials.append(flat[s])
+                        }
                     }
+                    i += len
                 }
-                i += len
-            }
-            if hasHan {
-                full.append(0)
-                initials.append(0)
-                fullStart.append(UInt32(full.count))
-                initialsStart.append(UInt32(initials.count))
-                owner.append(e)
-            } else {
-                full.removeSubrange(f0...)
-                initials.removeSubrange(i0...)
+                if hasHan {
+                    full.append(0)
+                    initials.append(0)
+                    fullStart.append(UInt32(full.count))
+                    initialsStart.append(UInt32(initials.count))
+                    owner.append(e)
+                } else {
+                    full.removeSubrange(f0...)
+                    initials.removeSubrange(i0...)
+                }
             }
         }
     }

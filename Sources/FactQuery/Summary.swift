@@ -322,32 +322,43 @@ struct Grouping {
             if o || p > 8_000_000 { fits = false; break }
             product = p
         }
-        var gid = [Int32](repeating: 0, count: n)
         var counts: [Int] = []
         var codes = [[Int32]](repeating: [], count: keys.count)
         if fits {
-            // A dense table of the combinations.
+            // A dense table of the combinations. The combined code is built in the first key's
+            // array and then replaced by the group number, row by row: no array beside it.
             var slot = [Int32](repeating: -1, count: product)
-            var combinedCodes = perKey[0].map { Int($0) }
+            var gid = perKey[0]
+            perKey[0] = []
             for k in 1..<perKey.count {
-                let card = cards[k]
+                let card = Int32(cards[k])
                 perKey[k].withUnsafeBufferPointer { c in
-                    combinedCodes.withUnsafeMutableBufferPointer { m in
-                        for i in 0..<n { m[i] = m[i] * card + Int(c[i]) }
+                    gid.withUnsafeMutableBufferPointer { m in
+                        for i in 0..<n { m[i] = m[i] * card + c[i] }
                     }
                 }
+                perKey[k] = []
             }
-            for i in 0..<n {
-                let combined = combinedCodes[i]
-                var g = slot[combined]
-                if g < 0 {
-                    g = Int32(counts.count)
-                    slot[combined] = g
-                    counts.append(0)
-                    for k in perKey.indices { codes[k].append(perKey[k][i]) }
+            gid.withUnsafeMutableBufferPointer { gd in
+                slot.withUnsafeMutableBufferPointer { sl in
+                    for i in 0..<n {
+                        let combined = Int(gd[i])
+                        var g = sl[combined]
+                        if g < 0 {
+                            g = Int32(counts.count)
+                            sl[combined] = g
+                            counts.append(0)
+                            // The keys' codes back from the combination.
+                            var rest = combined
+                            for k in stride(from: cards.count - 1, through: 0, by: -1) {
+                                codes[k].append(Int32(rest % max(cards[k], 1)))
+                                rest /= max(cards[k], 1)
+                            }
+                        }
+                        gd[i] = g
+                        counts[Int(g)] += 1
+                    }
                 }
-                gid[i] = g
-                counts[Int(g)] += 1
             }
             return Grouping(gid: gid, counts: counts, codes: codes, method: "dense table of \(product) combinations")
         }
@@ -357,6 +368,7 @@ struct Grouping {
         let indexBits = 64 - keyBits
         guard keyBits < 64 && (indexBits >= 63 || n < (1 << indexBits)) else {
             // Keys too wide even so: a hash table.
+            var gid = [Int32](repeating: 0, count: n)
             var map: [[Int32]: Int32] = [:]
             for i in 0..<n {
                 let key = perKey.map { $0[i] }
@@ -369,18 +381,22 @@ struct Grouping {
             }
             return Grouping(gid: gid, counts: counts, codes: codes, method: "hash")
         }
-        // The row's position in the high bits, the key in the low ones: the sort reads only the key.
+        // The row's position in the high bits, the key in the low ones: the sort reads only the
+        // key. The keys' codes are read back from the key bits, so the per-key arrays go first.
         var packed = [UInt64](repeating: 0, count: n)
+        var shifts: [UInt64] = []
         packed.withUnsafeMutableBufferPointer { out in
             for i in 0..<n { out[i] = UInt64(i) << UInt64(keyBits) }
             var shift = UInt64(keyBits)
             for (k, c) in perKey.enumerated() {
                 shift -= UInt64(bits[k])
+                shifts.append(shift)
                 c.withUnsafeBufferPointer { codes in
                     for i in 0..<n { out[i] |= UInt64(UInt32(codes[i])) << shift }
                 }
             }
         }
+        perKey = []
         radixSort(&packed, bits: keyBits)
         try engine.checkCancel()
         let keyMask: UInt64 = (1 << UInt64(keyBits)) - 1
@@ -389,23 +405,27 @@ struct Grouping {
         var prevKey = UInt64.max
         for p in packed where p & keyMask != prevKey { prevKey = p & keyMask; groups += 1 }
         counts = [Int](repeating: 0, count: groups)
-        var firstRow = [Int](repeating: 0, count: groups)
+        for k in codes.indices { codes[k].reserveCapacity(groups) }
+        var gid = [Int32](repeating: 0, count: n)
         prevKey = UInt64.max
         var g = -1
         counts.withUnsafeMutableBufferPointer { cnt in
             gid.withUnsafeMutableBufferPointer { gd in
-                firstRow.withUnsafeMutableBufferPointer { fr in
-                    for p in packed {
-                        let key = p & keyMask
-                        let i = Int(p >> UInt64(keyBits))
-                        if key != prevKey { prevKey = key; g += 1; fr[g] = i }
-                        gd[i] = Int32(g)
-                        cnt[g] += 1
+                for p in packed {
+                    let key = p & keyMask
+                    let i = Int(p >> UInt64(keyBits))
+                    if key != prevKey {
+                        prevKey = key
+                        g += 1
+                        for k in shifts.indices {
+                            codes[k].append(Int32(truncatingIfNeeded: (key >> shifts[k]) & ((1 << UInt64(bits[k])) - 1)))
+                        }
                     }
+                    gd[i] = Int32(g)
+                    cnt[g] += 1
                 }
             }
         }
-        for k in perKey.indices { codes[k] = firstRow.map { perKey[k][$0] } }
         return Grouping(gid: gid, counts: counts, codes: codes, method: "radix sort of \(keyBits)-bit keys")
     }
 
@@ -815,7 +835,13 @@ final class KeyCoder {
                 return out
             }
         }
-        let rank = ranks.table(collation)
+        // The graph's rank table only when a name or text is among the values (numbers and
+        // dates order by themselves).
+        var rankTable: [UInt32]? = nil
+        func rank(_ s: UInt32) -> Int64 {
+            if rankTable == nil { rankTable = ranks.table(collation) }
+            return Int64(rankTable![Int(s)])
+        }
         func same(_ s: Int) -> Bool {
             if scale == 0 { scale = s }
             return scale == s
@@ -823,8 +849,8 @@ final class KeyCoder {
         for v in values {
             switch v {
             case .null: out.append(nil)
-            case .entity(let e): guard same(1) else { return nil }; out.append(Int64(rank[Int(g.entityName[Int(e)])]))
-            case .text(let t): guard same(1) else { return nil }; out.append(Int64(rank[Int(t)]))
+            case .entity(let e): guard same(1) else { return nil }; out.append(rank(g.entityName[Int(e)]))
+            case .text(let t): guard same(1) else { return nil }; out.append(rank(t))
             case .int(let x): guard same(2) else { return nil }; out.append(x)
             case .date(let x): guard same(3) else { return nil }; out.append(x)
             default: return nil
