@@ -174,6 +174,9 @@ public struct Kind: Sendable {
     public func numberColumn(_ col: Int) -> [Double] { numbers[columns[col].slot] }
 
     /// The provenance of a row as (source entity, paragraph) pairs.
+    /// Whether any row names a source (a CSV graph's rows name none).
+    public var hasProvenance: Bool { !provSource.isEmpty }
+
     public func provenance(_ row: Int) -> [(source: UInt32, paragraph: Int)] {
         guard !provStart.isEmpty else { return [] }
         return (Int(provStart[row])..<Int(provStart[row + 1])).map { (provSource[$0], Int(provPara[$0])) }

@@ -57,8 +57,18 @@ final class PinyinIndex: @unchecked Sendable {
         func build(_ g: FactGraph, _ range: Range<Int>) {
             let codes = Pinyin.codes
             let flat = CollationKey.syllableFlat, flatStart = CollationKey.syllableStart
+            // Local arrays (a class's stored arrays would be checked for exclusive access at
+            // every append), moved into the part at the end.
+            var full: [UInt8] = [], initials: [UInt8] = []
+            var fullStart: [UInt32] = [0], initialsStart: [UInt32] = [0]
+            var owner: [EntityID] = []
             full.reserveCapacity(range.count * 16)
             initials.reserveCapacity(range.count * 6)
+            defer {
+                self.full = full; self.initials = initials
+                self.fullStart = fullStart; self.initialsStart = initialsStart
+                self.owner = owner
+            }
             g.forEachNameKey(in: range) { p, e in
                 var i = 0
                 let n = p.count

@@ -189,6 +189,8 @@ final class RelationRows: @unchecked Sendable {
 
     /// Whether column `c` has a value in some row (stops at the first).
     func hasValue(_ c: Int) -> Bool {
+        // A relation with no provenance at all has no `source` in any row: no need to look.
+        if case .source = accessors[c], !evaluator.g.kinds[kind].hasProvenance { return false }
         for r in rows.indices where value(r, c) != .null { return true }
         return false
     }
