@@ -12,18 +12,42 @@ import Darwin
 ///     let ranks = graph.derived.value(CollationRankTable.self) { CollationRankTable(graph) }
 public final class DerivedCache: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
+    private var built = pthread_cond_t()
     private var values: [ObjectIdentifier: AnyObject] = [:]
+    /// Types being built now (by one thread; others wait for that one, not for each other).
+    private var building: Set<ObjectIdentifier> = []
 
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
+    init() {
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&built, nil)
+    }
+    deinit {
+        pthread_cond_destroy(&built)
+        pthread_mutex_destroy(&mutex)
+    }
 
-    /// The value of type `T`, built by `build` if this is the first call for `T`.
+    /// The value of type `T`, built by `build` if this is the first call for `T`. The lock is
+    /// not held while building: a caller that wants another type (or asks `has`) goes on; a
+    /// caller that wants the same type waits until it is built.
     public func value<T: AnyObject>(_ type: T.Type, build: () -> T) -> T {
+        let id = ObjectIdentifier(type)
         pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        if let v = values[ObjectIdentifier(type)] as? T { return v }
+        while true {
+            if let v = values[id] as? T {
+                pthread_mutex_unlock(&mutex)
+                return v
+            }
+            if !building.contains(id) { break }
+            pthread_cond_wait(&built, &mutex)
+        }
+        building.insert(id)
+        pthread_mutex_unlock(&mutex)
         let v = build()
-        values[ObjectIdentifier(type)] = v
+        pthread_mutex_lock(&mutex)
+        values[id] = v
+        building.remove(id)
+        pthread_cond_broadcast(&built)
+        pthread_mutex_unlock(&mutex)
         return v
     }
 

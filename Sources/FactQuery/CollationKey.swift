@@ -130,7 +130,9 @@ public enum CollationKey {
     }
 
     /// Appends the key of the UTF-8 text `p` to `key`, with buffers kept from earlier keys.
-    static func append(_ p: UnsafeRawBufferPointer, to key: inout [UInt8], scratch: inout Scratch) {
+    /// With `stopAt`, stops once the key has at least that many bytes (a key's start is the
+    /// same whether or not the rest is made).
+    static func append(_ p: UnsafeRawBufferPointer, to key: inout [UInt8], scratch: inout Scratch, stopAt: Int = .max) {
         decode(p, into: &scratch.scalars)
         let s = scratch.scalars
         let n = s.count
@@ -139,6 +141,7 @@ public enum CollationKey {
         defer { scratch.digits = digits }
         var i = 0
         while i < n {
+            if key.count >= stopAt { return }
             let v = s[i]
             if digitValue(v) != nil {
                 digits.removeAll(keepingCapacity: true)
@@ -426,6 +429,82 @@ final class OrderedEntities: @unchecked Sendable {
     }
 
     static func of(_ g: FactGraph) -> OrderedEntities { g.derived.value(OrderedEntities.self) { OrderedEntities(g) } }
+
+    /// The first entities of kind `k` in collation order — about `want` of them, fewer when
+    /// names share long beginnings — found without ranking every string of the graph: the
+    /// first 8 key bytes of every name (two cores), the entities whose 8 bytes are below the
+    /// `want`-th smallest, sorted by whole keys. Nothing outside can come before them, so the
+    /// list is exactly the start of `entities(ofKind:)`. Nil when that list is at hand or cheap
+    /// (a kind under 50,000, or the rank table built already): use it.
+    func head(ofKind k: Int, _ c: Collation, want: Int) -> [EntityID]? {
+        let slot = k * 2 + (c == .pinyin ? 0 : 1)
+        pthread_mutex_lock(&mutex)
+        let cached = lists[slot] != nil
+        pthread_mutex_unlock(&mutex)
+        let ents = g.kinds[k].entityOfRow
+        if cached || ents.count < 50_000 || want > 4096 || g.derived.has(CollationRankTable.self) { return nil }
+        let pool = g.strings, names = g.entityName
+        final class Part: @unchecked Sendable { var prefixes: [UInt64] = [] }
+        @Sendable func prefixes(_ lo: Int, _ hi: Int) -> [UInt64] {
+            var out = [UInt64](repeating: 0, count: hi - lo)
+            var scratch = CollationKey.Scratch()
+            var key: [UInt8] = []
+            key.reserveCapacity(64)
+            for i in lo..<hi {
+                key.removeAll(keepingCapacity: true)
+                pool.withBytes(names[Int(ents[i])]) { p in
+                    if c == .pinyin { CollationKey.append(p, to: &key, scratch: &scratch, stopAt: 8) } else { key.append(contentsOf: p.prefix(8)) }
+                }
+                var w: UInt64 = 0
+                for j in 0..<min(8, key.count) { w |= UInt64(key[j]) << (56 - 8 * UInt64(j)) }
+                out[i - lo] = w
+            }
+            return out
+        }
+        let n = ents.count, half = n / 2
+        let second = Part()
+        let t = BackgroundWork.spawn { second.prefixes = prefixes(half, n) }
+        var pre = prefixes(0, half)
+        if let t { t.join() } else { second.prefixes = prefixes(half, n) }
+        pre.append(contentsOf: second.prefixes)
+        // The want-th smallest prefix: a max-heap of the smallest `want` seen.
+        var heap: [UInt64] = []
+        heap.reserveCapacity(want + 1)
+        for x in pre {
+            if heap.count < want {
+                heap.append(x)
+                var i = heap.count - 1
+                while i > 0 { let p = (i - 1) / 2; if heap[p] >= heap[i] { break }; heap.swapAt(p, i); i = p }
+            } else if x < heap[0] {
+                heap[0] = x
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var m = i
+                    if l < heap.count && heap[l] > heap[m] { m = l }
+                    if r < heap.count && heap[r] > heap[m] { m = r }
+                    if m == i { break }
+                    heap.swapAt(m, i)
+                    i = m
+                }
+            }
+        }
+        guard let bound = heap.first else { return [] }
+        var keyed: [(key: [UInt8], e: EntityID)] = []
+        var scratch = CollationKey.Scratch()
+        for i in 0..<n where pre[i] < bound {
+            var key: [UInt8] = []
+            pool.withBytes(names[Int(ents[i])]) { p in
+                if c == .pinyin { CollationKey.append(p, to: &key, scratch: &scratch) } else { key.append(contentsOf: p) }
+            }
+            keyed.append((key, ents[i]))
+        }
+        keyed.sort { x, y in
+            let r = x.key.withUnsafeBytes { p in y.key.withUnsafeBytes { q in CollationKey.compare(p, q) } }
+            return r != 0 ? r < 0 : x.e < y.e
+        }
+        return keyed.map(\.e)
+    }
 
     func entities(ofKind k: Int, _ c: Collation) -> [EntityID] {
         pthread_mutex_lock(&mutex)

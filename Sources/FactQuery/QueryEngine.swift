@@ -271,7 +271,12 @@ public final class QueryEngine: @unchecked Sendable {
         default:
             return nil
         }
-        let ordered = OrderedEntities.of(graph).entities(ofKind: target, key.collation)
+        // Ascending, a big kind's first entities are found without ranking every string; the
+        // whole order only if the walk gets past them.
+        let orderedEntities = OrderedEntities.of(graph)
+        var ordered = key.descending ? nil : orderedEntities.head(ofKind: target, key.collation, want: max(256, want * 4))
+        var isHead = ordered != nil
+        if ordered == nil { ordered = orderedEntities.entities(ofKind: target, key.collation) }
         let test = cond.map { CompiledFilter($0, kind: k, graph: graph).test }
         var out: [UInt32] = []
         var examined = 0
@@ -282,9 +287,16 @@ public final class QueryEngine: @unchecked Sendable {
         }
         if want == 0 { return [] }
         var i = 0
-        let n = ordered.count
-        while i < n {
-            let e = ordered[key.descending ? n - 1 - i : i]
+        var n = ordered!.count
+        while true {
+            if i >= n {
+                guard isHead else { break }
+                ordered = orderedEntities.entities(ofKind: target, key.collation)
+                n = ordered!.count
+                isHead = false
+                continue
+            }
+            let e = ordered![key.descending ? n - 1 - i : i]
             i += 1
             if i & 0x3FFF == 0 { try checkCancel() }
             let bucket: [UInt32]
@@ -425,8 +437,8 @@ extension QueryEngine {
     public static func warmUp(_ g: FactGraph) {
         BackgroundWork.start {
             _ = LinkTable.of(g)
-            _ = PinyinIndex.of(g)
             _ = CollationRankTable.of(g)
+            _ = PinyinIndex.of(g)
         }
     }
 }

@@ -200,10 +200,11 @@ func runFactsh(_ arguments: [String]) -> Int32 {
         Interrupt.exitAtOnce(true)
         guard let (graph, label) = loadGraph(o) else { return 1 }
         Interrupt.exitAtOnce(false)
-        // A big graph at a prompt: collation ranks, the pinyin index and the link table are
-        // built on the second core while the user types (a statement that needs one first waits
-        // for it). Scripts and -c build only what their statements ask for.
-        if interactive && graph.entityCount >= 100_000 { QueryEngine.warmUp(graph) }
+        // A big graph read from a session that takes statements as they come (a terminal, or
+        // a program writing to our standard input): the link table, collation ranks and the
+        // pinyin index are built on the second core meanwhile (a statement that needs one first
+        // waits for it). Scripts and -c build only what their statements ask for.
+        if commands.isEmpty && script == nil && graph.entityCount >= 100_000 { QueryEngine.warmUp(graph) }
         session = ShellSession(graph: graph, graphLabel: label, safe: o.flag("safe"), cancellation: .signals)
     }
     if let format { session.setMode(format, explicitly: true) }

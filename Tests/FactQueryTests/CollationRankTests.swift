@@ -1,3 +1,4 @@
+import Foundation
 import FactGraph
 import Testing
 @testable import FactQuery
@@ -39,5 +40,48 @@ import Testing
             if c >= 0 { bad += 1 }
         }
         #expect(bad == 0)
+    }
+}
+
+/// `order by name limit N` on a big kind starts from `OrderedEntities.head`, made from 8-byte key
+/// prefixes without the rank table: it is exactly the start of the whole order.
+@Suite struct OrderedHeadTests {
+    /// A graph of its own for each test (they run side by side, and one builds the rank table).
+    static func graph(_ tag: String) -> FactGraph {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("factsh-head-\(getpid())-\(tag)")
+        try? FileManager.default.removeItem(at: dir)
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var csv = "name,score\n"
+        let heads = ["阿", "阿里", "山东", "三一", "Apple", "apple", "第十届", "第9届", "济宁", "（", "1", "01"]
+        var x: UInt64 = 12345
+        for i in 0..<60_000 {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            csv += "\(heads[Int(x >> 33) % heads.count])\(i % 97)号\(Int(x >> 40) % 1000)公司\(i),\(i % 10)\n"
+        }
+        try! csv.write(to: dir.appendingPathComponent("enterprises.csv"), atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try! CSVImporter.load(directory: dir.path)
+    }
+
+    @Test(arguments: [Collation.pinyin, .codepoint])
+    func headIsTheStartOfTheWholeOrder(_ c: Collation) throws {
+        let g = Self.graph("\(c)")
+        let k = try #require(g.kinds.firstIndex { $0.plural == "enterprises" })
+        let ordered = OrderedEntities(g)
+        let head = try #require(ordered.head(ofKind: k, c, want: 300))
+        #expect(head.count > 100)
+        let whole = ordered.entities(ofKind: k, c)
+        #expect(Array(whole.prefix(head.count)) == head)
+    }
+
+    @Test func limitAnswersTheSameWithAndWithoutRanks() throws {
+        let g = Self.graph("limit")
+        let e = QueryEngine(graph: g)
+        let qs = ["enterprises order by name limit 30", "enterprises where score=3 order by name limit 500",
+                  "enterprises order by name collate codepoint limit 7", "enterprises order by name desc limit 5"]
+        let before = try qs.map { try e.execute($0).rows }
+        _ = CollationRankTable.of(g)
+        let after = try qs.map { try QueryEngine(graph: g).execute($0).rows }
+        #expect(before == after)
     }
 }
