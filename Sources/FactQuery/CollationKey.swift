@@ -421,6 +421,8 @@ final class CollationRankTable: @unchecked Sendable {
 final class OrderedEntities: @unchecked Sendable {
     let g: FactGraph
     private var lists: [Int: [EntityID]] = [:]
+    /// `head(ofKind:)`'s lists, kept until the whole order is made.
+    private var heads: [Int: [EntityID]] = [:]
     private var mutex = pthread_mutex_t()
 
     init(_ g: FactGraph) {
@@ -440,7 +442,9 @@ final class OrderedEntities: @unchecked Sendable {
         let slot = k * 2 + (c == .pinyin ? 0 : 1)
         pthread_mutex_lock(&mutex)
         let cached = lists[slot] != nil
+        let head = heads[slot]
         pthread_mutex_unlock(&mutex)
+        if let head, !cached { return head }
         let ents = g.kinds[k].entityOfRow
         if cached || ents.count < 50_000 || want > 4096 || g.derived.has(CollationRankTable.self) { return nil }
         let pool = g.strings, names = g.entityName
@@ -503,7 +507,11 @@ final class OrderedEntities: @unchecked Sendable {
             let r = x.key.withUnsafeBytes { p in y.key.withUnsafeBytes { q in CollationKey.compare(p, q) } }
             return r != 0 ? r < 0 : x.e < y.e
         }
-        return keyed.map(\.e)
+        let list = keyed.map(\.e)
+        pthread_mutex_lock(&mutex)
+        heads[slot] = list
+        pthread_mutex_unlock(&mutex)
+        return list
     }
 
     func entities(ofKind k: Int, _ c: Collation) -> [EntityID] {

@@ -167,41 +167,53 @@ struct DelimitedBytes {
         let quoting: Quoting
         let nullBytes: [UInt8]
 
-        final class Result: @unchecked Sendable { var buffer: Buffer? }
+        /// One core's working memory, kept from chunk to chunk (a streamed result never holds
+        /// more than two chunks).
+        final class Scratch: @unchecked Sendable {
+            let ids, from, to: UnsafeMutableBufferPointer<UInt32>
+            let ints: UnsafeMutableBufferPointer<Int64>
+            let out: Buffer
+            init(cells: Int) {
+                ids = .allocate(capacity: cells)
+                from = .allocate(capacity: cells)
+                to = .allocate(capacity: cells)
+                ints = .allocate(capacity: cells)
+                out = Buffer(cells * 24 + 64)
+            }
+            deinit { ids.deallocate(); from.deallocate(); to.deallocate(); ints.deallocate() }
+        }
 
         func render(rows: Int, to sink: any TextSink) throws(OutputStop) {
             let chunk = DelimitedBytes.chunkRows
+            let cells = chunk * columns.count
+            let mine = Scratch(cells: cells), other = Scratch(cells: cells)
             var lo = 0
             while lo < rows {
                 let aEnd = min(lo + chunk, rows)
                 let bEnd = min(aEnd + chunk, rows)
                 var worker: BackgroundWork.Joinable?
-                let second = Result()
                 if aEnd < bEnd {
                     let me = self, from = aEnd, to = bEnd
-                    worker = BackgroundWork.spawn { second.buffer = me.chunk(from, to) }
-                    if worker == nil { second.buffer = self.chunk(from, to) }
+                    worker = BackgroundWork.spawn { me.chunk(from, to, other) }
+                    if worker == nil { self.chunk(from, to, other) }
                 }
-                let first = self.chunk(lo, aEnd)
+                self.chunk(lo, aEnd, mine)
                 worker?.join()
-                try sink.write(bytes: first.bytes)
-                if let b = second.buffer { try sink.write(bytes: b.bytes) }
+                try sink.write(bytes: mine.out.bytes)
+                if aEnd < bEnd { try sink.write(bytes: other.out.bytes) }
                 lo = bEnd
             }
         }
 
-        /// Rows `lo ..< hi` as bytes.
-        func chunk(_ lo: Int, _ hi: Int) -> Buffer {
+        /// Rows `lo ..< hi` as bytes, into `scratch.out`.
+        func chunk(_ lo: Int, _ hi: Int, _ scratch: Scratch) {
             let n = columns.count
             let count = hi - lo
-            let out = Buffer(count * n * 24 + 64)
+            let out = scratch.out
+            out.count = 0
+            let ids = scratch.ids, ints = scratch.ints, from = scratch.from, to = scratch.to
             let special = quoting == .csv ? DelimitedBytes.csvSpecial : DelimitedBytes.tsvSpecial
             // Pass 1: each cell's string id (names through the entity's name), or the int.
-            let ids = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count * n)
-            let ints = UnsafeMutableBufferPointer<Int64>.allocate(capacity: count * n)
-            let from = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count * n)
-            let to = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count * n)
-            defer { ids.deallocate(); ints.deallocate(); from.deallocate(); to.deallocate() }
             rowNumbers.withUnsafeBufferPointer { rn in
                 names.withUnsafeBufferPointer { nm in
                     for c in 0..<n {
@@ -253,7 +265,6 @@ struct DelimitedBytes {
                     out.append(0x0A)
                 }
             }
-            return out
         }
 
         @inline(__always)
