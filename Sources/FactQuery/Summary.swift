@@ -56,8 +56,9 @@ extension QueryEngine {
         if !order.isEmpty {
             plan.steps.append(want.map { .topN(keys: order.map { s.titles[$0.0] + ($0.1 ? " desc" : "") }, n: $0) }
                               ?? .sort(keys: order.map { s.titles[$0.0] + ($0.1 ? " desc" : "") }))
-            let cmp = GroupOrder(engine: self, keys: keys, grouping: grouping, aggregates: columns, order: order)
-            if let want, want < candidates.count / 2 {
+            let heap = want.map { $0 < candidates.count / 2 } ?? false
+            let cmp = GroupOrder(engine: self, keys: keys, grouping: grouping, aggregates: columns, order: order, topN: heap)
+            if let want, heap {
                 let top = RowSorter.top(candidates.count, want) { cmp.less(candidates[$0], candidates[$1]) }
                 candidates = top.map { candidates[$0] }
             } else {
@@ -474,15 +475,22 @@ struct GroupOrder {
     let columns: [(Column, Bool, Collation)]
     let valueOrder: ValueOrder
 
-    init(engine: QueryEngine, keys: [KeyCoder], grouping: Grouping, aggregates: [AggColumn], order: [(Int, Bool, Collation)]) {
+    /// `topN`: the first few groups are kept by a heap. Then a key that only breaks ties (not
+    /// the first order column) and has many values is compared value by value when two groups
+    /// tie, instead of ranking all its values first (which, for names, means ranking every
+    /// string of the graph).
+    init(engine: QueryEngine, keys: [KeyCoder], grouping: Grouping, aggregates: [AggColumn], order: [(Int, Bool, Collation)],
+         topN: Bool = false) {
         valueOrder = ValueOrder(g: engine.graph)
         let g = engine.graph
         var cols: [(Column, Bool, Collation)] = []
-        for (column, desc, collation) in order {
+        for (position, (column, desc, collation)) in order.enumerated() {
             if column < keys.count {
                 let key = keys[column]
                 let codes = grouping.codes[column]
-                if let perCode = key.integerOrder(collation, g) {
+                if topN && position > 0 && key.cardinality > 20_000 && !g.derived.has(CollationRankTable.self) {
+                    cols.append((.values({ key.value(codes[$0]) }), desc, collation))
+                } else if let perCode = key.integerOrder(collation, g) {
                     var nulls: [Bool]? = nil
                     var ints = [Int64](repeating: 0, count: codes.count)
                     for (i, c) in codes.enumerated() {

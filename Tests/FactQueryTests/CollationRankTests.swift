@@ -78,7 +78,10 @@ import Testing
         let g = Self.graph("limit")
         let e = QueryEngine(graph: g)
         let qs = ["enterprises order by name limit 30", "enterprises where score=3 order by name limit 500",
-                  "enterprises order by name collate codepoint limit 7", "enterprises order by name desc limit 5"]
+                  "enterprises order by name collate codepoint limit 7", "enterprises order by name desc limit 5",
+                  // Groups tied on the count, broken by names compared one by one (no rank table yet).
+                  "count enterprises by name limit 10", "count enterprises by score, name limit 15",
+                  "count enterprises by name order by count desc, name collate codepoint limit 10"]
         let before = try qs.map { try e.execute($0).rows }
         _ = CollationRankTable.of(g)
         let after = try qs.map { try QueryEngine(graph: g).execute($0).rows }
