@@ -18,7 +18,9 @@ extension QueryEngine {
         let selected = try matching(&plan)
         let rows = RowList(selected)
         let keys = s.keys.map { KeyCoder(engine: self, kind: k, accessor: $0.1) }
-        var grouping = try Grouping.make(keys, rows, self)
+        // Plain counts need only each group's size, not each row's group.
+        let rowGroups = s.aggregates.contains { $0.accessor != nil }
+        var grouping = try Grouping.make(keys, rows, self, rowGroups: rowGroups)
         try checkCancel()
         plan.steps.append(.group(keys: s.keys.map(\.0), aggregates: s.aggregates.map(\.aggregate.title), method: grouping.method))
 
@@ -286,7 +288,8 @@ struct RowList {
 
 /// Which group each selected row is in.
 struct Grouping {
-    /// Group of each selected row, in the order of the row list.
+    /// Group of each selected row, in the order of the row list (empty when `make` was told
+    /// no aggregate needs it).
     var gid: [Int32]
     /// Rows per group.
     var counts: [Int]
@@ -298,7 +301,7 @@ struct Grouping {
 
     func keyCode(_ key: Int, _ g: Int) -> Int32 { codes[key][g] }
 
-    static func make(_ keys: [KeyCoder], _ rows: RowList, _ engine: QueryEngine) throws(QueryError) -> Grouping {
+    static func make(_ keys: [KeyCoder], _ rows: RowList, _ engine: QueryEngine, rowGroups: Bool = true) throws(QueryError) -> Grouping {
         let n = rows.count
         if keys.isEmpty {
             return Grouping(gid: [Int32](repeating: 0, count: n), counts: [n], codes: [], method: "one group")
@@ -406,24 +409,39 @@ struct Grouping {
         var prevKey = UInt64.max
         for p in packed where p & keyMask != prevKey { prevKey = p & keyMask; groups += 1 }
         counts = [Int](repeating: 0, count: groups)
-        for k in codes.indices { codes[k].reserveCapacity(groups) }
-        var gid = [Int32](repeating: 0, count: n)
-        prevKey = UInt64.max
+        // Each group's count and key codes in one pass over the sorted keys; each row's group
+        // (a scattered write per row) only when an aggregate needs it.
         var g = -1
+        prevKey = UInt64.max
+        var starts = [Int](repeating: 0, count: groups + 1)
         counts.withUnsafeMutableBufferPointer { cnt in
-            gid.withUnsafeMutableBufferPointer { gd in
-                for p in packed {
+            starts.withUnsafeMutableBufferPointer { st in
+                for (j, p) in packed.enumerated() {
                     let key = p & keyMask
-                    let i = Int(p >> UInt64(keyBits))
-                    if key != prevKey {
-                        prevKey = key
-                        g += 1
-                        for k in shifts.indices {
-                            codes[k].append(Int32(truncatingIfNeeded: (key >> shifts[k]) & ((1 << UInt64(bits[k])) - 1)))
+                    if key != prevKey { prevKey = key; g += 1; st[g] = j }
+                    cnt[g] += 1
+                }
+                st[groups] = n
+            }
+        }
+        for (k, shift) in shifts.enumerated() {
+            let mask: UInt64 = (1 << UInt64(bits[k])) - 1
+            var c = [Int32](repeating: 0, count: groups)
+            c.withUnsafeMutableBufferPointer { c in
+                for x in 0..<groups { c[x] = Int32(truncatingIfNeeded: (packed[starts[x]] >> shift) & mask) }
+            }
+            codes[k] = c
+        }
+        var gid: [Int32] = []
+        if rowGroups {
+            gid = [Int32](repeating: 0, count: n)
+            gid.withUnsafeMutableBufferPointer { gd in
+                packed.withUnsafeBufferPointer { pk in
+                    starts.withUnsafeBufferPointer { st in
+                        for x in 0..<groups {
+                            for j in st[x]..<st[x + 1] { gd[Int(pk[j] >> UInt64(keyBits))] = Int32(x) }
                         }
                     }
-                    gd[i] = Int32(g)
-                    cnt[g] += 1
                 }
             }
         }

@@ -65,6 +65,18 @@ import FactGraph
         #expect(top == Array(got.prefix(5)))
     }
 
+    /// The radix path with an aggregate that reads each row's group (not only the sizes).
+    @Test func twoEntityKeysByRadixSortWithSums() throws {
+        var naive: [String: Int64] = [:]
+        for a in Self.data { if let y = a.year { naive["企业\(a.enterprise)|奖\(a.honor)", default: 0] += y } }
+        let got = try table("awards by firm, honor summarize count, sum(year)")
+        #expect(got.count > 15_000)
+        for row in got {
+            let want = naive["\(row[0])|\(row[1])"]
+            #expect((want.map { String($0) } ?? "") == row[3], "\(row)")
+        }
+    }
+
     @Test func cityAndYearByDenseTable() throws {
         let e = QueryEngine(graph: Self.graph)
         let got = try table("count awards by city, year")
