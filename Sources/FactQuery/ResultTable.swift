@@ -33,6 +33,7 @@ public struct ResultTable: Sendable {
     enum Storage: Sendable {
         case materialized([[Value]])
         case relation(RelationRows)
+        case groups(GroupRows)
     }
 
     public var columns: [String]
@@ -61,11 +62,21 @@ public struct ResultTable: Sendable {
         self.note = nil
     }
 
+    init(graph: FactGraph, columns: [String], groups: GroupRows) {
+        self.graph = graph
+        self.columns = columns
+        self.storage = .groups(groups)
+        self.shape = .rows
+        self.edges = []
+        self.note = nil
+    }
+
     /// The number of rows.
     public var rowCount: Int {
         switch storage {
         case .materialized(let r): return r.count
         case .relation(let r): return r.rows.count
+        case .groups(let g): return g.groups.count
         }
     }
 
@@ -75,6 +86,7 @@ public struct ResultTable: Sendable {
         switch storage {
         case .materialized(let rows): return rows[r][c]
         case .relation(let rel): return rel.value(r, c)
+        case .groups(let g): return g.value(r, c)
         }
     }
 
@@ -108,7 +120,7 @@ public struct ResultTable: Sendable {
         get {
             switch storage {
             case .materialized(let r): return r
-            case .relation: return (0..<rowCount).map { r in columns.indices.map { value(r, $0) } }
+            case .relation, .groups: return (0..<rowCount).map { r in columns.indices.map { value(r, $0) } }
             }
         }
         set { storage = .materialized(newValue) }
@@ -122,6 +134,10 @@ public struct ResultTable: Sendable {
     public func isNumeric(_ column: Int) -> Bool {
         if case .relation(let rel) = storage, let t = rel.types[column] {
             return t == .int || t == .number
+        }
+        if case .groups(let g) = storage, column >= g.keyValues.count,
+           case .counts = g.aggregates[column - g.keyValues.count] {
+            return g.groups.count > 0
         }
         var any = false
         for r in 0..<rowCount {
@@ -193,5 +209,25 @@ final class RelationRows: @unchecked Sendable {
         if case .source = accessors[c], !evaluator.g.kinds[kind].hasProvenance { return false }
         for r in rows.indices where value(r, c) != .null { return true }
         return false
+    }
+}
+
+/// A summary's groups, read a cell at a time: each key's value per code and code per group, and
+/// each aggregate's column, for the groups kept (in order). Millions of groups cost a few
+/// integers each, not a row of values each.
+struct GroupRows: Sendable {
+    /// The groups shown, in order.
+    let groups: [Int32]
+    /// Per key: the value of each code.
+    let keyValues: [[Value]]
+    /// Per key: the code of each group.
+    let keyCodes: [[Int32]]
+    let aggregates: [AggColumn]
+
+    @inline(__always)
+    func value(_ r: Int, _ c: Int) -> Value {
+        let g = Int(groups[r])
+        if c < keyValues.count { return keyValues[c][Int(keyCodes[c][g])] }
+        return aggregates[c - keyValues.count][g]
     }
 }

@@ -38,8 +38,13 @@ extension QueryEngine {
         }
 
         // Having filters groups; then order and limit.
-        var candidates = Array(0..<groupCount)
+        // The groups kept, in order; every group until `having` or a sort says otherwise (a top
+        // N of all groups needs no list of them: the heap reads group numbers).
+        var everyGroup = true
+        var candidates: [Int] = []
         if let h = s.having {
+            candidates = Array(0..<groupCount)
+            everyGroup = false
             plan.steps.append(.having(PlanText(g: graph).predicate(h, k, s.titles)))
             let ev = evaluator
             candidates = candidates.filter { ev.test(h, k, 0, resultRow($0)) == .yes }
@@ -58,23 +63,33 @@ extension QueryEngine {
         if !order.isEmpty {
             plan.steps.append(want.map { .topN(keys: order.map { s.titles[$0.0] + ($0.1 ? " desc" : "") }, n: $0) }
                               ?? .sort(keys: order.map { s.titles[$0.0] + ($0.1 ? " desc" : "") }))
-            let heap = want.map { $0 < candidates.count / 2 } ?? false
+            let count = everyGroup ? groupCount : candidates.count
+            let heap = want.map { $0 < count / 2 } ?? false
             let cmp = GroupOrder(engine: self, keys: keys, grouping: grouping, aggregates: columns, order: order, topN: heap)
             if let want, heap {
-                let top = RowSorter.top(candidates.count, want) { cmp.less(candidates[$0], candidates[$1]) }
-                candidates = top.map { candidates[$0] }
+                if everyGroup {
+                    candidates = RowSorter.top(groupCount, want) { cmp.less($0, $1) }
+                    everyGroup = false
+                } else {
+                    let top = RowSorter.top(candidates.count, want) { cmp.less(candidates[$0], candidates[$1]) }
+                    candidates = top.map { candidates[$0] }
+                }
             } else {
                 try checkCancel()
+                if everyGroup { candidates = Array(0..<groupCount); everyGroup = false }
                 candidates.sort { cmp.less($0, $1) }
             }
         }
+        if everyGroup { candidates = Array(0..<groupCount) }
         if bq.offset != nil || bq.limit != nil {
             plan.steps.append(.offsetLimit(offset: bq.offset ?? 0, limit: bq.limit))
             if let off = bq.offset { candidates = Array(candidates.dropFirst(off)) }
             if let lim = bq.limit { candidates = Array(candidates.prefix(lim)) }
         }
         plan.resultRows = candidates.count
-        return ResultTable(graph: graph, columns: s.titles, rows: candidates.map(resultRow))
+        return ResultTable(graph: graph, columns: s.titles,
+                           groups: GroupRows(groups: candidates.map { Int32($0) }, keyValues: keys.map(\.values),
+                                             keyCodes: grouping.codes, aggregates: columns))
     }
 
     /// One aggregate's value per group.
@@ -258,7 +273,7 @@ extension QueryEngine {
 }
 
 /// One aggregate's result per group: counts as integers (never missing), anything else as values.
-enum AggColumn {
+enum AggColumn: Sendable {
     case counts([Int])
     case values([Value])
 
@@ -413,22 +428,22 @@ struct Grouping {
         // (a scattered write per row) only when an aggregate needs it.
         var g = -1
         prevKey = UInt64.max
-        var starts = [Int](repeating: 0, count: groups + 1)
+        var starts = [Int32](repeating: 0, count: groups + 1)
         counts.withUnsafeMutableBufferPointer { cnt in
             starts.withUnsafeMutableBufferPointer { st in
                 for (j, p) in packed.enumerated() {
                     let key = p & keyMask
-                    if key != prevKey { prevKey = key; g += 1; st[g] = j }
+                    if key != prevKey { prevKey = key; g += 1; st[g] = Int32(j) }
                     cnt[g] += 1
                 }
-                st[groups] = n
+                st[groups] = Int32(n)
             }
         }
         for (k, shift) in shifts.enumerated() {
             let mask: UInt64 = (1 << UInt64(bits[k])) - 1
             var c = [Int32](repeating: 0, count: groups)
             c.withUnsafeMutableBufferPointer { c in
-                for x in 0..<groups { c[x] = Int32(truncatingIfNeeded: (packed[starts[x]] >> shift) & mask) }
+                for x in 0..<groups { c[x] = Int32(truncatingIfNeeded: (packed[Int(starts[x])] >> shift) & mask) }
             }
             codes[k] = c
         }
@@ -439,7 +454,7 @@ struct Grouping {
                 packed.withUnsafeBufferPointer { pk in
                     starts.withUnsafeBufferPointer { st in
                         for x in 0..<groups {
-                            for j in st[x]..<st[x + 1] { gd[Int(pk[j] >> UInt64(keyBits))] = Int32(x) }
+                            for j in Int(st[x])..<Int(st[x + 1]) { gd[Int(pk[j] >> UInt64(keyBits))] = Int32(x) }
                         }
                     }
                 }
@@ -488,6 +503,8 @@ struct GroupOrder {
     enum Column {
         /// Integers per group (nil: missing, sorts last).
         case ints([Int64], nulls: [Bool]?)
+        /// A count per group (never missing), read where it is.
+        case counts([Int])
         case values((Int) -> Value)
     }
     let columns: [(Column, Bool, Collation)]
@@ -523,7 +540,7 @@ struct GroupOrder {
                 }
             } else {
                 switch aggregates[column - keys.count] {
-                case .counts(let c): cols.append((.ints(c.map { Int64($0) }, nulls: nil), desc, collation))
+                case .counts(let c): cols.append((.counts(c), desc, collation))
                 case .values(let v): cols.append((.values({ v[$0] }), desc, collation))
                 }
             }
@@ -540,6 +557,9 @@ struct GroupOrder {
                     if nulls[a] != nulls[b] { return nulls[b] }
                     continue
                 }
+                let x = v[a], y = v[b]
+                c = x < y ? -1 : (x == y ? 0 : 1)
+            case .counts(let v):
                 let x = v[a], y = v[b]
                 c = x < y ? -1 : (x == y ? 0 : 1)
             case .values(let value):
