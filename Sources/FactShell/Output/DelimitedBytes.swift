@@ -248,22 +248,96 @@ struct DelimitedBytes {
                     if e > s { touch &+= bytes[Int(s)] }
                 }
                 if touch == 0x5A { out.reserve(0) }  // keeps the touches
-                // Pass 3: the bytes.
-                for i in 0..<count {
-                    for c in 0..<n {
-                        if c > 0 { out.append(separator) }
-                        let k = i * n + c
-                        if isInt[c] {
-                            let v = ints[k]
-                            if v != Null.int { DelimitedBytes.appendInt(v, out) } else { null(out, special) }
-                        } else if ids[k] != Null.id {
-                            DelimitedBytes.field(UnsafeRawBufferPointer(rebasing: bytes[Int(from[k])..<Int(to[k])]), out, special, quoting)
-                        } else {
-                            null(out, special)
+                // Pass 3: the bytes, into room reserved once for the chunk's worst case (every
+                // field quoted with every byte doubled), through a pointer and a local position.
+                var need = count + 64
+                for k in 0..<(count * n) { need += ids[k] != Null.id ? 2 * Int(to[k] &- from[k]) + 3 : 2 * nullBytes.count + 24 }
+                out.reserve(need)
+                var pos = out.count
+                let dst = out.base
+                let base = bytes.baseAddress ?? UnsafeRawPointer(dst)
+                let csv = quoting == .csv
+                special.withUnsafeBufferPointer { sp in
+                    nullBytes.withUnsafeBytes { nb in
+                        @inline(__always) func put(_ src: UnsafeRawPointer, _ len: Int) {
+                            var needs = false
+                            var j = 0
+                            while j < len {
+                                if sp[Int(src.load(fromByteOffset: j, as: UInt8.self))] { needs = true; break }
+                                j += 1
+                            }
+                            if !needs {
+                                if len > 0 { (dst + pos).copyMemory(from: src, byteCount: len) }
+                                pos += len
+                                return
+                            }
+                            if csv {
+                                dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self)
+                                pos += 1
+                                for j in 0..<len {
+                                    let b = src.load(fromByteOffset: j, as: UInt8.self)
+                                    if b == 0x22 { dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self); pos += 1 }
+                                    dst.storeBytes(of: b, toByteOffset: pos, as: UInt8.self)
+                                    pos += 1
+                                }
+                                dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self)
+                                pos += 1
+                            } else {
+                                for j in 0..<len {
+                                    let b = src.load(fromByteOffset: j, as: UInt8.self)
+                                    var esc: UInt8 = 0
+                                    switch b {
+                                    case 0x5C: esc = 0x5C
+                                    case 0x09: esc = 0x74
+                                    case 0x0A: esc = 0x6E
+                                    case 0x0D: esc = 0x72
+                                    default: break
+                                    }
+                                    if esc != 0 {
+                                        dst.storeBytes(of: 0x5C, toByteOffset: pos, as: UInt8.self)
+                                        dst.storeBytes(of: esc, toByteOffset: pos + 1, as: UInt8.self)
+                                        pos += 2
+                                    } else {
+                                        dst.storeBytes(of: b, toByteOffset: pos, as: UInt8.self)
+                                        pos += 1
+                                    }
+                                }
+                            }
+                        }
+                        @inline(__always) func putInt(_ v: Int64) {
+                            if v == 0 { dst.storeBytes(of: 0x30, toByteOffset: pos, as: UInt8.self); pos += 1; return }
+                            var x = v.magnitude
+                            if v < 0 { dst.storeBytes(of: 0x2D, toByteOffset: pos, as: UInt8.self); pos += 1 }
+                            var digits = 0
+                            var y = x
+                            while y > 0 { digits += 1; y /= 10 }
+                            var at = pos + digits - 1
+                            while x > 0 {
+                                dst.storeBytes(of: UInt8(x % 10) + 0x30, toByteOffset: at, as: UInt8.self)
+                                x /= 10
+                                at -= 1
+                            }
+                            pos += digits
+                        }
+                        for i in 0..<count {
+                            for c in 0..<n {
+                                if c > 0 { dst.storeBytes(of: separator, toByteOffset: pos, as: UInt8.self); pos += 1 }
+                                let k = i * n + c
+                                if isInt[c] {
+                                    let v = ints[k]
+                                    if v != Null.int { putInt(v) } else if nb.count > 0 { put(nb.baseAddress!, nb.count) }
+                                } else if ids[k] != Null.id {
+                                    put(base + Int(from[k]), Int(to[k] &- from[k]))
+                                } else if nb.count > 0 {
+                                    put(nb.baseAddress!, nb.count)
+                                }
+                            }
+                            dst.storeBytes(of: 0x0A, toByteOffset: pos, as: UInt8.self)
+                            pos += 1
                         }
                     }
-                    out.append(0x0A)
                 }
+                out.count = pos
             }
         }
 
