@@ -66,6 +66,9 @@ public enum BackgroundWork {
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
+    /// Where another thread leaves its result.
+    final class Slot<T>: @unchecked Sendable { var value: T? }
+
     /// A thread that can be waited for.
     public final class Joinable: @unchecked Sendable {
         let thread: pthread_t
@@ -90,13 +93,16 @@ public enum BackgroundWork {
 
     /// Starts `body` on a detached thread.
     public static func start(_ body: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { raw in
-            let b = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            b.body()
-            return nil
-        }, box)
-        if rc == 0 { pthread_detach(thread) } else { Unmanaged<Box>.fromOpaque(box).release() }
+        if let t = spawn(body) { pthread_detach(t.thread) }
+    }
+
+    /// `first` on this thread and `second` on another (on this one too if no thread can be
+    /// made), both results once both are done: the two halves of a job on two cores.
+    public static func pair<A, B>(_ first: () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
+        let r = Slot<B>()
+        let t = spawn { r.value = second() }
+        let a = first()
+        if let t { t.join() } else { r.value = second() }
+        return (a, r.value!)
     }
 }

@@ -94,9 +94,9 @@ extension FactGraph {
         let needle = key
         let n = needle.count
         if n == 0 { return nil }
-        final class Hits: @unchecked Sendable { var strings: [UInt32] = [] }
         let pool = strings
-        @Sendable func search(_ from: Int, _ to: Int, _ into: Hits) {
+        @Sendable func search(_ from: Int, _ to: Int) -> [UInt32] {
+            var hits: [UInt32] = []
             pool.withStorage { hay, starts in
                 guard let base = hay.baseAddress else { return }
                 needle.withUnsafeBytes { nd in
@@ -105,14 +105,10 @@ extension FactGraph {
                         guard let p = c_memmem(base + off, to - off, nd.baseAddress!, n) else { break }
                         let pos = base.distance(to: p)
                         // The string holding byte `pos`: the last start <= pos.
-                        var lo = 0, hi = starts.count - 1
-                        while lo < hi {
-                            let mid = (lo + hi + 1) >> 1
-                            if Int(starts[mid]) <= pos { lo = mid } else { hi = mid - 1 }
-                        }
-                        let end = Int(starts[lo + 1])
+                        let s = pool.firstID(startingAtOrAfter: pos + 1) - 1
+                        let end = Int(starts[s + 1])
                         if pos + n <= end {
-                            into.strings.append(UInt32(lo))
+                            hits.append(UInt32(s))
                             off = end          // this string matched; go on with the next
                         } else {
                             off = pos + 1      // the hit spans two strings
@@ -120,18 +116,14 @@ extension FactGraph {
                     }
                 }
             }
+            return hits
         }
+        // Big pools in two parts split at a string's start, searched on two cores.
         let total = strings.byteCount
-        let split: Int = total < 1 << 22 ? total : strings.withStorage { _, starts in
-            var lo = 0, hi = starts.count - 1
-            while lo < hi { let m = (lo + hi) / 2; if Int(starts[m]) < total / 2 { lo = m + 1 } else { hi = m } }
-            return Int(starts[lo])
-        }
-        let first = Hits(), second = Hits()
-        let worker = split < total ? BackgroundWork.spawn { search(split, total, second) } : nil
-        search(0, split, first)
-        if split < total { if let worker { worker.join() } else { search(split, total, second) } }
-        return first.strings + second.strings
+        if total < 1 << 22 { return search(0, total) }
+        let split = strings.start(of: strings.firstID(startingAtOrAfter: total / 2))
+        let (first, second) = BackgroundWork.pair({ search(0, split) }, { search(split, total) })
+        return first + second
     }
 }
 
@@ -139,11 +131,7 @@ extension FactGraph {
     /// Calls `body(bytes, entity)` for every name and alias key (ASCII letters lower-cased), in
     /// key order: the raw material of indexes the query layer derives (pinyin).
     public func forEachNameKey(_ body: (UnsafeRawBufferPointer, EntityID) -> Void) {
-        strings.withStorage { bytes, starts in
-            for s in keyStrings {
-                body(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[Int(s)])..<Int(starts[Int(s) + 1])]), entityOfString[Int(s)])
-            }
-        }
+        forEachNameKey(in: 0..<keyStrings.count, body)
     }
 
     /// `forEachNameKey` over the keys `range` of `0 ..< nameKeyCount` only (for building an

@@ -205,6 +205,20 @@ public struct StringPool: Sendable {
         try hashes.withUnsafeBufferPointer(body)
     }
 
+    /// The first string whose bytes start at or after byte `offset` of the pool (`count` if
+    /// none): where to split the pool into parts of about equal bytes.
+    public func firstID(startingAtOrAfter offset: Int) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if Int(starts[m]) < offset { lo = m + 1 } else { hi = m }
+        }
+        return lo
+    }
+
+    /// The byte offset where string `id` starts (`byteCount` for `count`).
+    public func start(of id: Int) -> Int { Int(starts[id]) }
+
     /// The byte length of string `id`.
     @inline(__always)
     public func length(_ id: UInt32) -> Int { Int(starts[Int(id) + 1] - starts[Int(id)]) }

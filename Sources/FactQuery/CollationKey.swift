@@ -79,23 +79,17 @@ public enum CollationKey {
         for x in d { key.append(x + 1) }
     }
 
-    /// Decodes the scalars of valid UTF-8.
-    static func scalars(_ p: UnsafeRawBufferPointer) -> [UInt32] {
-        var out: [UInt32] = []
-        out.reserveCapacity(p.count)
-        var i = 0
-        let n = p.count
-        while i < n {
-            let c = p[i]
-            if c < 0x80 { out.append(UInt32(c)); i += 1 }
-            else if c < 0xE0, i + 1 < n { out.append(UInt32(c & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)); i += 2 }
-            else if c < 0xF0, i + 2 < n { out.append(UInt32(c & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)); i += 3 }
-            else if i + 3 < n {
-                out.append(UInt32(c & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F))
-                i += 4
-            } else { out.append(UInt32(c)); i += 1 }
-        }
-        return out
+    /// Key bytes `from ..< from + 8` as a big-endian integer, zeros past the key's end: keys'
+    /// first bytes compared as integers order as `memcmp` would, where they differ.
+    @inline(__always)
+    static func word(_ key: UnsafeRawBufferPointer, _ from: Int) -> UInt64 {
+        let e = key.count
+        if from + 8 <= e { return UInt64(bigEndian: key.loadUnaligned(fromByteOffset: from, as: UInt64.self)) }
+        var w: UInt64 = 0
+        var j = from
+        var shift: UInt64 = 56
+        while j < e { w |= UInt64(key[j]) << shift; shift &-= 8; j += 1 }
+        return w
     }
 
     /// Buffers reused from one key to the next (one per thread).
@@ -277,22 +271,12 @@ final class CollationRankTable: @unchecked Sendable {
         // The strings in two parts split at half their bytes, each part's sort items made and
         // sorted on its own core when the pool is big, then the parts merged. Whole keys are
         // never kept: only the strings whose first 24 key bytes tie get their keys again.
-        let half = n >= 65_536 ? pool.withStorage { bytes, starts in
-            let mid = UInt32(bytes.count / 2)
-            var lo = 0, hi = n
-            while lo < hi { let m = (lo + hi) / 2; if starts[m] < mid { lo = m + 1 } else { hi = m } }
-            return max(1, min(lo, n - 1))
-        } : n
-        let a = KeyPart(pool, 0, half)
+        let half = n >= 65_536 ? max(1, min(pool.firstID(startingAtOrAfter: pool.byteCount / 2), n - 1)) : n
         if half < n {
-            let b = KeyPart(pool, half, n)
-            let t = BackgroundWork.spawn { b.build() }
-            a.build()
-            if let t { t.join() } else { b.build() }
+            let (a, b) = BackgroundWork.pair({ Self.items(pool, 0, half) }, { Self.items(pool, half, n) })
             pinyin = Self.ranks(Self.merged(a, b, pool))
         } else {
-            a.build()
-            pinyin = Self.ranks(Self.merged(a, nil, pool))
+            pinyin = Self.ranks(Self.merged(Self.items(pool, 0, n), [], pool))
         }
     }
 
@@ -309,46 +293,30 @@ final class CollationRankTable: @unchecked Sendable {
     static func same(_ x: Item, _ y: Item) -> Bool { x.a == y.a && x.b == y.b && x.c == y.c }
 
     /// The sorted items of strings `lo ..< hi`.
-    final class KeyPart: @unchecked Sendable {
-        let pool: StringPool
-        let lo: Int, hi: Int
-        var items: [Item] = []
-        init(_ pool: StringPool, _ lo: Int, _ hi: Int) { self.pool = pool; self.lo = lo; self.hi = hi }
-
-        func build() {
-            var scratch = CollationKey.Scratch()
-            var key: [UInt8] = []
-            key.reserveCapacity(256)
-            var items = [Item]()
-            items.reserveCapacity(hi - lo)
-            pool.withStorage { bytes, starts in
-                for i in lo..<hi {
-                    key.removeAll(keepingCapacity: true)
-                    let s = UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])])
-                    CollationKey.append(s, to: &key, scratch: &scratch)
-                    let e = key.count
-                    key.withUnsafeBytes { kb in
-                        @inline(__always) func word(_ from: Int) -> UInt64 {
-                            if from + 8 <= e { return UInt64(bigEndian: kb.loadUnaligned(fromByteOffset: from, as: UInt64.self)) }
-                            var w: UInt64 = 0
-                            var j = from
-                            var shift: UInt64 = 56
-                            while j < e { w |= UInt64(kb[j]) << shift; shift &-= 8; j += 1 }
-                            return w
-                        }
-                        items.append(Item(a: word(0), b: word(8), c: word(16), id: Int32(i)))
-                    }
+    @Sendable static func items(_ pool: StringPool, _ lo: Int, _ hi: Int) -> [Item] {
+        var scratch = CollationKey.Scratch()
+        var key: [UInt8] = []
+        key.reserveCapacity(256)
+        var items = [Item]()
+        items.reserveCapacity(hi - lo)
+        pool.withStorage { bytes, starts in
+            for i in lo..<hi {
+                key.removeAll(keepingCapacity: true)
+                let s = UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])])
+                CollationKey.append(s, to: &key, scratch: &scratch)
+                key.withUnsafeBytes { kb in
+                    items.append(Item(a: CollationKey.word(kb, 0), b: CollationKey.word(kb, 8), c: CollationKey.word(kb, 16), id: Int32(i)))
                 }
             }
-            items.sort(by: CollationRankTable.less)
-            self.items = items
         }
+        items.sort(by: less)
+        return items
     }
 
     /// String ids in key order: the parts' sorted items merged into ids (with a mark where an
     /// item ties with the one before), then each run of ties sorted by whole keys made again.
-    static func merged(_ a: KeyPart, _ b: KeyPart?, _ pool: StringPool) -> [Int32] {
-        let n = a.items.count + (b?.items.count ?? 0)
+    static func merged(_ l: [Item], _ r: [Item], _ pool: StringPool) -> [Int32] {
+        let n = l.count + r.count
         var order = [Int32]()
         order.reserveCapacity(n)
         var tie = [Bool](repeating: false, count: n)
@@ -358,15 +326,12 @@ final class CollationRankTable: @unchecked Sendable {
             order.append(x.id)
             prev = x
         }
-        let l = a.items, r = b?.items ?? []
         var i = 0, j = 0
         while i < l.count && j < r.count {
             if less(r[j], l[i]) { emit(r[j]); j += 1 } else { emit(l[i]); i += 1 }
         }
         while i < l.count { emit(l[i]); i += 1 }
         while j < r.count { emit(r[j]); j += 1 }
-        a.items = []
-        b?.items = []
         var scratch = CollationKey.Scratch()
         var s = 0
         while s < n {
@@ -448,7 +413,6 @@ final class OrderedEntities: @unchecked Sendable {
         let ents = g.kinds[k].entityOfRow
         if cached || ents.count < 50_000 || want > 4096 || g.derived.has(CollationRankTable.self) { return nil }
         let pool = g.strings, names = g.entityName
-        final class Part: @unchecked Sendable { var prefixes: [UInt64] = [] }
         @Sendable func prefixes(_ lo: Int, _ hi: Int) -> [UInt64] {
             var out = [UInt64](repeating: 0, count: hi - lo)
             var scratch = CollationKey.Scratch()
@@ -459,41 +423,15 @@ final class OrderedEntities: @unchecked Sendable {
                 pool.withBytes(names[Int(ents[i])]) { p in
                     if c == .pinyin { CollationKey.append(p, to: &key, scratch: &scratch, stopAt: 8) } else { key.append(contentsOf: p.prefix(8)) }
                 }
-                var w: UInt64 = 0
-                for j in 0..<min(8, key.count) { w |= UInt64(key[j]) << (56 - 8 * UInt64(j)) }
-                out[i - lo] = w
+                out[i - lo] = key.withUnsafeBytes { CollationKey.word($0, 0) }
             }
             return out
         }
         let n = ents.count, half = n / 2
-        let second = Part()
-        let t = BackgroundWork.spawn { second.prefixes = prefixes(half, n) }
-        var pre = prefixes(0, half)
-        if let t { t.join() } else { second.prefixes = prefixes(half, n) }
-        pre.append(contentsOf: second.prefixes)
-        // The want-th smallest prefix: a max-heap of the smallest `want` seen.
-        var heap: [UInt64] = []
-        heap.reserveCapacity(want + 1)
-        for x in pre {
-            if heap.count < want {
-                heap.append(x)
-                var i = heap.count - 1
-                while i > 0 { let p = (i - 1) / 2; if heap[p] >= heap[i] { break }; heap.swapAt(p, i); i = p }
-            } else if x < heap[0] {
-                heap[0] = x
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var m = i
-                    if l < heap.count && heap[l] > heap[m] { m = l }
-                    if r < heap.count && heap[r] > heap[m] { m = r }
-                    if m == i { break }
-                    heap.swapAt(m, i)
-                    i = m
-                }
-            }
-        }
-        guard let bound = heap.first else { return [] }
+        let (first, second) = BackgroundWork.pair({ prefixes(0, half) }, { prefixes(half, n) })
+        let pre = first + second
+        // The want-th smallest prefix bounds the entities that surely come first.
+        guard let bound = RowSorter.top(n, want, { pre[$0] < pre[$1] }).last.map({ pre[$0] }) else { return [] }
         var keyed: [(key: [UInt8], e: EntityID)] = []
         var scratch = CollationKey.Scratch()
         for i in 0..<n where pre[i] < bound {

@@ -18,47 +18,44 @@ final class PinyinIndex: @unchecked Sendable {
     init(_ g: FactGraph) {
         let n = g.nameKeyCount
         // Two halves of the keys on two cores when there are many, joined in key order.
+        var p: Part
         if n >= 65_536 {
-            let second = Part()
-            let t = BackgroundWork.spawn { second.build(g, n / 2 ..< n) }
-            let first = Part()
-            first.build(g, 0 ..< n / 2)
-            if let t { t.join() } else { second.build(g, n / 2 ..< n) }
-            full = first.full
-            initials = first.initials
-            fullStart = first.fullStart
-            initialsStart = first.initialsStart
-            owner = first.owner
-            let fb = UInt32(full.count), ib = UInt32(initials.count)
-            full.append(contentsOf: second.full)
-            initials.append(contentsOf: second.initials)
-            fullStart.append(contentsOf: second.fullStart.dropFirst().lazy.map { $0 + fb })
-            initialsStart.append(contentsOf: second.initialsStart.dropFirst().lazy.map { $0 + ib })
-            owner.append(contentsOf: second.owner)
+            let (first, second) = BackgroundWork.pair({ Part(g, 0 ..< n / 2) }, { Part(g, n / 2 ..< n) })
+            p = first
+            p.append(second)
         } else {
-            let p = Part()
-            p.build(g, 0 ..< n)
-            full = p.full
-            initials = p.initials
-            fullStart = p.fullStart
-            initialsStart = p.initialsStart
-            owner = p.owner
+            p = Part(g, 0 ..< n)
         }
+        full = p.full
+        initials = p.initials
+        fullStart = p.fullStart
+        initialsStart = p.initialsStart
+        owner = p.owner
     }
 
     /// The readings of some of the keys.
-    final class Part: @unchecked Sendable {
+    struct Part: Sendable {
         var full: [UInt8] = []
         var fullStart: [UInt32] = [0]
         var initials: [UInt8] = []
         var initialsStart: [UInt32] = [0]
         var owner: [EntityID] = []
 
-        func build(_ g: FactGraph, _ range: Range<Int>) {
+        /// The readings that follow this part's, offsets moved past its bytes.
+        mutating func append(_ next: Part) {
+            let fb = UInt32(full.count), ib = UInt32(initials.count)
+            full.append(contentsOf: next.full)
+            initials.append(contentsOf: next.initials)
+            fullStart.append(contentsOf: next.fullStart.dropFirst().lazy.map { $0 + fb })
+            initialsStart.append(contentsOf: next.initialsStart.dropFirst().lazy.map { $0 + ib })
+            owner.append(contentsOf: next.owner)
+        }
+
+        init(_ g: FactGraph, _ range: Range<Int>) {
             let codes = Pinyin.codes
             let flat = CollationKey.syllableFlat, flatStart = CollationKey.syllableStart
-            // Local arrays (a class's stored arrays would be checked for exclusive access at
-            // every append), moved into the part at the end.
+            // Local arrays, moved into the part at the end (appending to `self`'s from inside
+            // the closure below would not compile in an initializer, and costs access checks).
             var full: [UInt8] = [], initials: [UInt8] = []
             var fullStart: [UInt32] = [0], initialsStart: [UInt32] = [0]
             var owner: [EntityID] = []

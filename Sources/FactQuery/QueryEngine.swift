@@ -176,7 +176,6 @@ public final class QueryEngine: @unchecked Sendable {
     /// in a loop over the column alone, the two halves on two cores past a million rows; nil
     /// for an operator that is no comparison.
     static func scanInts(_ col: [Int64], _ n: Int, _ op: CompareOp, _ v: Int64) -> [UInt32]? {
-        final class Part: @unchecked Sendable { var rows: [UInt32] = [] }
         @Sendable @inline(__always) func run(_ lo: Int, _ hi: Int, _ test: (Int64) -> Bool) -> [UInt32] {
             var out: [UInt32] = []
             col.withUnsafeBufferPointer { c in
@@ -204,12 +203,8 @@ public final class QueryEngine: @unchecked Sendable {
         }
         let m = min(n, col.count)
         guard m >= 1 << 20 else { return part(0, m) }
-        let second = Part(), half = m / 2
-        let t = BackgroundWork.spawn { second.rows = part(half, m) }
-        var first = part(0, half)
-        if let t { t.join() } else { second.rows = part(half, m) }
-        first.append(contentsOf: second.rows)
-        return first
+        let (first, second) = BackgroundWork.pair({ part(0, m / 2) }, { part(m / 2, m) })
+        return first + second
     }
 
     func rowsQuery(_ bq: BoundQuery, _ plan: inout QueryPlan) throws(QueryError) -> ResultTable {
@@ -274,9 +269,9 @@ public final class QueryEngine: @unchecked Sendable {
         // Ascending, a big kind's first entities are found without ranking every string; the
         // whole order only if the walk gets past them.
         let orderedEntities = OrderedEntities.of(graph)
-        var ordered = key.descending ? nil : orderedEntities.head(ofKind: target, key.collation, want: max(256, want * 4))
-        var isHead = ordered != nil
-        if ordered == nil { ordered = orderedEntities.entities(ofKind: target, key.collation) }
+        let head = key.descending ? nil : orderedEntities.head(ofKind: target, key.collation, want: max(256, want * 4))
+        var isHead = head != nil
+        var ordered = head ?? orderedEntities.entities(ofKind: target, key.collation)
         let test = cond.map { CompiledFilter($0, kind: k, graph: graph).test }
         var out: [UInt32] = []
         var examined = 0
@@ -287,16 +282,15 @@ public final class QueryEngine: @unchecked Sendable {
         }
         if want == 0 { return [] }
         var i = 0
-        var n = ordered!.count
         while true {
-            if i >= n {
+            if i >= ordered.count {
+                // Past the head: on with the whole order (whose start the head is).
                 guard isHead else { break }
                 ordered = orderedEntities.entities(ofKind: target, key.collation)
-                n = ordered!.count
                 isHead = false
                 continue
             }
-            let e = ordered![key.descending ? n - 1 - i : i]
+            let e = ordered[key.descending ? ordered.count - 1 - i : i]
             i += 1
             if i & 0x3FFF == 0 { try checkCancel() }
             let bucket: [UInt32]

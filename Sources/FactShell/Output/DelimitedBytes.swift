@@ -191,14 +191,12 @@ struct DelimitedBytes {
             while lo < rows {
                 let aEnd = min(lo + chunk, rows)
                 let bEnd = min(aEnd + chunk, rows)
-                var worker: BackgroundWork.Joinable?
                 if aEnd < bEnd {
-                    let me = self, from = aEnd, to = bEnd
-                    worker = BackgroundWork.spawn { me.chunk(from, to, other) }
-                    if worker == nil { self.chunk(from, to, other) }
+                    let me = self, from = lo, to = aEnd
+                    _ = BackgroundWork.pair({ me.chunk(from, to, mine) }, { me.chunk(to, bEnd, other) })
+                } else {
+                    self.chunk(lo, aEnd, mine)
                 }
-                self.chunk(lo, aEnd, mine)
-                worker?.join()
                 try sink.write(bytes: mine.out.bytes)
                 if aEnd < bEnd { try sink.write(bytes: other.out.bytes) }
                 lo = bEnd
@@ -339,11 +337,6 @@ struct DelimitedBytes {
                 }
                 out.count = pos
             }
-        }
-
-        @inline(__always)
-        func null(_ out: Buffer, _ special: [Bool]) {
-            if !nullBytes.isEmpty { nullBytes.withUnsafeBytes { DelimitedBytes.field($0, out, special, quoting) } }
         }
     }
 
