@@ -146,4 +146,13 @@ extension FactGraph {
 
     /// The number of name and alias keys.
     public var nameKeyCount: Int { keyStrings.count }
+
+    /// The UTF-8 bytes of the keys `range` of `0 ..< nameKeyCount`, all together.
+    public func nameKeyBytes(in range: Range<Int>) -> Int {
+        strings.withStorage { _, starts in
+            var total = 0
+            for s in keyStrings[range] { total += Int(starts[Int(s) + 1] - starts[Int(s)]) }
+            return total
+        }
+    }
 }

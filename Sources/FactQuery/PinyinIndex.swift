@@ -7,124 +7,127 @@ import FactGraph
 /// Two byte pools, one entry per key that has Chinese characters: the full toneless reading
 /// (`jiningshi`) and the initials (`jns`), each entry followed by a 0 byte.
 final class PinyinIndex: @unchecked Sendable {
-    private(set) var full: [UInt8] = []
-    private(set) var fullStart: [UInt32] = [0]
-    private(set) var initials: [UInt8] = []
-    private(set) var initialsStart: [UInt32] = [0]
-    private(set) var owner: [EntityID] = []
+    /// The readings in key order, in one part or (on a big graph) two built side by side; the
+    /// parts are searched one after the other rather than copied into one.
+    private let parts: [Part]
 
     static func of(_ g: FactGraph) -> PinyinIndex { g.derived.value(PinyinIndex.self) { PinyinIndex(g) } }
 
     init(_ g: FactGraph) {
         let n = g.nameKeyCount
-        // Two halves of the keys on two cores when there are many, joined in key order.
-        var p: Part
         if n >= 65_536 {
             let (first, second) = BackgroundWork.pair({ Part(g, 0 ..< n / 2) }, { Part(g, n / 2 ..< n) })
-            p = first
-            p.append(second)
+            parts = [first, second]
         } else {
-            p = Part(g, 0 ..< n)
+            parts = [Part(g, 0 ..< n)]
         }
-        full = p.full
-        initials = p.initials
-        fullStart = p.fullStart
-        initialsStart = p.initialsStart
-        owner = p.owner
     }
 
     /// The readings of some of the keys.
     struct Part: Sendable {
-        var full: [UInt8] = []
-        var fullStart: [UInt32] = [0]
-        var initials: [UInt8] = []
-        var initialsStart: [UInt32] = [0]
-        var owner: [EntityID] = []
-
-        /// The readings that follow this part's, offsets moved past its bytes.
-        mutating func append(_ next: Part) {
-            let fb = UInt32(full.count), ib = UInt32(initials.count)
-            full.append(contentsOf: next.full)
-            initials.append(contentsOf: next.initials)
-            fullStart.append(contentsOf: next.fullStart.dropFirst().lazy.map { $0 + fb })
-            initialsStart.append(contentsOf: next.initialsStart.dropFirst().lazy.map { $0 + ib })
-            owner.append(contentsOf: next.owner)
-        }
+        let full: [UInt8]
+        let fullStart: [UInt32]
+        let initials: [UInt8]
+        let initialsStart: [UInt32]
+        let owner: [EntityID]
 
         init(_ g: FactGraph, _ range: Range<Int>) {
-            let codes = Pinyin.codes
-            let flat = CollationKey.syllableFlat, flatStart = CollationKey.syllableStart
-            // Local arrays, moved into the part at the end (appending to `self`'s from inside
-            // the closure below would not compile in an initializer, and costs access checks).
-            var full: [UInt8] = [], initials: [UInt8] = []
-            var fullStart: [UInt32] = [0], initialsStart: [UInt32] = [0]
-            var owner: [EntityID] = []
-            full.reserveCapacity(range.count * 16)
-            initials.reserveCapacity(range.count * 6)
-            defer {
-                self.full = full; self.initials = initials
-                self.fullStart = fullStart; self.initialsStart = initialsStart
-                self.owner = owner
-            }
-            g.forEachNameKey(in: range) { p, e in
-                var i = 0
-                let n = p.count
-                var hasHan = false
-                let f0 = full.count, i0 = initials.count
-                var inRun = false
-                while i < n {
-                    let c = p[i]
-                    if c < 0x80 {
-                        let isAlnum = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
-                        if isAlnum {
-                            full.append(c)
-                            if !inRun { initials.append(c) }
+            // Written through pointers into room for the worst case: a Han character (3 bytes)
+            // reads as at most 6 letters and 1 initial, other bytes give at most one of each, and
+            // each entry ends in a 0. Room that is never written is never touched, so costs no memory.
+            let bytes = g.nameKeyBytes(in: range)
+            let keys = range.count
+            var fullUsed = 0, initialsUsed = 0, entries = 0
+            var fullStart: [UInt32] = [], initialsStart: [UInt32] = [], owner: [EntityID] = []
+            var initials: [UInt8] = []
+            let full = [UInt8](unsafeUninitializedCapacity: 2 * bytes + keys + 1) { fb, fullCount in
+                initials = [UInt8](unsafeUninitializedCapacity: bytes + keys + 1) { ib, initialsCount in
+                    fullStart = [UInt32](unsafeUninitializedCapacity: keys + 1) { fs, fsCount in
+                        initialsStart = [UInt32](unsafeUninitializedCapacity: keys + 1) { iss, issCount in
+                            owner = [EntityID](unsafeUninitializedCapacity: keys) { ow, owCount in
+                                Pinyin.codes.withUnsafeBufferPointer { codes in
+                                    CollationKey.syllableFlat.withUnsafeBufferPointer { flat in
+                                        CollationKey.syllableStart.withUnsafeBufferPointer { flatStart in
+                                            let f = fb.baseAddress!, ini = ib.baseAddress!
+                                            var fo = 0, io = 0, count = 0
+                                            fs[0] = 0; iss[0] = 0
+                                            g.forEachNameKey(in: range) { p, e in
+                                                let f0 = fo, i0 = io
+                                                var i = 0
+                                                let n = p.count
+                                                var hasHan = false, inRun = false
+                                                while i < n {
+                                                    let c = p[i]
+                                                    if c < 0x80 {
+                                                        let isAlnum = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+                                                        if isAlnum {
+                                                            f[fo] = c; fo += 1
+                                                            if !inRun { ini[io] = c; io += 1 }
+                                                        }
+                                                        inRun = isAlnum
+                                                        i += 1
+                                                        continue
+                                                    }
+                                                    inRun = false
+                                                    var v: UInt32 = 0
+                                                    var len = 1
+                                                    if c >= 0xE0 && c < 0xF0 && i + 2 < n {
+                                                        v = UInt32(c & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+                                                        len = 3
+                                                    } else if c >= 0xF0 { len = 4 } else if c >= 0xC0 { len = 2 }
+                                                    if v >= PinyinTable.first && v <= PinyinTable.last {
+                                                        let code = Int(codes[Int(v - PinyinTable.first)])
+                                                        if code != 0 {
+                                                            hasHan = true
+                                                            let s = Int(flatStart[code]), end = Int(flatStart[code + 1])
+                                                            for j in s..<end { f[fo] = flat[j]; fo += 1 }
+                                                            ini[io] = flat[s]; io += 1
+                                                        }
+                                                    }
+                                                    i += len
+                                                }
+                                                if hasHan {
+                                                    f[fo] = 0; fo += 1
+                                                    ini[io] = 0; io += 1
+                                                    count += 1
+                                                    fs[count] = UInt32(fo)
+                                                    iss[count] = UInt32(io)
+                                                    ow[count - 1] = e
+                                                } else {
+                                                    fo = f0; io = i0
+                                                }
+                                            }
+                                            fullUsed = fo; initialsUsed = io; entries = count
+                                        }
+                                    }
+                                }
+                                owCount = entries
+                            }
+                            issCount = entries + 1
                         }
-                        inRun = isAlnum
-                        i += 1
-                        continue
+                        fsCount = entries + 1
                     }
-                    inRun = false
-                    var v: UInt32 = 0
-                    var len = 1
-                    if c >= 0xE0 && c < 0xF0 && i + 2 < n {
-                        v = UInt32(c & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
-                        len = 3
-                    } else if c >= 0xF0 { len = 4 } else if c >= 0xC0 { len = 2 }
-                    if v >= PinyinTable.first && v <= PinyinTable.last {
-                        let code = Int(codes[Int(v - PinyinTable.first)])
-                        if code != 0 {
-                            hasHan = true
-                            let s = Int(flatStart[code]), end = Int(flatStart[code + 1])
-                            for j in s..<end { full.append(flat[j]) }
-                            initials.append(flat[s])
-                        }
-                    }
-                    i += len
+                    initialsCount = initialsUsed
                 }
-                if hasHan {
-                    full.append(0)
-                    initials.append(0)
-                    fullStart.append(UInt32(full.count))
-                    initialsStart.append(UInt32(initials.count))
-                    owner.append(e)
-                } else {
-                    full.removeSubrange(f0...)
-                    initials.removeSubrange(i0...)
-                }
+                fullCount = fullUsed
             }
+            self.full = full
+            self.initials = initials
+            self.fullStart = fullStart
+            self.initialsStart = initialsStart
+            self.owner = owner
         }
     }
 
     /// Entities whose reading contains `query` (lower-case ASCII): `prefix` tells whether it is
     /// where the reading starts. Each entity once, at its best.
     func searchFull(_ query: [UInt8], _ body: (EntityID, _ prefix: Bool) -> Void) {
-        Self.search(full, fullStart, owner, query, prefixOnly: false, body)
+        for p in parts { Self.search(p.full, p.fullStart, p.owner, query, prefixOnly: false, body) }
     }
 
     /// Entities whose initials start with `query`.
     func searchInitials(_ query: [UInt8], _ body: (EntityID, _ prefix: Bool) -> Void) {
-        Self.search(initials, initialsStart, owner, query, prefixOnly: true, body)
+        for p in parts { Self.search(p.initials, p.initialsStart, p.owner, query, prefixOnly: true, body) }
     }
 
     static func search(_ pool: [UInt8], _ starts: [UInt32], _ owner: [EntityID], _ q: [UInt8], prefixOnly: Bool,

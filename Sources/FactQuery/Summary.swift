@@ -3,10 +3,11 @@ import FactGraph
 /// Groups and aggregates: `summarize count, count(col), count(distinct col), sum, avg, min, max
 /// … by … having …`, and its shorthand `count RELATION … by …`.
 ///
-/// How: each `by` key gives every row a small dense code (an entity's, a string's or a number's
-/// place in the order first seen; a derived place column looks each location's place up once).
-/// One key's code is the group; several keys' codes combine into a slot of a dense table when
-/// their product is small, else into 64-bit keys that a radix sort brings together. Aggregates
+/// How: each `by` key gives every row a small dense code (an entity's or a string's place among
+/// the ids the rows hold, a number's place in the order first seen; a derived place column looks
+/// each location's place up once). One key's code is the group; several keys' codes combine
+/// into a slot of a dense table when their product is small, else into keys that a radix sort
+/// brings together (the 32-bit combined codes alone for plain counts, on two cores). Aggregates
 /// then read the typed column arrays once. Only the groups a `limit` keeps are turned into
 /// values, chosen by a bounded heap over integers (counts, collation ranks).
 ///
@@ -68,7 +69,11 @@ extension QueryEngine {
             let cmp = GroupOrder(engine: self, keys: keys, grouping: grouping, aggregates: columns, order: order, topN: heap)
             if let want, heap {
                 if everyGroup {
-                    candidates = RowSorter.top(groupCount, want) { cmp.less($0, $1) }
+                    if let few = cmp.countCandidates(groupCount, want) {
+                        candidates = RowSorter.top(few.count, want) { cmp.less(few[$0], few[$1]) }.map { few[$0] }
+                    } else {
+                        candidates = RowSorter.top(groupCount, want) { cmp.less($0, $1) }
+                    }
                     everyGroup = false
                 } else {
                     let top = RowSorter.top(candidates.count, want) { cmp.less(candidates[$0], candidates[$1]) }
@@ -400,6 +405,9 @@ struct Grouping {
             }
             return Grouping(gid: gid, counts: counts, codes: codes, method: "hash")
         }
+        if !rowGroups && keyBits <= 32 {
+            return try keysOnly(&perKey, bits: bits, rows: n, engine)
+        }
         // The row's position in the high bits, the key in the low ones: the sort reads only the
         // key. The keys' codes are read back from the key bits, so the per-key arrays go first.
         var packed = [UInt64](repeating: 0, count: n)
@@ -463,6 +471,114 @@ struct Grouping {
         return Grouping(gid: gid, counts: counts, codes: codes, method: "radix sort of \(keyBits)-bit keys")
     }
 
+    /// Groups and their sizes when no row needs its group (plain counts) and the keys' codes fit
+    /// in 32 bits together: the combined codes alone are sorted (on two cores when there are
+    /// many), and each run of equal ones is a group, in the order of the codes.
+    static func keysOnly(_ perKey: inout [[Int32]], bits: [Int], rows n: Int, _ engine: QueryEngine) throws(QueryError) -> Grouping {
+        let keyBits = bits.reduce(0, +)
+        var shifts: [UInt32] = []
+        var shift = UInt32(keyBits)
+        for b in bits { shift -= UInt32(b); shifts.append(shift) }
+        // The combined codes are built in the first key's array, each other key's freed once added.
+        var keys: [Int32] = []
+        swap(&keys, &perKey[0])
+        do {
+            let s0 = shifts[0]
+            keys.withUnsafeMutableBufferPointer { o in
+                for i in 0..<n { o[i] = Int32(bitPattern: UInt32(bitPattern: o[i]) << s0) }
+                for k in 1..<perKey.count {
+                    let s = shifts[k]
+                    perKey[k].withUnsafeBufferPointer { c in
+                        for i in 0..<n { o[i] = Int32(bitPattern: UInt32(bitPattern: o[i]) | UInt32(bitPattern: c[i]) << s) }
+                    }
+                    perKey[k] = []
+                }
+            }
+        }
+        let keyCount = perKey.count
+        perKey = []
+        RadixSort.sort(&keys, bits: keyBits)
+        try engine.checkCancel()
+        // Runs of equal codes are the groups. A pass without a branch on where a run starts
+        // (most runs are short) writes each run's key codes and size at its group number; with
+        // many keys, each half's runs are counted first and the halves written on two cores.
+        // The arrays get room for a group per row; what is not written is never touched.
+        let masks = bits.map { UInt32((UInt64(1) << UInt64($0)) - 1) }
+        var counts: [Int] = []
+        let (codes, _) = withRoom(keyCount, n) { codeOut in
+            var groups = 0
+            counts = [Int](unsafeUninitializedCapacity: n) { cnt, count in
+                keys.withUnsafeBufferPointer { kp in
+                    let runs = Runs(keys: kp.baseAddress!, codes: codeOut, counts: cnt.baseAddress!, shifts: shifts, masks: masks)
+                    if n >= RadixSort.twoCoresFrom {
+                        // A split between two runs.
+                        var mid = n / 2
+                        while mid < n && kp[mid] == kp[mid - 1] { mid += 1 }
+                        let split = mid
+                        let before = runs.count(0, split)
+                        let (_, after) = BackgroundWork.pair({ runs.write(0, split, firstGroup: 0) }, { runs.write(split, n, firstGroup: before) })
+                        groups = before + after
+                    } else {
+                        groups = runs.write(0, n, firstGroup: 0)
+                    }
+                }
+                count = groups
+            }
+            return groups
+        }
+        return Grouping(gid: [], counts: counts, codes: codes, method: "radix sort of \(keyBits)-bit keys on their own")
+    }
+
+    /// Runs of equal combined codes in sorted keys: the groups of `keysOnly`.
+    struct Runs: @unchecked Sendable {
+        let keys: UnsafePointer<Int32>
+        let codes: [UnsafeMutablePointer<Int32>]
+        let counts: UnsafeMutablePointer<Int>
+        let shifts: [UInt32]
+        let masks: [UInt32]
+
+        /// The runs among `keys[from ..< to]`.
+        func count(_ from: Int, _ to: Int) -> Int {
+            var runs = 0
+            var prev = UInt64.max
+            for i in from..<to {
+                let v = UInt64(UInt32(bitPattern: keys[i]))
+                runs &+= v != prev ? 1 : 0
+                prev = v
+            }
+            return runs
+        }
+
+        /// Writes the runs of `keys[from ..< to]` as groups `firstGroup...`; returns how many.
+        func write(_ from: Int, _ to: Int, firstGroup: Int) -> Int {
+            var g = firstGroup - 1, start = from
+            var prev = UInt64.max
+            for i in from..<to {
+                let v = UInt32(bitPattern: keys[i])
+                let isNew = UInt64(v) != prev
+                prev = UInt64(v)
+                g &+= isNew ? 1 : 0
+                start = isNew ? i : start
+                for k in 0..<codes.count { codes[k][g] = Int32(bitPattern: (v >> shifts[k]) & masks[k]) }
+                counts[g] = i &- start &+ 1
+            }
+            return g + 1 - firstGroup
+        }
+    }
+
+    /// `arrays` arrays of room for `capacity` codes each, handed to `fill` uninitialized; each
+    /// keeps as many as `fill` says it wrote.
+    static func withRoom(_ arrays: Int, _ capacity: Int, _ fill: ([UnsafeMutablePointer<Int32>]) -> Int,
+                         _ made: [UnsafeMutablePointer<Int32>] = []) -> ([[Int32]], Int) {
+        if made.count == arrays { return ([], fill(made)) }
+        var rest: [[Int32]] = [], written = 0
+        let first = [Int32](unsafeUninitializedCapacity: capacity) { b, count in
+            (rest, written) = withRoom(arrays, capacity, fill, made + [b.baseAddress!])
+            count = written
+        }
+        return ([first] + rest, written)
+    }
+
     /// LSD radix sort by 16-bit digits, over the low `bits` bits only (higher bits ride along
     /// and keep their order among equal keys).
     static func radixSort(_ a: inout [UInt64], bits: Int) {
@@ -501,8 +617,8 @@ struct Grouping {
 /// millions of groups compares integers; other values compare as values.
 struct GroupOrder {
     enum Column {
-        /// Integers per group (nil: missing, sorts last).
-        case ints([Int64], nulls: [Bool]?)
+        /// An integer per key code (nil: missing, sorts last), and each group's code.
+        case coded([Int32], perCode: [Int64?])
         /// A count per group (never missing), read where it is.
         case counts([Int])
         case values((Int) -> Value)
@@ -526,15 +642,7 @@ struct GroupOrder {
                 if topN && position > 0 && key.cardinality > 20_000 && !g.derived.has(CollationRankTable.self) {
                     cols.append((.values({ key.value(codes[$0]) }), desc, collation))
                 } else if let perCode = key.integerOrder(collation, g) {
-                    var nulls: [Bool]? = nil
-                    var ints = [Int64](repeating: 0, count: codes.count)
-                    for (i, c) in codes.enumerated() {
-                        if let v = perCode[Int(c)] { ints[i] = v } else {
-                            if nulls == nil { nulls = [Bool](repeating: false, count: codes.count) }
-                            nulls![i] = true
-                        }
-                    }
-                    cols.append((.ints(ints, nulls: nulls), desc, collation))
+                    cols.append((.coded(codes, perCode: perCode), desc, collation))
                 } else {
                     cols.append((.values({ key.value(codes[$0]) }), desc, collation))
                 }
@@ -548,16 +656,51 @@ struct GroupOrder {
         columns = cols
     }
 
+    /// When the groups are ordered by a count, largest first: the groups that can be among
+    /// the first `want` (every group whose count reaches the `want`-th largest), found without
+    /// the full comparison. Nil for other orders.
+    func countCandidates(_ groupCount: Int, _ want: Int) -> [Int]? {
+        guard want > 0, let (first, desc, _) = columns.first, desc, case .counts(let c) = first else { return nil }
+        if groupCount >= RadixSort.twoCoresFrom {
+            let half = groupCount / 2
+            let (a, b) = BackgroundWork.pair({ Self.reaching(c, 0, half, want) }, { Self.reaching(c, half, groupCount, want) })
+            return a + b
+        }
+        return Self.reaching(c, 0, groupCount, want)
+    }
+
+    /// The groups of `from ..< to` whose count is at least the `want`-th largest among them,
+    /// in order, by a bar that rises as counts are seen (and a few below it).
+    static func reaching(_ counts: [Int], _ from: Int, _ to: Int, _ want: Int) -> [Int] {
+        var kept: [Int] = []
+        var bar = Int.min
+        var check = 4 * want + 64
+        counts.withUnsafeBufferPointer { c in
+            for g in from..<to where c[g] >= bar {
+                kept.append(g)
+                if kept.count >= check {
+                    var seen = kept.map { c[$0] }
+                    seen.sort(by: >)
+                    bar = seen[want - 1]
+                    kept.removeAll { c[$0] < bar }
+                    // Many ties at the bar: check less often, so the work stays linear.
+                    check = max(check, 2 * kept.count)
+                }
+            }
+        }
+        return kept
+    }
+
     func less(_ a: Int, _ b: Int) -> Bool {
         for (column, desc, collation) in columns {
             let c: Int
             switch column {
-            case .ints(let v, let nulls):
-                if let nulls, nulls[a] || nulls[b] {
-                    if nulls[a] != nulls[b] { return nulls[b] }
+            case .coded(let codes, let perCode):
+                guard let x = perCode[Int(codes[a])], let y = perCode[Int(codes[b])] else {
+                    let (xNull, yNull) = (perCode[Int(codes[a])] == nil, perCode[Int(codes[b])] == nil)
+                    if xNull != yNull { return yNull }
                     continue
                 }
-                let x = v[a], y = v[b]
                 c = x < y ? -1 : (x == y ? 0 : 1)
             case .counts(let v):
                 let x = v[a], y = v[b]
@@ -684,6 +827,9 @@ final class KeyCoder {
     /// Every row's code, in one tight loop per kind of source. (The loops capture only
     /// pointers; a new code, which is rare, goes through `codeForRaw`.)
     func codes(_ rows: RowList) -> [Int32] {
+        if case .ids(let col, let isEntity) = source, values.isEmpty {
+            return codesByRank(col, isEntity: isEntity, rows)
+        }
         var out = [Int32](repeating: 0, count: rows.count)
         switch source {
         case .ids(let col, let isEntity):
@@ -818,6 +964,108 @@ final class KeyCoder {
 
     /// Calls `body(row, position)` for each row of the list.
     @inline(__always)
+    /// The codes of a coder that has none yet, in the order of the raw ids (null last): the ids
+    /// the rows hold are marked in a bitset, and a row's code is the number of marked ids below
+    /// its own. The bitset and its per-word counts fit in the second-level cache where a table of
+    /// codes per id would not, and the passes over the rows split over two cores.
+    private func codesByRank(_ col: [UInt32], isEntity: Bool, _ rows: RowList) -> [Int32] {
+        let slots = codeOfRaw.count
+        let words = (slots + 63) >> 6
+        let n = rows.count
+        var marks = [UInt64](repeating: 0, count: words)
+        var below = [Int32](repeating: 0, count: words)
+        var out: [Int32] = []
+        col.withUnsafeBufferPointer { c in
+            Self.withRowIndexes(rows) { idx in
+                marks.withUnsafeMutableBufferPointer { m in
+                    below.withUnsafeMutableBufferPointer { b in
+                        let pass = RankPass(col: c.baseAddress!, rows: idx, nullSlot: slots - 1, marks: m.baseAddress!,
+                                            below: b.baseAddress!, words: words)
+                        if n >= RadixSort.twoCoresFrom {
+                            let (_, other) = BackgroundWork.pair({ pass.mark(0, n / 2, into: pass.marks) }, { () -> [UInt64] in
+                                var own = [UInt64](repeating: 0, count: words)
+                                own.withUnsafeMutableBufferPointer { pass.mark(n / 2, n, into: $0.baseAddress!) }
+                                return own
+                            })
+                            for w in 0..<words { m[w] |= other[w] }
+                        } else {
+                            pass.mark(0, n, into: pass.marks)
+                        }
+                        var total: Int32 = 0
+                        for w in 0..<words { b[w] = total; total += Int32(m[w].nonzeroBitCount) }
+                        out = [Int32](unsafeUninitializedCapacity: n) { o, count in
+                            let target = Target(p: o.baseAddress!)
+                            if n >= RadixSort.twoCoresFrom {
+                                _ = BackgroundWork.pair({ pass.code(0, n / 2, into: target.p) }, { pass.code(n / 2, n, into: target.p) })
+                            } else {
+                                pass.code(0, n, into: target.p)
+                            }
+                            count = n
+                        }
+                    }
+                }
+            }
+        }
+        // The values in code order, and the table `code(_:)` reads.
+        let nullSlot = slots - 1
+        var code: Int32 = 0
+        values.reserveCapacity(Int(below[words - 1]) + marks[words - 1].nonzeroBitCount)
+        codeOfRaw.withUnsafeMutableBufferPointer { t in
+            for w in 0..<words {
+                var bits = marks[w]
+                while bits != 0 {
+                    let slot = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let raw = UInt32(truncatingIfNeeded: slot)
+                    values.append(slot == nullSlot ? .null : (isEntity ? .entity(raw) : .text(raw)))
+                    t[slot] = code
+                    code += 1
+                }
+            }
+        }
+        return out
+    }
+
+    /// Where the other core writes codes.
+    struct Target: @unchecked Sendable { let p: UnsafeMutablePointer<Int32> }
+
+    /// The two passes of `codesByRank` over some of the rows.
+    struct RankPass: @unchecked Sendable {
+        let col: UnsafePointer<UInt32>
+        /// Row of each position (nil: position `i` is row `i`).
+        let rows: UnsafePointer<UInt32>?
+        let nullSlot: Int
+        let marks: UnsafeMutablePointer<UInt64>
+        let below: UnsafeMutablePointer<Int32>
+        let words: Int
+
+        @inline(__always) func slot(_ i: Int) -> Int {
+            let raw = col[rows.map { Int($0[i]) } ?? i]
+            return raw == Null.id ? nullSlot : Int(raw)
+        }
+
+        func mark(_ from: Int, _ to: Int, into m: UnsafeMutablePointer<UInt64>) {
+            for i in from..<to { let s = slot(i); m[s >> 6] |= 1 << UInt64(s & 63) }
+        }
+
+        func code(_ from: Int, _ to: Int, into o: UnsafeMutablePointer<Int32>) {
+            for i in from..<to {
+                let s = slot(i)
+                let w = s >> 6
+                o[i] = below[w] &+ Int32((marks[w] & ((1 << UInt64(s & 63)) &- 1)).nonzeroBitCount)
+            }
+        }
+    }
+
+    /// The rows as a pointer to their numbers (nil when they are all the rows, in order).
+    static func withRowIndexes<R>(_ rows: RowList, _ body: (UnsafePointer<UInt32>?) -> R) -> R {
+        switch rows.rows {
+        case .all: return body(nil)
+        case .list(let l): return l.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .bucket(let b, _): return b.withUnsafeBufferPointer { body($0.baseAddress) }
+        }
+    }
+
     static func loop(_ rows: RowList, _ body: (Int, Int) -> Void) {
         switch rows.rows {
         case .all(let n): for r in 0..<n { body(r, r) }
