@@ -262,24 +262,34 @@ public struct Lexer {
     /// runs, decimals and exponents (`1e-5`) are `.number`, so no literal overflows a whole
     /// number. `nan` and `inf` are words.
     func classify(_ r: Range<Int>) -> Token {
-        // Normalize full-width digits to ASCII for the numeric checks.
+        // Full-width digits (EF BC 90–99) are made ASCII for the numeric checks; a word without
+        // them (nearly every word) is read where it is.
+        var i = r.lowerBound
+        while i < r.upperBound && bytes[i] != 0xEF { i += 1 }
+        if i == r.upperBound { return classify(bytes[r], r) }
         var norm: [UInt8] = []
         norm.reserveCapacity(r.count)
-        var i = r.lowerBound
+        i = r.lowerBound
         while i < r.upperBound {
             if let d = fullWidthDigit(i) { norm.append(d); i += 3 } else { norm.append(bytes[i]); i += 1 }
         }
+        return classify(norm[...], r)
+    }
+
+    /// `classify` of the word `norm` (full-width digits already ASCII) at `r`.
+    func classify(_ norm: ArraySlice<UInt8>, _ r: Range<Int>) -> Token {
         let text = String(decoding: norm, as: UTF8.self)
-        switch NumberSyntax.classify(norm[...]) {
+        switch NumberSyntax.classify(norm) {
         case .int: return Token(kind: .int, range: r, text: text)
         case .number: return Token(kind: .number, range: r, text: text)
         case nil: break
         }
-        if norm.count == 10 || norm.count == 7, norm[4] == UInt8(ascii: "-"),
+        let first = norm.startIndex
+        if norm.count == 10 || norm.count == 7, norm[first + 4] == UInt8(ascii: "-"),
            norm.withUnsafeBytes({ FactGraphDate.parse($0) }) != nil {
             return Token(kind: .date, range: r, text: text)
         }
-        return Token(kind: .word, range: r, text: text, keyword: Keyword.lookup(norm[...]))
+        return Token(kind: .word, range: r, text: text, keyword: Keyword.lookup(norm))
     }
 
     mutating func string(family: Int, openLength: Int) throws(QueryError) -> Token {

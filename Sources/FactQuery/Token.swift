@@ -13,24 +13,38 @@ public enum Keyword: String, CaseIterable, Sendable, Hashable {
     /// Spellings that mean the same keyword.
     static let synonyms: [String: Keyword] = ["neighbours": .neighbors, "summarise": .summarize]
 
-    /// All spellings, lower-case, for lookup.
-    static let table: [String: Keyword] = {
-        var t = synonyms
-        for k in allCases { t[k.rawValue] = k }
-        return t
+    /// All spellings, each packed as `packed` packs a word, sorted for a binary search.
+    static let table: [(UInt128, Keyword)] = {
+        var t = synonyms.map { (packed(Array($0.key.utf8)[...])!, $0.value) }
+        for k in allCases { t.append((packed(Array(k.rawValue.utf8)[...])!, k)) }
+        return t.sorted { $0.0 < $1.0 }
     }()
+
+    /// A word of 2 to 10 ASCII bytes, lower-cased, as one number (no keyword has a 0 byte, so
+    /// two spellings never pack alike); nil for any other word.
+    @inline(__always)
+    static func packed(_ bytes: ArraySlice<UInt8>) -> UInt128? {
+        guard bytes.count >= 2, bytes.count <= 10 else { return nil }
+        var v: UInt128 = 0
+        var shift: UInt128 = 0
+        for b in bytes {
+            guard b < 0x80 else { return nil }
+            v |= UInt128(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) << shift
+            shift += 8
+        }
+        return v
+    }
 
     /// The keyword a word spells, if any. Only ASCII words of up to 10 bytes can be keywords,
     /// so a long word costs nothing.
     static func lookup(_ bytes: ArraySlice<UInt8>) -> Keyword? {
-        guard bytes.count >= 2, bytes.count <= 10 else { return nil }
-        var s = ""
-        s.reserveCapacity(bytes.count)
-        for b in bytes {
-            guard b < 0x80 else { return nil }
-            s.unicodeScalars.append(Unicode.Scalar(b >= 0x41 && b <= 0x5A ? b | 0x20 : b))
+        guard let v = packed(bytes) else { return nil }
+        var lo = 0, hi = table.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if table[mid].0 < v { lo = mid + 1 } else { hi = mid }
         }
-        return table[s]
+        return lo < table.count && table[lo].0 == v ? table[lo].1 : nil
     }
 
     /// Words that start a statement.
