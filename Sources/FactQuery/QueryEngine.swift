@@ -45,8 +45,29 @@ public final class QueryEngine: @unchecked Sendable {
     public func execute(bytes: [UInt8], range: Range<Int>) throws(QueryError) -> ResultTable {
         lastNotes = []
         lastPlan = nil
+        return try run(try parse(bytes: bytes, range: range))
+    }
+
+    /// Statements parsed before, by their text and where it starts in its chunk (error
+    /// positions are offsets into the chunk, so the same text elsewhere is parsed anew). A
+    /// statement that runs again (a script's loop, a line from history, a benchmark) skips the
+    /// lexer and the parser; binding still happens every time, as parameters and the graph's
+    /// names decide it. Short statements only, and a bounded number of them.
+    private var parsed: [ParsedKey: Statement] = [:]
+    private struct ParsedKey: Hashable {
+        let offset: Int
+        let text: [UInt8]
+    }
+    static let parsedLimit = 256, parsedTextLimit = 2048
+
+    func parse(bytes: [UInt8], range: Range<Int>) throws(QueryError) -> Statement {
+        guard range.count <= Self.parsedTextLimit else { return try Parser.parse(bytes: bytes, range: range) }
+        let key = ParsedKey(offset: range.lowerBound, text: Array(bytes[range]))
+        if let st = parsed[key] { return st }
         let st = try Parser.parse(bytes: bytes, range: range)
-        return try run(st)
+        if parsed.count >= Self.parsedLimit { parsed.removeAll(keepingCapacity: true) }
+        parsed[key] = st
+        return st
     }
 
     public func run(_ st: Statement) throws(QueryError) -> ResultTable {

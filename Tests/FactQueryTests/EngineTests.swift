@@ -405,3 +405,40 @@ func problem(_ q: String, params: [String: String] = [:]) -> QueryError? {
         #expect(complete("awards where city=濟").contains("济宁 "), "traditional input")
     }
 }
+
+/// A statement run again reuses its parse, and an error in the same text at another place in
+/// its chunk still points at that place.
+@Suite struct ParsedStatementReuseTests {
+    @Test func sameAnswerAndOwnErrorPositions() throws {
+        let e = QueryEngine(graph: builtin)
+        let first = try e.execute("count awards where city=济宁")
+        let again = try e.execute("count awards where city=济宁")
+        #expect(first.text(0, 0) == again.text(0, 0))
+        #expect(first.text(0, 0) == "16")
+
+        let bad = "awards where nosuchcolumn=1"
+        func errorRange(_ chunk: String, _ at: Int) -> Range<Int>? {
+            let bytes = Array(chunk.utf8)
+            do {
+                _ = try e.execute(bytes: bytes, range: at..<bytes.count)
+                return nil
+            } catch {
+                return error.range
+            }
+        }
+        let alone = try #require(errorRange(bad, 0))
+        let prefix = "count awards; "
+        let later = try #require(errorRange(prefix + bad, prefix.utf8.count))
+        #expect(later == (alone.lowerBound + prefix.utf8.count)..<(alone.upperBound + prefix.utf8.count))
+        // And the first again, after the other.
+        #expect(errorRange(bad, 0) == alone)
+
+        // Parameters are bound on every run, not kept with the parse.
+        e.parameters["c"] = "济宁"
+        let p1 = try e.execute("count awards where city=$c")
+        e.parameters["c"] = "潍坊"
+        let p2 = try e.execute("count awards where city=$c")
+        #expect(p1.text(0, 0) == "16")
+        #expect(p2.text(0, 0) != "16")
+    }
+}
