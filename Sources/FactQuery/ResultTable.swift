@@ -219,7 +219,7 @@ struct GroupRows: Sendable {
     /// The groups shown, in order.
     let groups: [Int32]
     /// Per key: the value of each code.
-    let keyValues: [[Value]]
+    let keyValues: [CodeValues]
     /// Per key: the code of each group.
     let keyCodes: [[Int32]]
     let aggregates: [AggColumn]

@@ -612,6 +612,54 @@ struct Grouping {
     }
 }
 
+/// The value each key code stands for: a list of values, or, for entity and text keys coded by
+/// rank, the raw ids (4 bytes a code instead of a value's 24; a million enterprises' codes keep
+/// 4 MB, not 24).
+struct CodeValues: RandomAccessCollection, Sendable {
+    private var list: [Value] = []
+    /// Raw ids by code (`Null.id` for null), when `byRaw`.
+    private var raws: [UInt32] = []
+    private var byRaw = false
+    private var isEntity = false
+
+    init() {}
+
+    init(raws: [UInt32], isEntity: Bool) {
+        self.raws = raws
+        self.isEntity = isEntity
+        byRaw = true
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { byRaw ? raws.count : list.count }
+
+    subscript(_ code: Int) -> Value {
+        guard byRaw else { return list[code] }
+        let r = raws[code]
+        return r == Null.id ? .null : (isEntity ? .entity(r) : .text(r))
+    }
+
+    mutating func reserveCapacity(_ n: Int) {
+        if byRaw { raws.reserveCapacity(n) } else { list.reserveCapacity(n) }
+    }
+
+    mutating func append(_ v: Value) {
+        if byRaw {
+            switch v {
+            case .null: raws.append(Null.id); return
+            case .entity(let r) where isEntity: raws.append(r); return
+            case .text(let r) where !isEntity: raws.append(r); return
+            default:
+                // Another kind of value: a plain list from here on.
+                list = Array(self)
+                raws = []
+                byRaw = false
+            }
+        }
+        list.append(v)
+    }
+}
+
 /// Orders groups by result columns. Each order column becomes one integer per group where it
 /// can (a count; a key's collation rank or number), so the heap that keeps the first N of
 /// millions of groups compares integers; other values compare as values.
@@ -735,13 +783,16 @@ final class KeyCoder {
         case values
     }
     var source: Source = .values
-    /// Code per raw id (entity or string id; the last slot is null), -1 when not seen yet.
+    /// Code per raw id (entity or string id; the last slot is null), -1 when not seen yet; made
+    /// on first use (`rawTable()`), as codes by rank need none.
     var codeOfRaw: [Int32] = []
+    /// Slots of `codeOfRaw`: the raw ids and null.
+    var rawSlots = 0
     var codeOfLocation: [Int32] = []
     var codeOfInt: [Int64: Int32] = [:]
     var codeOfValue: [Value: Int32] = [:]
     /// The value each code stands for.
-    var values: [Value] = []
+    var values = CodeValues()
 
     var cardinality: Int { values.count }
 
@@ -757,10 +808,10 @@ final class KeyCoder {
             switch kd.columns[c].type {
             case .ref:
                 source = .ids(kd.idColumn(c), isEntity: true)
-                codeOfRaw = [Int32](repeating: -1, count: g.entityCount + 1)
+                rawSlots = g.entityCount + 1
             case .text:
                 source = .ids(kd.idColumn(c), isEntity: false)
-                codeOfRaw = [Int32](repeating: -1, count: g.strings.count + 1)
+                rawSlots = g.strings.count + 1
             case .int, .date:
                 source = .ints(kd.intColumn(c), isDate: kd.columns[c].type == .date)
             case .number:
@@ -769,17 +820,32 @@ final class KeyCoder {
         case .place(let p) where kd.role == .relation && kd.locationColumn != nil:
             source = .place(location: kd.idColumn(kd.locationColumn!), level: p)
             codeOfLocation = [Int32](repeating: -2, count: g.entityCount + 1)
-            codeOfRaw = [Int32](repeating: -1, count: g.entityCount + 1)
+            rawSlots = g.entityCount + 1
         case .name:
             source = .ids(kd.entityOfRow, isEntity: true)
-            codeOfRaw = [Int32](repeating: -1, count: g.entityCount + 1)
+            rawSlots = g.entityCount + 1
         default:
             source = .values
         }
     }
 
+    /// Makes `codeOfRaw`, with the codes given so far.
+    func rawTable() {
+        guard codeOfRaw.isEmpty && rawSlots > 0 else { return }
+        var t = [Int32](repeating: -1, count: rawSlots)
+        for (code, v) in values.enumerated() {
+            switch v {
+            case .null: t[rawSlots - 1] = Int32(code)
+            case .entity(let r), .text(let r): t[Int(r)] = Int32(code)
+            default: break
+            }
+        }
+        codeOfRaw = t
+    }
+
     @inline(__always)
     func codeForRaw(_ raw: UInt32, _ v: @autoclosure () -> Value) -> Int32 {
+        if codeOfRaw.isEmpty { rawTable() }
         let slot = raw == Null.id ? codeOfRaw.count - 1 : Int(raw)
         var c = codeOfRaw[slot]
         if c < 0 {
@@ -830,6 +896,7 @@ final class KeyCoder {
         if case .ids(let col, let isEntity) = source, values.isEmpty {
             return codesByRank(col, isEntity: isEntity, rows)
         }
+        rawTable()
         var out = [Int32](repeating: 0, count: rows.count)
         switch source {
         case .ids(let col, let isEntity):
@@ -969,7 +1036,7 @@ final class KeyCoder {
     /// its own. The bitset and its per-word counts fit in the second-level cache where a table of
     /// codes per id would not, and the passes over the rows split over two cores.
     private func codesByRank(_ col: [UInt32], isEntity: Bool, _ rows: RowList) -> [Int32] {
-        let slots = codeOfRaw.count
+        let slots = rawSlots
         let words = (slots + 63) >> 6
         let n = rows.count
         var marks = [UInt64](repeating: 0, count: words)
@@ -1006,23 +1073,20 @@ final class KeyCoder {
                 }
             }
         }
-        // The values in code order, and the table `code(_:)` reads.
+        // The values in code order: the raw ids themselves (`codeOfRaw` is made from them if
+        // `code(_:)` is ever asked).
         let nullSlot = slots - 1
-        var code: Int32 = 0
-        values.reserveCapacity(Int(below[words - 1]) + marks[words - 1].nonzeroBitCount)
-        codeOfRaw.withUnsafeMutableBufferPointer { t in
-            for w in 0..<words {
-                var bits = marks[w]
-                while bits != 0 {
-                    let slot = w << 6 | bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    let raw = UInt32(truncatingIfNeeded: slot)
-                    values.append(slot == nullSlot ? .null : (isEntity ? .entity(raw) : .text(raw)))
-                    t[slot] = code
-                    code += 1
-                }
+        var raws: [UInt32] = []
+        raws.reserveCapacity(Int(below[words - 1]) + marks[words - 1].nonzeroBitCount)
+        for w in 0..<words {
+            var bits = marks[w]
+            while bits != 0 {
+                let slot = w << 6 | bits.trailingZeroBitCount
+                bits &= bits &- 1
+                raws.append(slot == nullSlot ? Null.id : UInt32(truncatingIfNeeded: slot))
             }
         }
+        values = CodeValues(raws: raws, isEntity: isEntity)
         return out
     }
 

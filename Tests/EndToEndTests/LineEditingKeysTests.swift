@@ -64,7 +64,10 @@ struct LineEditingKeysTests {
         shell.type("awards where year ")
         try shell.wait(for: "the line typed") { $0.last == shell.promptLine("awards where year") }
         shell.press("Tab")
-        let operators = try shell.wait(for: "the operators listed") { rows in rows.contains { $0.contains(">=") && $0.contains("<=") && $0.contains("in") } }
+        // The list, then the line redrawn under it (the two writes can land in separate captures).
+        let operators = try shell.wait(for: "the operators listed and the line redrawn") { rows in
+            rows.contains { $0.contains(">=") && $0.contains("<=") && $0.contains("in") } && rows.last == shell.promptLine("awards where year")
+        }
         #expect(operators.last == shell.promptLine("awards where year"), "the line is redrawn as it was")
 
         shell.press("C-u")

@@ -77,4 +77,36 @@ import FactGraph
             #expect(kept.allSatisfy { counts[$0] >= 0 })
         }
     }
+
+    /// Codes by rank follow the ids; a later `code(_:)` on the same coder agrees with them, and
+    /// the values kept as raw ids read back as the entities.
+    @Test func rankCodesAgreeWithRowCodes() throws {
+        let g = SummaryPathsTests.graph
+        let awards = try #require(g.kind(named: "award"))
+        let firm = try #require(g.kinds[awards].columns.firstIndex { $0.name == "firm" })
+        let e = QueryEngine(graph: g)
+        let coder = KeyCoder(engine: e, kind: awards, accessor: .stored(firm))
+        let n = g.kinds[awards].rowCount
+        let codes = coder.codes(RowList(.all(n)))
+        let col = g.kinds[awards].idColumn(firm)
+        for r in 0..<n {
+            #expect(coder.code(r) == codes[r])
+            #expect(coder.value(codes[r]) == .entity(col[r]))
+        }
+        // Codes in the order of the ids.
+        let ids = (0..<coder.cardinality).map { c -> UInt32 in
+            if case .entity(let x) = coder.value(Int32(c)) { return x } else { return 0 }
+        }
+        #expect(ids == ids.sorted())
+    }
+
+    /// A list of raw ids that meets another kind of value becomes a plain list, values kept.
+    @Test func codeValuesTurnIntoAList() {
+        var v = CodeValues(raws: [3, Null.id, 7], isEntity: true)
+        #expect(Array(v) == [.entity(3), .null, .entity(7)])
+        v.append(.entity(9))
+        v.append(.int(5))
+        #expect(Array(v) == [.entity(3), .null, .entity(7), .entity(9), .int(5)])
+        #expect(v.count == 5)
+    }
 }
