@@ -232,7 +232,9 @@ public final class QueryEngine: @unchecked Sendable {
         let k = bq.kind
         let want = bq.limit.map { $0 + (bq.offset ?? 0) }
         let keyTitles = bq.order.map { $0.title + ($0.descending ? " desc" : "") + ($0.collation == .codepoint ? " collate codepoint" : "") }
-        var rows: [UInt32]
+        var rows: [UInt32] = []
+        // All the rows in order, unordered: kept as a run, not listed.
+        var run: Range<Int>? = nil
         // A bucket sorted by the one order column: read from the needed end and stop early.
         if let want, bq.order.count == 1, case .stored(let oc) = bq.order[0].accessor,
            case .bucket(let bucket, let sortedBy) = planner.rows(plan.access, k), sortedBy == oc {
@@ -244,6 +246,7 @@ public final class QueryEngine: @unchecked Sendable {
         } else {
             let matched = try matching(&plan)
             switch matched {
+            case .all(let n) where bq.order.isEmpty: run = 0..<n
             case .all(let n): rows = (0..<n).map { UInt32($0) }
             case .list(let l): rows = l
             case .bucket(let b, _): rows = Array(b)
@@ -259,12 +262,19 @@ public final class QueryEngine: @unchecked Sendable {
         }
         if bq.offset != nil || bq.limit != nil {
             plan.steps.append(.offsetLimit(offset: bq.offset ?? 0, limit: bq.limit))
-            if let off = bq.offset { rows = Array(rows.dropFirst(off)) }
-            if let lim = bq.limit { rows = Array(rows.prefix(lim)) }
+            if var r = run {
+                if let off = bq.offset { r = min(r.lowerBound + off, r.upperBound)..<r.upperBound }
+                if let lim = bq.limit { r = r.lowerBound..<min(r.lowerBound + lim, r.upperBound) }
+                run = r
+            } else {
+                if let off = bq.offset { rows = Array(rows.dropFirst(off)) }
+                if let lim = bq.limit { rows = Array(rows.prefix(lim)) }
+            }
         }
-        let t = try table(k, bq.shown, bq.dropEmptyColumns, rows)
+        let shownRows = run.map { RowNumbers.range($0) } ?? RowNumbers(rows)
+        let t = try table(k, bq.shown, bq.dropEmptyColumns, shownRows)
         plan.steps.append(.project(columns: t.columns))
-        plan.resultRows = rows.count
+        plan.resultRows = shownRows.count
         return t
     }
 
@@ -388,7 +398,7 @@ public final class QueryEngine: @unchecked Sendable {
     /// The result table: the shown columns of the given rows, read from the graph when a
     /// renderer asks (nothing is copied per cell). The default projection leaves out columns
     /// that have no value in any result row.
-    func table(_ k: Int, _ shown: [(String, Accessor)], _ dropEmpty: Bool, _ rows: [UInt32]) throws(QueryError) -> ResultTable {
+    func table(_ k: Int, _ shown: [(String, Accessor)], _ dropEmpty: Bool, _ rows: RowNumbers) throws(QueryError) -> ResultTable {
         let b = Binder(g: graph, parameters: [:], notes: NoteSink())
         var cols = shown
         var rel = RelationRows(graph: graph, kind: k, rows: rows, accessors: cols.map(\.1), types: cols.map { b.type($0.1, in: k) })

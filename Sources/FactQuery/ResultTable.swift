@@ -97,7 +97,7 @@ public struct ResultTable: Sendable {
 
     /// For a relation's result: the row number of each result row, and column `c`'s storage
     /// when it is a stored column (nil otherwise: read it with `value(_:_:)`).
-    public var relationRows: [UInt32]? {
+    public var relationRows: RowNumbers? {
         if case .relation(let rel) = storage { return rel.rows }
         return nil
     }
@@ -151,10 +151,52 @@ public struct ResultTable: Sendable {
     }
 }
 
+/// The rows of a relation a result shows, in order: a run of consecutive rows (all of them,
+/// or a slice by `offset`/`limit`), kept as its bounds, or a list. `awards` on five million
+/// awards keeps two numbers, not 20 MB.
+public struct RowNumbers: Sendable {
+    enum Storage: Sendable { case range(Range<Int>), list([UInt32]) }
+    let storage: Storage
+
+    public static func range(_ r: Range<Int>) -> RowNumbers { RowNumbers(storage: .range(r)) }
+    public init(_ list: [UInt32]) { storage = .list(list) }
+    init(storage: Storage) { self.storage = storage }
+
+    public var count: Int {
+        switch storage {
+        case .range(let r): return r.count
+        case .list(let l): return l.count
+        }
+    }
+    public var isEmpty: Bool { count == 0 }
+    public var indices: Range<Int> { 0..<count }
+
+    /// The row number of the `i`-th row shown.
+    @inline(__always)
+    public subscript(_ i: Int) -> UInt32 {
+        switch storage {
+        case .range(let r): return UInt32(truncatingIfNeeded: r.lowerBound + i)
+        case .list(let l): return l[i]
+        }
+    }
+
+    /// The first row of the run, or nil for a list.
+    public var runStart: Int? {
+        if case .range(let r) = storage { return r.lowerBound }
+        return nil
+    }
+
+    /// The list, or nil for a run.
+    public var list: [UInt32]? {
+        if case .list(let l) = storage { return l }
+        return nil
+    }
+}
+
 /// A relation's selected rows and the accessors of the shown columns: cells are read on demand.
 final class RelationRows: @unchecked Sendable {
     let kind: Int
-    let rows: [UInt32]
+    let rows: RowNumbers
     let accessors: [Accessor]
     /// The static type of each column, where one is known.
     let types: [ValueType?]
@@ -166,7 +208,7 @@ final class RelationRows: @unchecked Sendable {
         case text([UInt32]), entity([UInt32]), int([Int64]), date([Int64]), number([Double]), name([UInt32])
     }
 
-    init(graph g: FactGraph, kind k: Int, rows: [UInt32], accessors: [Accessor], types: [ValueType?]) {
+    init(graph g: FactGraph, kind k: Int, rows: RowNumbers, accessors: [Accessor], types: [ValueType?]) {
         kind = k
         self.rows = rows
         self.accessors = accessors

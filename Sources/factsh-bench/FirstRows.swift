@@ -15,6 +15,9 @@ enum FirstRows {
         var timedOut: [String] = []
         /// Questions that answered no rows at all.
         var noRows: [String] = []
+        /// The largest peak resident memory (VmHWM) of the factsh processes, read just before
+        /// each is stopped: factsh itself, one load, every question once.
+        var peakBytes: Int?
         var error: String?
     }
 
@@ -119,11 +122,20 @@ enum FirstRows {
         } else {
             res.error = "factsh exited before loading: " + ((try? String(contentsOfFile: work + "/first-rows-err.txt", encoding: .utf8)) ?? "")
         }
+        if let hwm = vmHWM(pid) { res.peakBytes = max(res.peakBytes ?? 0, hwm) }
         close(inPipe[1])
         kill(pid, SIGKILL)
         close(outPipe[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return done
+    }
+
+    /// A live process's peak resident memory in bytes, from /proc.
+    static func vmHWM(_ pid: pid_t) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb * 1024
     }
 }

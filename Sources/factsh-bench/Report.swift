@@ -20,6 +20,10 @@ struct Report {
     let factshStream: StreamResult?
     let startup: Startup.Result
     let firstRows: FirstRows.Result?
+
+    /// factsh's peak memory: the factsh process that loads once and answers every question (the
+    /// first-rows one); the benchmark's engine child only when that one did not run.
+    var factshPeak: Int? { firstRows?.peakBytes ?? factsh.peakBytes }
     let questions: Questions
     let pinyinRows: Int
     /// factsh-bench's own peak RSS before it ran the measured processes: the floor of their
@@ -128,8 +132,8 @@ struct Report {
             t.append(Target(what: "load no slower than DuckDB's (no indexes)", measured: "\(fmtSeconds(fl)) vs \(fmtSeconds(dl))",
                             value: fl.flatMap { f in dl.map { f / $0 } }, bound: 1, boundText: "≤ 1"))
         }
-        let fp = factsh.peakBytes.map(Double.init), sp = sqlite.peakBytes.map(Double.init)
-        t.append(Target(what: "peak memory ≤ 1/3 of sqlite3's", measured: "\(fmtMB(factsh.peakBytes)) vs \(fmtMB(sqlite.peakBytes))",
+        let fp = factshPeak.map(Double.init), sp = sqlite.peakBytes.map(Double.init)
+        t.append(Target(what: "peak memory ≤ 1/3 of sqlite3's", measured: "\(fmtMB(factshPeak)) vs \(fmtMB(sqlite.peakBytes))",
                         value: fp.flatMap { f in sp.map { f / $0 } }, bound: 1.0 / 3, boundText: "≤ 1/3"))
         let fsp = factshStream?.peakBytes.map(Double.init), ssp = sqlite.stream?.peakBytes.map(Double.init)
         t.append(Target(what: "Q14 streaming process's peak memory ≤ 1/3 of sqlite3's", measured: "\(fmtMB(factshStream?.peakBytes)) vs \(fmtMB(sqlite.stream?.peakBytes))",
@@ -171,8 +175,8 @@ struct Report {
             return Self.ratio(f / p)
         }
         lines.append("| load CSV (+ all indexes; DuckDB none) | \(fmtSeconds(sqlite.loadSeconds)) | \(d.map { fmtSeconds($0.loadSeconds) } ?? "—") | \(fmtSeconds(factsh.loadSeconds)) | | | \(ratio(factsh.loadSeconds, sqlite.loadSeconds)) | \(ratio(factsh.loadSeconds, d?.loadSeconds)) |")
-        let fpk = factsh.peakBytes.map(Double.init)
-        lines.append("| peak memory (RSS) | \(fmtMB(sqlite.peakBytes)) | \(fmtMB(d?.peakBytes)) | \(fmtMB(factsh.peakBytes)) | | | \(ratio(fpk, sqlite.peakBytes.map(Double.init))) | \(ratio(fpk, d?.peakBytes.map(Double.init))) |")
+        let fpk = factshPeak.map(Double.init)
+        lines.append("| peak memory (RSS) | \(fmtMB(sqlite.peakBytes)) | \(fmtMB(d?.peakBytes)) | \(fmtMB(factshPeak)) | | | \(ratio(fpk, sqlite.peakBytes.map(Double.init))) | \(ratio(fpk, d?.peakBytes.map(Double.init))) |")
         for q in Questions.allIDs {
             let title = questions.question(q, depth: 0).title
             let s = peerTime(sqlite, q), dk = peerTime(d, q), f = factshTime(q)
@@ -240,7 +244,8 @@ struct Report {
         // Notes.
         let ref = factsh.reference
         lines.append("")
-        lines.append("factsh (the benchmark's child process, Foundation included): peak RSS after the loads \(ref["peakAfterLoadMB"] ?? "?") MB, after the questions \(ref["peakAfterQueriesMB"] ?? "?") MB. Store alone (no query engine): Q1 \(ref["Q1.ms"] ?? "?") ms (\(ref["Q1.rows"] ?? "?") rows), Q2 \(ref["Q2.ms"] ?? "?") ms (\(ref["Q2.cities"] ?? "?") cities), Q5 one-sided BFS \(ref["Q5.ms"] ?? "?") ms (length \(ref["Q5.length"] ?? "?")).")
+        lines.append("factsh's peak memory is the factsh executable's own (VmHWM of the process that loads the folder once and answers every question once, the one that times first rows: \(fmtMB(firstRows?.peakBytes))), as sqlite3's and DuckDB's are the processes that answer the questions.")
+        lines.append("The benchmark's child process that times the engine (Foundation included, every timed load in one process): peak RSS after the loads \(ref["peakAfterLoadMB"] ?? "?") MB, after the questions \(ref["peakAfterQueriesMB"] ?? "?") MB. Store alone (no query engine): Q1 \(ref["Q1.ms"] ?? "?") ms (\(ref["Q1.rows"] ?? "?") rows), Q2 \(ref["Q2.ms"] ?? "?") ms (\(ref["Q2.cities"] ?? "?") cities), Q5 one-sided BFS \(ref["Q5.ms"] ?? "?") ms (length \(ref["Q5.length"] ?? "?")).")
         let checkTimes = factsh.reference.filter { $0.key.hasSuffix(".seconds") }.sorted { $0.key < $1.key }
             .map { "\($0.key.dropLast(8)) \($0.value) s" }
         if !checkTimes.isEmpty { lines.append(""); lines.append("factsh's untimed check statements: " + checkTimes.joined(separator: ", ") + ".") }

@@ -46,4 +46,21 @@ import Testing
         let all = try Self.render("awards", quoting, chunked: true, null: null)
         #expect(all.split(separator: "\n", omittingEmptySubsequences: false).count == 20_001 + 2)
     }
+
+    /// A run of rows (`awards` with offset and limit keeps no list of row numbers) renders the
+    /// whole table's slice, chunked or row by row; an offset past the end gives no rows.
+    @Test func runOfRowsIsTheSlice() throws {
+        let whole = try Self.render("awards", .csv, chunked: false, null: nil).split(separator: "\n", omittingEmptySubsequences: false)
+        for chunked in [true, false] {
+            let part = try Self.render("awards limit 12000 offset 5000", .csv, chunked: chunked, null: nil)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(part.first == whole.first)
+            #expect(Array(part.dropFirst().prefix(12_000)) == Array(whole[(1 + 5_000)..<(1 + 17_000)]), "chunked: \(chunked)")
+            let past = try Self.render("awards limit 10 offset 30000", .csv, chunked: chunked, null: nil)
+            #expect(past.split(separator: "\n").count == 1, "only the header")
+        }
+        let t = try QueryEngine(graph: Self.graph).execute("awards limit 3 offset 20000")
+        #expect(t.rowCount == 1)
+        #expect(t.relationRows?[0] == 20_000)
+    }
 }

@@ -86,7 +86,7 @@ struct DelimitedBytes {
         // How each column is read: a relation's stored column by row number, anything else
         // through `value(_:_:)`.
         enum Reader { case text([UInt32]), entity([UInt32]), int([Int64]), value }
-        let rowNumbers = table.relationRows ?? []
+        let rowNumbers = table.relationRows ?? RowNumbers([])
         let readers: [Reader] = (0..<n).map { c in
             guard !rowNumbers.isEmpty, let cells = table.storedCells(c) else { return .value }
             switch cells {
@@ -160,7 +160,7 @@ struct DelimitedBytes {
     struct StoredRows: @unchecked Sendable {
         enum Column { case text([UInt32]), entity([UInt32]), int([Int64]) }
         let columns: [Column]
-        let rowNumbers: [UInt32]
+        let rowNumbers: RowNumbers
         let pool: StringPool
         let names: [UInt32]
         let separator: UInt8
@@ -172,21 +172,24 @@ struct DelimitedBytes {
         final class Scratch: @unchecked Sendable {
             let ids, from, to: UnsafeMutableBufferPointer<UInt32>
             let ints: UnsafeMutableBufferPointer<Int64>
+            /// The chunk's row numbers when the result is a run of rows (no list to point into).
+            let rows: UnsafeMutableBufferPointer<UInt32>
             let out: Buffer
-            init(cells: Int) {
+            init(cells: Int, rows chunk: Int) {
+                rows = .allocate(capacity: chunk)
                 ids = .allocate(capacity: cells)
                 from = .allocate(capacity: cells)
                 to = .allocate(capacity: cells)
                 ints = .allocate(capacity: cells)
                 out = Buffer(cells * 24 + 64)
             }
-            deinit { ids.deallocate(); from.deallocate(); to.deallocate(); ints.deallocate() }
+            deinit { rows.deallocate(); ids.deallocate(); from.deallocate(); to.deallocate(); ints.deallocate() }
         }
 
         func render(rows: Int, to sink: any TextSink) throws(OutputStop) {
             let chunk = DelimitedBytes.chunkRows
             let cells = chunk * columns.count
-            let mine = Scratch(cells: cells), other = Scratch(cells: cells)
+            let mine = Scratch(cells: cells, rows: chunk), other = Scratch(cells: cells, rows: chunk)
             var lo = 0
             while lo < rows {
                 let aEnd = min(lo + chunk, rows)
@@ -203,6 +206,17 @@ struct DelimitedBytes {
             }
         }
 
+        /// Calls `body` with the row numbers of rows `lo ..< hi`: in the list, or written out
+        /// for a run.
+        func withRows<R>(_ lo: Int, _ hi: Int, _ scratch: Scratch, _ body: (UnsafePointer<UInt32>) -> R) -> R {
+            if let list = rowNumbers.list {
+                return list.withUnsafeBufferPointer { p in p.baseAddress.map { body($0 + lo) } ?? body(UnsafePointer(scratch.rows.baseAddress!)) }
+            }
+            let start = rowNumbers.runStart ?? 0
+            for i in 0..<(hi - lo) { scratch.rows[i] = UInt32(truncatingIfNeeded: start + lo + i) }
+            return body(UnsafePointer(scratch.rows.baseAddress!))
+        }
+
         /// Rows `lo ..< hi` as bytes, into `scratch.out`.
         func chunk(_ lo: Int, _ hi: Int, _ scratch: Scratch) {
             let n = columns.count
@@ -212,24 +226,24 @@ struct DelimitedBytes {
             let ids = scratch.ids, ints = scratch.ints, from = scratch.from, to = scratch.to
             let special = quoting == .csv ? DelimitedBytes.csvSpecial : DelimitedBytes.tsvSpecial
             // Pass 1: each cell's string id (names through the entity's name), or the int.
-            rowNumbers.withUnsafeBufferPointer { rn in
+            withRows(lo, hi, scratch) { rn in
                 names.withUnsafeBufferPointer { nm in
                     for c in 0..<n {
                         switch columns[c] {
                         case .text(let col):
                             col.withUnsafeBufferPointer { col in
-                                for i in 0..<count { ids[i * n + c] = col[Int(rn[lo + i])] }
+                                for i in 0..<count { ids[i * n + c] = col[Int(rn[i])] }
                             }
                         case .entity(let col):
                             col.withUnsafeBufferPointer { col in
                                 for i in 0..<count {
-                                    let e = col[Int(rn[lo + i])]
+                                    let e = col[Int(rn[i])]
                                     ids[i * n + c] = e == Null.id ? Null.id : nm[Int(e)]
                                 }
                             }
                         case .int(let col):
                             col.withUnsafeBufferPointer { col in
-                                for i in 0..<count { ints[i * n + c] = col[Int(rn[lo + i])]; ids[i * n + c] = Null.id }
+                                for i in 0..<count { ints[i * n + c] = col[Int(rn[i])]; ids[i * n + c] = Null.id }
                             }
                         }
                     }
