@@ -994,7 +994,7 @@ extension Kind {
             let slot = columns[i].slot
             switch v {
             case .ids(let a, _), .localText(let a, _): ids[slot] = a
-            case .ints(let a): ints[slot] = a
+            case .ints(let a): ints[slot] = IntColumn(a)
             case .numbers(let a): numbers[slot] = a
             }
         }

@@ -404,22 +404,21 @@ struct RefIndex: Sendable {
             // Small-range keys of a column of fewer than 2^24 rows ride in the top byte of the row
             // numbers while the rows are bucketed: sorting a bucket's packed values then sorts it
             // by (rank, row).
-            var packed: (keys: [Int64], lowest: Int64)? = nil
+            var packed: (keys: IntColumn, lowest: Int64)? = nil
             if case .smallRange(let keys, let lowest) = sortKeys, n < 1 << 24 { packed = (keys, lowest) }
             var rows = [UInt32](unsafeUninitializedCapacity: total) { out, count in
                 let out = out
                 inParallel { p in
                     shared.counts[p].withUnsafeMutableBufferPointer { cursor in
                         if let (keys, lowest) = packed {
-                            keys.withUnsafeBufferPointer { k in
-                                for r in cut[p]..<cut[p + 1] {
-                                    let v = col[r]
-                                    if v == Null.id { continue }
-                                    let i = Int(cursor[Int(v)])
-                                    let rank = k[r] == Null.int ? 0 : UInt32(truncatingIfNeeded: k[r] &- lowest &+ 1)
-                                    out[i] = UInt32(truncatingIfNeeded: r) | rank << 24
-                                    cursor[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
-                                }
+                            for r in cut[p]..<cut[p + 1] {
+                                let v = col[r]
+                                if v == Null.id { continue }
+                                let i = Int(cursor[Int(v)])
+                                let key = keys[r]
+                                let rank = key == Null.int ? 0 : UInt32(truncatingIfNeeded: key &- lowest &+ 1)
+                                out[i] = UInt32(truncatingIfNeeded: r) | rank << 24
+                                cursor[Int(v)] = UInt32(truncatingIfNeeded: i + 1)
                             }
                         } else {
                             for r in cut[p]..<cut[p + 1] {
@@ -462,7 +461,7 @@ struct RefIndex: Sendable {
                             for i in all { rs[i] &= 0xFF_FFFF }
                         }
                     case .smallRange(let values, _), .values(let values):
-                        Self.sortByGathering(rs, st, ranges, values, inParallel)
+                        Self.sortByGathering(rs, st, ranges, Array(values), inParallel)
                     }
                 }
             }
@@ -504,11 +503,11 @@ struct RefIndex: Sendable {
 /// nulls lie in a range of fewer than 255 (years): then each row's rank in that range fits in a
 /// byte (0 for null), which `RefIndex.build` carries along with the row.
 enum IndexSortKeys {
-    case smallRange([Int64], lowest: Int64)
-    case values([Int64])
+    case smallRange(IntColumn, lowest: Int64)
+    case values(IntColumn)
 
     /// - Complexity: O(n).
-    static func of(_ values: [Int64]) -> IndexSortKeys {
+    static func of(_ values: IntColumn) -> IndexSortKeys {
         var lo = Int64.max, hi = Int64.min
         for v in values where v != Null.int { lo = min(lo, v); hi = max(hi, v) }
         guard lo <= hi else { return .smallRange(values, lowest: 0) }

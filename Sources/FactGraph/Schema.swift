@@ -58,7 +58,8 @@ public enum Null {
 /// A kind of fact and its rows, stored column by column.
 ///
 /// Rows are numbered densely from 0. Text and reference cells are `UInt32` ids (strings in the
-/// graph's pool, or entity ids); `int` and `date` cells are `Int64`; `number` cells are `Double`.
+/// graph's pool, or entity ids); `int` and `date` cells are `Int64`s, stored as narrow as the
+/// column's values allow (`IntColumn`); `number` cells are `Double`.
 public struct Kind: Sendable {
     public let index: Int
     public let name: String
@@ -71,7 +72,7 @@ public struct Kind: Sendable {
     /// For named kinds: the entity id of each row.
     public internal(set) var entityOfRow: [UInt32] = []
     var ids: [[UInt32]] = []
-    var ints: [[Int64]] = []
+    var ints: [IntColumn] = []
     var numbers: [[Double]] = []
     /// Provenance, `provStart[r] ..< provStart[r+1]` into `provSource`/`provPara`;
     /// empty while no row of this kind has any.
@@ -98,7 +99,7 @@ public struct Kind: Sendable {
             ids.append([UInt32](repeating: Null.id, count: rowCount))
         case .int, .date:
             c.slot = ints.count
-            ints.append([Int64](repeating: Null.int, count: rowCount))
+            ints.append(IntColumn(nulls: rowCount))
         case .number:
             c.slot = numbers.count
             numbers.append([Double](repeating: .nan, count: rowCount))
@@ -144,7 +145,7 @@ public struct Kind: Sendable {
     /// old row.
     mutating func keepRows(_ keep: [Int], provenance: [[(UInt32, UInt32)]]) {
         for i in ids.indices { let old = ids[i]; ids[i] = keep.map { old[$0] } }
-        for i in ints.indices { let old = ints[i]; ints[i] = keep.map { old[$0] } }
+        for i in ints.indices { ints[i] = ints[i].select(keep) }
         for i in numbers.indices { let old = numbers[i]; numbers[i] = keep.map { old[$0] } }
         rowCount = keep.count
         setProvenance(keep.map { provenance[$0] })
@@ -165,12 +166,12 @@ public struct Kind: Sendable {
     @inline(__always) public func number(_ col: Int, _ row: Int) -> Double { numbers[columns[col].slot][row] }
 
     @inline(__always) mutating func setID(_ col: Int, _ row: Int, _ v: UInt32) { ids[columns[col].slot][row] = v }
-    @inline(__always) mutating func setInt(_ col: Int, _ row: Int, _ v: Int64) { ints[columns[col].slot][row] = v }
+    @inline(__always) mutating func setInt(_ col: Int, _ row: Int, _ v: Int64) { ints[columns[col].slot].set(row, v) }
     @inline(__always) mutating func setNumber(_ col: Int, _ row: Int, _ v: Double) { numbers[columns[col].slot][row] = v }
 
     /// The whole id column (text ids or entity ids), for scans.
     public func idColumn(_ col: Int) -> [UInt32] { ids[columns[col].slot] }
-    public func intColumn(_ col: Int) -> [Int64] { ints[columns[col].slot] }
+    public func intColumn(_ col: Int) -> IntColumn { ints[columns[col].slot] }
     public func numberColumn(_ col: Int) -> [Double] { numbers[columns[col].slot] }
 
     /// The provenance of a row as (source entity, paragraph) pairs.

@@ -152,7 +152,7 @@ struct CompiledFilter {
         }
     }
 
-    static func intTest(_ col: [Int64], _ op: CompareOp, _ v: Int64) -> Test {
+    static func intTest(_ col: IntColumn, _ op: CompareOp, _ v: Int64) -> Test {
         switch op {
         case .eq: return { let x = col[$0]; return x == Null.int ? .unknown : (x == v ? .yes : .no) }
         case .ne: return { let x = col[$0]; return x == Null.int ? .unknown : (x != v ? .yes : .no) }

@@ -196,13 +196,22 @@ public final class QueryEngine: @unchecked Sendable {
     /// The rows `0 ..< n` whose int cell compares true with `v` (a missing value never does),
     /// in a loop over the column alone, the two halves on two cores past a million rows; nil
     /// for an operator that is no comparison.
-    static func scanInts(_ col: [Int64], _ n: Int, _ op: CompareOp, _ v: Int64) -> [UInt32]? {
+    static func scanInts(_ col: IntColumn, _ n: Int, _ op: CompareOp, _ v: Int64) -> [UInt32]? {
+        switch col.storage {
+        case .i16(let a): return scanInts(a, .min, n, op, v)
+        case .i32(let a): return scanInts(a, .min, n, op, v)
+        case .i64(let a): return scanInts(a, Null.int, n, op, v)
+        }
+    }
+
+    /// `scanInts` over the column as stored (`null` marks a missing value).
+    static func scanInts<T: FixedWidthInteger & Sendable>(_ col: [T], _ null: T, _ n: Int, _ op: CompareOp, _ v: Int64) -> [UInt32]? {
         @Sendable @inline(__always) func run(_ lo: Int, _ hi: Int, _ test: (Int64) -> Bool) -> [UInt32] {
             var out: [UInt32] = []
             col.withUnsafeBufferPointer { c in
                 for r in lo..<hi {
                     let x = c[r]
-                    if x != Null.int && test(x) { out.append(UInt32(r)) }
+                    if x != null && test(Int64(x)) { out.append(UInt32(r)) }
                 }
             }
             return out

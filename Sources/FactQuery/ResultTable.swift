@@ -92,7 +92,7 @@ public struct ResultTable: Sendable {
 
     /// A stored column's cells, for renderers that stream millions of rows.
     public enum StoredCells {
-        case text([UInt32]), entity([UInt32]), int([Int64]), date([Int64]), number([Double])
+        case text([UInt32]), entity([UInt32]), int(IntColumn), date(IntColumn), number([Double])
     }
 
     /// For a relation's result: the row number of each result row, and column `c`'s storage
@@ -205,7 +205,7 @@ final class RelationRows: @unchecked Sendable {
     let fast: [FastColumn?]
 
     enum FastColumn {
-        case text([UInt32]), entity([UInt32]), int([Int64]), date([Int64]), number([Double]), name([UInt32])
+        case text([UInt32]), entity([UInt32]), int(IntColumn), date(IntColumn), number([Double]), name([UInt32])
     }
 
     init(graph g: FactGraph, kind k: Int, rows: RowNumbers, accessors: [Accessor], types: [ValueType?]) {

@@ -779,7 +779,7 @@ final class KeyCoder {
     enum Source {
         case ids([UInt32], isEntity: Bool)
         case place(location: [UInt32], level: Int)
-        case ints([Int64], isDate: Bool)
+        case ints(IntColumn, isDate: Bool)
         case values
     }
     var source: Source = .values
@@ -1029,8 +1029,6 @@ final class KeyCoder {
         return out
     }
 
-    /// Calls `body(row, position)` for each row of the list.
-    @inline(__always)
     /// The codes of a coder that has none yet, in the order of the raw ids (null last): the ids
     /// the rows hold are marked in a bitset, and a row's code is the number of marked ids below
     /// its own. The bitset and its per-word counts fit in the second-level cache where a table of
@@ -1130,6 +1128,8 @@ final class KeyCoder {
         }
     }
 
+    /// Calls `body(row, position)` for each row of the list.
+    @inline(__always)
     static func loop(_ rows: RowList, _ body: (Int, Int) -> Void) {
         switch rows.rows {
         case .all(let n): for r in 0..<n { body(r, r) }

@@ -86,12 +86,12 @@ import Testing
         for (rows, entities, span) in [(0, 1, 5), (1, 1, 5), (500, 3, 4), (5000, 200, 30), (4000, 20, 254), (3000, 5, 1_000_000), (2000, 40, Int(Int32.max))] {
             let column: [UInt32] = (0..<rows).map { _ in gen.next() % 9 == 0 ? Null.id : UInt32(gen.next() % UInt64(entities)) }
             let keys: [Int64] = (0..<rows).map { _ in gen.next() % 11 == 0 ? Null.int : Int64(gen.next() % UInt64(span)) - Int64(span / 3) }
-            let sortKeys = IndexSortKeys.of(keys)
+            let sortKeys = IndexSortKeys.of(IntColumn(keys))
             if case .smallRange = sortKeys { #expect(span < 255) } else { #expect(span >= 255) }
             for index in [RefIndex.build(column: column, sortKeys: sortKeys, sortedBy: 2),
-                          RefIndex.build(column: column, sortKeys: .values(keys), sortedBy: 2),
+                          RefIndex.build(column: column, sortKeys: .values(IntColumn(keys)), sortedBy: 2),
                           RefIndex.build(column: column, sortKeys: sortKeys, sortedBy: 2, threads: 2),
-                          RefIndex.build(column: column, sortKeys: .values(keys), sortedBy: 2, threads: 2)] {
+                          RefIndex.build(column: column, sortKeys: .values(IntColumn(keys)), sortedBy: 2, threads: 2)] {
                 #expect(index.sortedBy == 2)
                 for e in 0..<entities {
                     let expected = (0..<rows).filter { column[$0] == UInt32(e) }

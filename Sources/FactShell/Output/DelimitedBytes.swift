@@ -85,7 +85,7 @@ struct DelimitedBytes {
         let names = g.entityName
         // How each column is read: a relation's stored column by row number, anything else
         // through `value(_:_:)`.
-        enum Reader { case text([UInt32]), entity([UInt32]), int([Int64]), value }
+        enum Reader { case text([UInt32]), entity([UInt32]), int(IntColumn), value }
         let rowNumbers = table.relationRows ?? RowNumbers([])
         let readers: [Reader] = (0..<n).map { c in
             guard !rowNumbers.isEmpty, let cells = table.storedCells(c) else { return .value }
@@ -158,7 +158,7 @@ struct DelimitedBytes {
     /// byte of each, then copy. Past two chunks the second core renders every other chunk;
     /// chunks are written in order.
     struct StoredRows: @unchecked Sendable {
-        enum Column { case text([UInt32]), entity([UInt32]), int([Int64]) }
+        enum Column { case text([UInt32]), entity([UInt32]), int(IntColumn) }
         let columns: [Column]
         let rowNumbers: RowNumbers
         let pool: StringPool
@@ -242,8 +242,21 @@ struct DelimitedBytes {
                                 }
                             }
                         case .int(let col):
-                            col.withUnsafeBufferPointer { col in
-                                for i in 0..<count { ints[i * n + c] = col[Int(rn[i])]; ids[i * n + c] = Null.id }
+                            // The column as stored, widened here; a narrow column's smallest
+                            // value is its missing one.
+                            func gather<T: FixedWidthInteger>(_ a: [T], _ null: T) {
+                                a.withUnsafeBufferPointer { col in
+                                    for i in 0..<count {
+                                        let x = col[Int(rn[i])]
+                                        ints[i * n + c] = x == null ? Null.int : Int64(x)
+                                        ids[i * n + c] = Null.id
+                                    }
+                                }
+                            }
+                            switch col.storage {
+                            case .i16(let a): gather(a, .min)
+                            case .i32(let a): gather(a, .min)
+                            case .i64(let a): gather(a, Null.int)
                             }
                         }
                     }
