@@ -392,10 +392,19 @@ public final class ShellSession: ShellEngine {
 
     func runQuery(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
         do {
-            let t = try engine.execute(piece)
-            for n in engine.lastNotes { complain("note: " + n.message) }
-            render(t)
+            let started = Self.monotonicSeconds()
+            // In a function of its own, so that the result is gone before the trim below.
+            func answer() throws(QueryError) {
+                let t = try engine.execute(piece)
+                for n in engine.lastNotes { complain("note: " + n.message) }
+                render(t)
+            }
+            try answer()
             if outputStop == nil { log.append(piece.text) }
+            // A statement that worked for a while may have freed megabytes the allocator keeps:
+            // hand them back, so that a session's memory stays near what its caches need (a
+            // quick statement allocated too little to matter, and is not slowed).
+            if Self.monotonicSeconds() - started > 0.002 { _ = c_malloc_trim(0) }
             return .ok
         } catch {
             if case .habit(let habit) = error.problem, let outcome = actOnHabit(habit, piece.text) {
@@ -638,3 +647,15 @@ extension String {
         return "Run Time: real \(f(real)) user \(f(user)) sys \(f(sys))\n"
     }
 }
+
+extension ShellSession {
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// glibc's `malloc_trim` (declared in malloc.h, which Swift's Glibc module leaves out).
+@_silgen_name("malloc_trim")
+func c_malloc_trim(_ pad: Int) -> Int32
