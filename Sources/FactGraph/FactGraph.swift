@@ -213,7 +213,12 @@ public final class FactGraph: @unchecked Sendable {
 
     /// The decoded value of a cell.
     public func value(kind k: Int, column c: Int, row: Int) -> Value {
-        let kind = kinds[k]
+        Self.value(of: kinds[k], column: c, row: row)
+    }
+
+    /// `value(kind:column:row:)` of a kind the caller holds: a loop over many cells reads the
+    /// kind once, not once a cell.
+    public static func value(of kind: borrowing Kind, column c: Int, row: Int) -> Value {
         switch kind.columns[c].type {
         case .text:
             let v = kind.id(c, row)

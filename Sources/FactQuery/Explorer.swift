@@ -31,22 +31,31 @@ struct Explorer {
 
     /// One line describing a relation row (or a named row) without the given entity.
     func summary(_ k: Int, _ row: Int, without e: EntityID) -> String {
-        let kind = g.kinds[k]
-        var parts: [String] = []
-        if kind.role.isNamed { parts.append(g.name(of: kind.entityOfRow[row])) }
+        summary(g.kinds[k], row, without: e)
+    }
+
+    /// `summary` of a row of a kind the caller holds (a card of thousands of rows reads the
+    /// kind once).
+    func summary(_ kind: borrowing Kind, _ row: Int, without e: EntityID) -> String {
         // A named row is shown by its name; a relation row by its other cells.
-        if !kind.role.isNamed {
-            for c in kind.columns.indices {
-                let v = g.value(kind: k, column: c, row: row)
-                if v == .null || v == .entity(e) { continue }
-                parts.append(g.display(v))
-            }
+        if kind.role.isNamed { return g.name(of: kind.entityOfRow[row]) }
+        var text = ""
+        for c in kind.columns.indices {
+            let v = FactGraph.value(of: kind, column: c, row: row)
+            if v == .null || v == .entity(e) { continue }
+            if !text.isEmpty { text += " · " }
+            text += g.display(v)
         }
-        return parts.joined(separator: " · ")
+        return text
     }
 
     func provenance(_ k: Int, _ row: Int) -> Value {
-        let p = g.kinds[k].provenance(row)
+        provenance(g.kinds[k], row)
+    }
+
+    func provenance(_ kind: borrowing Kind, _ row: Int) -> Value {
+        guard kind.hasProvenance else { return .null }
+        let p = kind.provenance(row)
         if p.isEmpty { return .null }
         return .string(p.map { "\(g.name(of: $0.source)):\($0.paragraph)" }.joined(separator: "; "))
     }
@@ -75,10 +84,11 @@ struct Explorer {
         for (k2, kind2) in g.kinds.enumerated() {
             for (c, col) in kind2.columns.enumerated() where col.type.isRef {
                 guard let refs = g.rows(kind: k2, column: c, referring: e), !refs.isEmpty else { continue }
+                let field = Value.string(kind2.role.isNamed ? "\(kind2.name) (\(col.name))" : "\(kind2.name) (as \(col.name))")
+                rows.reserveCapacity(rows.count + refs.count)
                 for r in refs.sorted() {
                     engine.lastStats.rowsExamined += 1
-                    let field = kind2.role.isNamed ? "\(kind2.name) (\(col.name))" : "\(kind2.name) (as \(col.name))"
-                    add(field, .string(summary(k2, Int(r), without: e)), provenance(k2, Int(r)))
+                    rows.append([field, .string(summary(kind2, Int(r), without: e)), provenance(kind2, Int(r))])
                 }
             }
         }
