@@ -99,13 +99,26 @@ extension FactGraph {
             var hits: [UInt32] = []
             pool.withStorage { hay, starts in
                 guard let base = hay.baseAddress else { return }
+                let count = starts.count - 1
+                // The string holding byte `pos`: the last start <= pos, searched forward from
+                // the previous hit's string (hits come in order) by doubling steps, then halving.
+                var s = pool.firstID(startingAtOrAfter: from + 1) - 1
+                @inline(__always) func holder(_ pos: Int) -> Int {
+                    var lo = s, hi = s + 1, step = 1
+                    while hi < count && Int(starts[hi]) <= pos { lo = hi; step <<= 1; hi = lo + step }
+                    if hi > count { hi = count }
+                    while hi - lo > 1 {
+                        let m = (lo + hi) >> 1
+                        if Int(starts[m]) <= pos { lo = m } else { hi = m }
+                    }
+                    return lo
+                }
                 needle.withUnsafeBytes { nd in
                     var off = from
                     while off + n <= to {
                         guard let p = c_memmem(base + off, to - off, nd.baseAddress!, n) else { break }
                         let pos = base.distance(to: p)
-                        // The string holding byte `pos`: the last start <= pos.
-                        let s = pool.firstID(startingAtOrAfter: pos + 1) - 1
+                        s = holder(pos)
                         let end = Int(starts[s + 1])
                         if pos + n <= end {
                             hits.append(UInt32(s))
