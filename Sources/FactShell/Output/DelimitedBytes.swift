@@ -107,7 +107,8 @@ struct DelimitedBytes {
                 case .value: fatalError("unreachable: checked above")
                 }
             }
-            let job = StoredRows(columns: cols, rowNumbers: rowNumbers, pool: pool, names: names,
+            let job = StoredRows(columns: cols, rowNumbers: rowNumbers, pool: pool,
+                                 special: SpecialStrings.of(g).bits(quoting), names: names,
                                  separator: separator, quoting: quoting, nullBytes: nullBytes)
             try sink.write(bytes: out.bytes)
             out.count = 0
@@ -162,6 +163,9 @@ struct DelimitedBytes {
         let columns: [Column]
         let rowNumbers: RowNumbers
         let pool: StringPool
+        /// One bit per string of the pool: set when a field holding it must be quoted (CSV) or
+        /// escaped (TSV). Fields whose bit is clear are copied without looking at their bytes.
+        let special: [UInt64]
         let names: [UInt32]
         let separator: UInt8
         let quoting: Quoting
@@ -283,6 +287,7 @@ struct DelimitedBytes {
                 let base = bytes.baseAddress ?? UnsafeRawPointer(dst)
                 let csv = quoting == .csv
                 special.withUnsafeBufferPointer { sp in
+                  self.special.withUnsafeBufferPointer { sb in
                     nullBytes.withUnsafeBytes { nb in
                         @inline(__always) func put(_ src: UnsafeRawPointer, _ len: Int) {
                             var needs = false
@@ -352,7 +357,13 @@ struct DelimitedBytes {
                                     let v = ints[k]
                                     if v != Null.int { putInt(v) } else if nb.count > 0 { put(nb.baseAddress!, nb.count) }
                                 } else if ids[k] != Null.id {
-                                    put(base + Int(from[k]), Int(to[k] &- from[k]))
+                                    let id = Int(ids[k]), len = Int(to[k] &- from[k])
+                                    if sb[id >> 6] & (1 << UInt64(id & 63)) == 0 {
+                                        if len > 0 { (dst + pos).copyMemory(from: base + Int(from[k]), byteCount: len) }
+                                        pos += len
+                                    } else {
+                                        put(base + Int(from[k]), len)
+                                    }
                                 } else if nb.count > 0 {
                                     put(nb.baseAddress!, nb.count)
                                 }
@@ -361,6 +372,7 @@ struct DelimitedBytes {
                             pos += 1
                         }
                     }
+                  }
                 }
                 out.count = pos
             }
@@ -409,6 +421,52 @@ struct DelimitedBytes {
             while x > 0 { d[n] = UInt8(x % 10) + 0x30; x /= 10; n += 1 }
             out.reserve(n)
             for i in stride(from: n - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
+    }
+}
+
+/// Which strings of a graph's pool a CSV field must quote (a comma, quote, CR or LF in it) and
+/// which a TSV field must escape (a backslash, tab, LF or CR): one bit per string each, found
+/// once per graph by reading the pool's bytes (on two cores when big). Streaming millions of
+/// rows then tests a bit per field instead of every byte of it.
+final class SpecialStrings: @unchecked Sendable {
+    let csv: [UInt64]
+    let tsv: [UInt64]
+
+    static func of(_ g: FactGraph) -> SpecialStrings { g.derived.value(SpecialStrings.self) { SpecialStrings(g.strings) } }
+
+    func bits(_ quoting: DelimitedBytes.Quoting) -> [UInt64] { quoting == .csv ? csv : tsv }
+
+    /// Per byte: 1 if CSV quotes it, 2 if TSV escapes it.
+    static let flags: [UInt8] = (0..<256).map {
+        (DelimitedBytes.csvSpecial[$0] ? 1 : 0) | (DelimitedBytes.tsvSpecial[$0] ? 2 : 0)
+    }
+
+    init(_ pool: StringPool) {
+        let n = pool.count
+        let words = n / 64 + 1
+        // Two halves of the strings, split at a word of bits, each with its own bits.
+        @Sendable func part(_ lo: Int, _ hi: Int) -> ([UInt64], [UInt64]) {
+            var csv = [UInt64](repeating: 0, count: words), tsv = [UInt64](repeating: 0, count: words)
+            pool.withStorage { bytes, starts in
+                Self.flags.withUnsafeBufferPointer { fl in
+                    for s in lo..<hi {
+                        var f: UInt8 = 0
+                        for i in Int(starts[s])..<Int(starts[s + 1]) { f |= fl[Int(bytes[i])] }
+                        if f & 1 != 0 { csv[s >> 6] |= 1 << UInt64(s & 63) }
+                        if f & 2 != 0 { tsv[s >> 6] |= 1 << UInt64(s & 63) }
+                    }
+                }
+            }
+            return (csv, tsv)
+        }
+        if pool.byteCount < 1 << 22 {
+            (csv, tsv) = part(0, n)
+        } else {
+            let mid = min(n, (n / 2) & ~63)
+            let (a, b) = BackgroundWork.pair({ part(0, mid) }, { part(mid, n) })
+            csv = zip(a.0, b.0).map { $0 | $1 }
+            tsv = zip(a.1, b.1).map { $0 | $1 }
         }
     }
 }
