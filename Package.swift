@@ -40,7 +40,12 @@ let package = Package(
             name: "factsh",
             dependencies: [
                 "FactShell", "FactGraph", "FactQuery", "BuiltinGraph", "FactIngest",
-            ]
+            ],
+            // A statically linked executable: no dynamic loader, no relocations of a 22 MB
+            // binary and its libraries at start-up (the prompt comes 1.3 ms sooner, measured on a
+            // pseudo-terminal: 2.65 against 3.99 ms). libedit's own libraries, linked statically
+            // with it, are named here (Debian's libedit-dev brings their static archives).
+            linkerSettings: [.unsafeFlags(["-static-executable", "-Xlinker", "-ltinfo", "-Xlinker", "-lbsd", "-Xlinker", "-lmd"])]
         ),
         .executableTarget(
             name: "factsh-bench",
