@@ -45,30 +45,24 @@ public struct ResultTable: Sendable {
     public let graph: FactGraph
 
     public init(graph: FactGraph, columns: [String], rows: [[Value]], shape: Shape = .rows, edges: [Edge] = [], note: String? = nil) {
-        self.graph = graph
-        self.columns = columns
-        self.storage = .materialized(rows)
-        self.shape = shape
-        self.edges = edges
-        self.note = note
+        self.init(graph: graph, columns: columns, storage: .materialized(rows), shape: shape, edges: edges, note: note)
     }
 
     init(graph: FactGraph, columns: [String], relation: RelationRows) {
-        self.graph = graph
-        self.columns = columns
-        self.storage = .relation(relation)
-        self.shape = .rows
-        self.edges = []
-        self.note = nil
+        self.init(graph: graph, columns: columns, storage: .relation(relation))
     }
 
     init(graph: FactGraph, columns: [String], groups: GroupRows) {
+        self.init(graph: graph, columns: columns, storage: .groups(groups))
+    }
+
+    private init(graph: FactGraph, columns: [String], storage: Storage, shape: Shape = .rows, edges: [Edge] = [], note: String? = nil) {
         self.graph = graph
         self.columns = columns
-        self.storage = .groups(groups)
-        self.shape = .rows
-        self.edges = []
-        self.note = nil
+        self.storage = storage
+        self.shape = shape
+        self.edges = edges
+        self.note = note
     }
 
     /// The number of rows.

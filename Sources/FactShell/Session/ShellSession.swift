@@ -351,6 +351,10 @@ public final class ShellSession: ShellEngine {
             outcome = runQuery(piece, file: file)
         }
         if !finishOutput() && outcome == .ok { outcome = .failed }
+        // A statement that worked for a while may have freed megabytes the allocator keeps (its
+        // result is gone by now): hand them back, so that a session's memory stays near what
+        // its caches need. A quick statement allocated too little to matter and is not slowed.
+        if !piece.isDotCommand && FileIO.now() - t0 > 0.002 { _ = c_malloc_trim(0) }
         if timer && !piece.isDotCommand {
             let c1 = FileIO.cpuTimes()
             let line = String.runTime(real: FileIO.now() - t0, user: c1.0 - c0.0, sys: c1.1 - c0.1)
@@ -392,19 +396,10 @@ public final class ShellSession: ShellEngine {
 
     func runQuery(_ piece: StatementSplitter.Piece, file: String?) -> Outcome {
         do {
-            let started = Self.monotonicSeconds()
-            // In a function of its own, so that the result is gone before the trim below.
-            func answer() throws(QueryError) {
-                let t = try engine.execute(piece)
-                for n in engine.lastNotes { complain("note: " + n.message) }
-                render(t)
-            }
-            try answer()
+            let t = try engine.execute(piece)
+            for n in engine.lastNotes { complain("note: " + n.message) }
+            render(t)
             if outputStop == nil { log.append(piece.text) }
-            // A statement that worked for a while may have freed megabytes the allocator keeps:
-            // hand them back, so that a session's memory stays near what its caches need (a
-            // quick statement allocated too little to matter, and is not slowed).
-            if Self.monotonicSeconds() - started > 0.002 { _ = c_malloc_trim(0) }
             return .ok
         } catch {
             if case .habit(let habit) = error.problem, let outcome = actOnHabit(habit, piece.text) {
@@ -645,14 +640,6 @@ extension String {
             return "\(ms / 1000)." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + "\(frac)"
         }
         return "Run Time: real \(f(real)) user \(f(user)) sys \(f(sys))\n"
-    }
-}
-
-extension ShellSession {
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
 
