@@ -333,12 +333,20 @@ public final class FactGraph: @unchecked Sendable {
 }
 
 /// Rows referring to each entity, as compressed sparse rows.
-struct RefIndex: Sendable {
-    var start: [UInt32]
-    var rows: [UInt32]
+/// A class, so that reading one out of the graph's table of indexes (once per entity in a
+/// walk) retains one object, not each of its arrays.
+final class RefIndex: Sendable {
+    let start: [UInt32]
+    let rows: [UInt32]
     /// The column (of the same kind) by which each bucket's rows are sorted ascending, if any;
     /// ties keep row order.
-    var sortedBy: Int? = nil
+    let sortedBy: Int?
+
+    init(start: [UInt32], rows: [UInt32], sortedBy: Int?) {
+        self.start = start
+        self.rows = rows
+        self.sortedBy = sortedBy
+    }
 
     @inline(__always)
     func rows(for e: EntityID) -> ArraySlice<UInt32> {

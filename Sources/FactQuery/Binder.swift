@@ -61,6 +61,24 @@ struct Binder {
         return p
     }
 
+    /// Whether `name.lowercased() == low`, without making the lowercase copy when `name` is
+    /// ASCII (column names are looked up for every statement).
+    static func lowercased(_ name: String, is low: String) -> Bool {
+        var a = name, b = low
+        let ascii: Bool? = a.withUTF8 { p in
+            b.withUTF8 { q in
+                guard p.count == q.count else { return p.allSatisfy { $0 < 0x80 } ? false : nil }
+                for i in 0..<p.count {
+                    let x = p[i], y = q[i]
+                    if x >= 0x80 { return nil }
+                    if (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) != y { return false }
+                }
+                return true
+            }
+        }
+        return ascii ?? (name.lowercased() == low)
+    }
+
     func column(_ n: Name, in k: Int) throws(QueryError) -> Accessor {
         let kind = g.kinds[k]
         let low = n.text.lowercased()
@@ -68,7 +86,7 @@ struct Binder {
         if kind.role.isNamed && (low == "aliases" || low == "alias" || low == "aka") { return .aliases }
         if low == "source" || low == "sources" { return .source }
         if kind.role.isNamed && low == "kind" && kind.columnIndex(named: "kind") == nil { return .kindName }
-        if let c = kind.columns.firstIndex(where: { $0.name.lowercased() == low }) {
+        if let c = kind.columns.firstIndex(where: { Self.lowercased($0.name, is: low) }) {
             // The location column named after a place kind reads as that place (rolled up), so an
             // enterprise located in a district still shows and matches its city.
             if kind.columns[c].isLocation, let p = placeKind(named: low) { return .place(p) }

@@ -147,61 +147,63 @@ struct Explorer {
         }
         let links = LinkTable.of(g)
         let marks = SearchMarks.of(g)
-        let n = marks.n
         var chain: [EntityID] = []
         var examined = 0
         var failure: QueryError? = nil
-        marks.withFreshMarks { gen, stamp, dist, prev in
-            stamp[Int(a)] = gen; dist[Int(a)] = 0
-            stamp[n + Int(b)] = gen; dist[n + Int(b)] = 0
+        marks.withFreshMarks { gen, w in
+            w[4 * Int(a)] = gen
+            w[4 * Int(b) + 1] = gen
             var frontiers: [[EntityID]] = [[a], [b]]
+            var levels = [0, 0]
             var meet: EntityID? = nil
             var costs = [links.cost(g, [a]), links.cost(g, [b])]
+            var others: [EntityID] = []
+            var touched: UInt32 = 0
             search: while !frontiers[0].isEmpty && !frontiers[1].isEmpty {
                 // Expand the side whose next level costs fewer links.
                 let side = costs[0] <= costs[1] ? 0 : 1
-                let base = side * n, otherBase = (1 - side) * n
+                if levels[side] == Int(UInt8.max) { break }
                 var next: [EntityID] = []
                 for (i, e) in frontiers[side].enumerated() {
                     if i & 0xFF == 0 && engine.isCancelled() { failure = QueryError(.cancelled, 0..<0); return }
-                    let de = dist[base + Int(e)]
-                    if de == UInt8.max { continue }
-                    links.forEachLink(g, e) { o, _, _, _ in
-                        examined += 1
-                        let oi = Int(o)
-                        if meet != nil || stamp[base + oi] == gen { return }
-                        stamp[base + oi] = gen
-                        dist[base + oi] = de + 1
-                        prev[base + oi] = e
+                    others.removeAll(keepingCapacity: true)
+                    links.appendOthers(g, e, to: &others)
+                    examined += others.count
+                    // Read every other end's marks once before deciding anything, so that their
+                    // cache misses overlap instead of waiting one behind the other.
+                    for o in others { touched ^= w[4 * Int(o) + side] }
+                    for o in others {
+                        let at = 4 * Int(o)
+                        if w[at + side] == gen { continue }
+                        w[at + side] = gen
+                        w[at + 2 + side] = e
                         next.append(o)
                         // Every node the other side reached before its last level was expanded, so
                         // a meeting found now is through the other side's last level: all
                         // meetings of this level are equally short, and the first one will do.
-                        if stamp[otherBase + oi] == gen { meet = o }
+                        if w[at + 1 - side] == gen { meet = o; break search }
                     }
-                    if meet != nil { break search }
                 }
                 frontiers[side] = next
+                levels[side] += 1
                 costs[side] = links.cost(g, next)
             }
+            marks.sink = touched
             guard let m = meet else { return }
             var left: [EntityID] = [m]
             var cur = m
-            while cur != a { cur = prev[Int(cur)]; left.append(cur) }
+            while cur != a { cur = w[4 * Int(cur) + 2]; left.append(cur) }
             left.reverse()
             cur = m
-            while cur != b { cur = prev[n + Int(cur)]; left.append(cur) }
+            while cur != b { cur = w[4 * Int(cur) + 3]; left.append(cur) }
             chain = left
         }
         if let failure { throw failure }
         // The fact behind each hop, found again among the links of its first entity.
         var hops: [(EntityID, EntityID, UInt64)] = []
         for i in 0..<max(0, chain.count - 1) {
-            var via: UInt64 = 0
-            var found = false
-            links.forEachLink(g, chain[i]) { o, k, r, c in
-                if !found && o == chain[i + 1] { via = UInt64(k) << 48 | UInt64(c) << 32 | UInt64(r); found = true }
-            }
+            let l = links.firstLink(g, from: chain[i], to: chain[i + 1])
+            let via = l.map { UInt64($0.kind) << 48 | UInt64($0.column) << 32 | UInt64($0.row) } ?? 0
             hops.append((chain[i], chain[i + 1], via))
         }
         let found = !chain.isEmpty

@@ -108,44 +108,89 @@ final class LinkTable: @unchecked Sendable {
             }
         }
     }
+
+    /// The first link of `e` (in `forEachLink`'s order) whose other end is `o`, as
+    /// `(kind, row, column)`; it stops there.
+    func firstLink(_ g: FactGraph, from e: EntityID, to o: EntityID) -> (kind: Int, row: Int, column: Int)? {
+        let k = Int(g.entityKind[Int(e)])
+        let row = Int(g.entityRow[Int(e)])
+        for f in forward[k] where f.ids[row] == o && o != e && o != Null.id { return (k, row, f.column) }
+        for b in backward {
+            guard let rows = g.rows(kind: b.kind, column: b.column, referring: e), !rows.isEmpty else { continue }
+            if let ents = b.entityOfRow {
+                for r in rows where ents[Int(r)] == o && o != e { return (b.kind, Int(r), b.column) }
+            } else {
+                for t in b.targets {
+                    for r in rows where t.ids[Int(r)] == o && o != e && o != Null.id {
+                        return (b.kind, Int(r), b.isAnchor ? t.column : b.column)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Appends the other end of every link of `e` to `out`, in `forEachLink`'s order: a tight
+    /// loop over each index's rows, so that the reads of the rows' columns overlap.
+    func appendOthers(_ g: FactGraph, _ e: EntityID, to out: inout [EntityID]) {
+        let k = Int(g.entityKind[Int(e)])
+        let row = Int(g.entityRow[Int(e)])
+        for f in forward[k] {
+            let v = f.ids[row]
+            if v != Null.id && v != e { out.append(v) }
+        }
+        for b in backward {
+            guard let rows = g.rows(kind: b.kind, column: b.column, referring: e), !rows.isEmpty else { continue }
+            if let ents = b.entityOfRow {
+                Self.gather(rows, ents, except: e, to: &out)
+            } else {
+                for t in b.targets { Self.gather(rows, t.ids, except: e, to: &out) }
+            }
+        }
+    }
+
+    private static func gather(_ rows: ArraySlice<UInt32>, _ ids: [UInt32], except e: EntityID, to out: inout [EntityID]) {
+        out.reserveCapacity(out.count + rows.count)
+        ids.withUnsafeBufferPointer { p in
+            for r in rows {
+                let v = p[Int(r)]
+                if v != Null.id && v != e { out.append(v) }
+            }
+        }
+    }
 }
 
-/// Reusable marks for breadth-first searches over a graph's entities: a stamp, distance and
-/// predecessor per entity and side (`side * n + entity`), so that a search clears nothing as
-/// large as the graph. One search at a time.
+/// Reusable marks for breadth-first searches over a graph's entities, so that a search clears
+/// nothing as large as the graph. Each entity has four words side by side, in one cache line:
+/// its stamp on side 0 and on side 1, then its predecessor on each side. One search at a time.
 final class SearchMarks: @unchecked Sendable {
     let n: Int
-    var stamp: [UInt32]
-    var dist: [UInt8]
-    var prev: [EntityID]
+    var words: [UInt32]
     var generation: UInt32 = 0
+    /// Where the search leaves the words it read only to bring them into the cache, so that the
+    /// reads are kept.
+    var sink: UInt32 = 0
     private var mutex = pthread_mutex_t()
 
     static func of(_ g: FactGraph) -> SearchMarks { g.derived.value(SearchMarks.self) { SearchMarks(g.entityCount) } }
 
     init(_ n: Int) {
         self.n = n
-        stamp = [UInt32](repeating: 0, count: 2 * n)
-        dist = [UInt8](repeating: 0, count: 2 * n)
-        prev = [EntityID](repeating: 0, count: 2 * n)
+        words = [UInt32](repeating: 0, count: 4 * n)
         pthread_mutex_init(&mutex, nil)
     }
 
-    /// Runs a search with fresh marks: `body(generation, stamp, dist, prev)`.
-    func withFreshMarks<R>(_ body: (UInt32, UnsafeMutableBufferPointer<UInt32>, UnsafeMutableBufferPointer<UInt8>,
-                                    UnsafeMutableBufferPointer<EntityID>) throws -> R) rethrows -> R {
+    /// Runs a search with fresh marks: `body(generation, words)`, where entity `e`'s stamp on
+    /// side `s` is `words[4 * e + s]` and its predecessor there `words[4 * e + 2 + s]`.
+    func withFreshMarks<R>(_ body: (UInt32, UnsafeMutableBufferPointer<UInt32>) throws -> R) rethrows -> R {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         generation &+= 1
         if generation == 0 {
-            for i in stamp.indices { stamp[i] = 0 }
+            for i in words.indices where i & 3 < 2 { words[i] = 0 }
             generation = 1
         }
         let gen = generation
-        return try stamp.withUnsafeMutableBufferPointer { s in
-            try dist.withUnsafeMutableBufferPointer { d in
-                try prev.withUnsafeMutableBufferPointer { p in try body(gen, s, d, p) }
-            }
-        }
+        return try words.withUnsafeMutableBufferPointer { w in try body(gen, w) }
     }
 }

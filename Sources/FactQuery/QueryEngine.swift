@@ -57,6 +57,12 @@ public final class QueryEngine: @unchecked Sendable {
     private struct ParsedKey: Hashable {
         let offset: Int
         let text: [UInt8]
+
+        /// The text's bytes in one call (an array of bytes hashes element by element).
+        func hash(into h: inout Hasher) {
+            h.combine(offset)
+            text.withUnsafeBytes { h.combine(bytes: $0) }
+        }
     }
     static let parsedLimit = 256, parsedTextLimit = 2048
 
@@ -321,6 +327,8 @@ public final class QueryEngine: @unchecked Sendable {
             plan.matchedRows = out.count
         }
         if want == 0 { return [] }
+        // A bucket sorted by another column is read in row order.
+        let bucketsSorted = column.map { graph.indexSortColumn(kind: k, column: $0) != nil } ?? false
         var i = 0
         while true {
             if i >= ordered.count {
@@ -336,7 +344,7 @@ public final class QueryEngine: @unchecked Sendable {
             let bucket: [UInt32]
             if let c = column {
                 guard let b = graph.rows(kind: k, column: c, referring: e), !b.isEmpty else { continue }
-                bucket = graph.indexSortColumn(kind: k, column: c) == nil ? Array(b) : b.sorted()
+                bucket = bucketsSorted ? b.sorted() : Array(b)
             } else {
                 bucket = [graph.entityRow[Int(e)]]
             }

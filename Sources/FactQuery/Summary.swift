@@ -363,27 +363,34 @@ struct Grouping {
                 }
                 perKey[k] = []
             }
+            // Counted in a buffer with room for every group there can be.
+            var groupCounts = [Int](repeating: 0, count: min(product, n))
+            var groups = 0
             gid.withUnsafeMutableBufferPointer { gd in
                 slot.withUnsafeMutableBufferPointer { sl in
-                    for i in 0..<n {
-                        let combined = Int(gd[i])
-                        var g = sl[combined]
-                        if g < 0 {
-                            g = Int32(counts.count)
-                            sl[combined] = g
-                            counts.append(0)
-                            // The keys' codes back from the combination.
-                            var rest = combined
-                            for k in stride(from: cards.count - 1, through: 0, by: -1) {
-                                codes[k].append(Int32(rest % max(cards[k], 1)))
-                                rest /= max(cards[k], 1)
+                    groupCounts.withUnsafeMutableBufferPointer { gc in
+                        for i in 0..<n {
+                            let combined = Int(gd[i])
+                            var g = sl[combined]
+                            if g < 0 {
+                                g = Int32(groups)
+                                groups += 1
+                                sl[combined] = g
+                                // The keys' codes back from the combination.
+                                var rest = combined
+                                for k in stride(from: cards.count - 1, through: 0, by: -1) {
+                                    codes[k].append(Int32(rest % max(cards[k], 1)))
+                                    rest /= max(cards[k], 1)
+                                }
                             }
+                            gd[i] = g
+                            gc[Int(g)] += 1
                         }
-                        gd[i] = g
-                        counts[Int(g)] += 1
                     }
                 }
             }
+            groupCounts.removeLast(groupCounts.count - groups)
+            counts = groupCounts
             return Grouping(gid: gid, counts: counts, codes: codes, method: "dense table of \(product) combinations")
         }
         // Too many combinations for a table: 64-bit keys with the row index, radix-sorted.
@@ -978,30 +985,53 @@ final class KeyCoder {
             codeOfLocation = byLocation
         case .ints(let col, let isDate):
             // A small range of values: a table indexed by value, else the dictionary.
-            var lo = Int64.max, hi = Int64.min
-            try? rows.forEach { r in
-                let v = col[r]
-                if v != Null.int { if v < lo { lo = v }; if v > hi { hi = v } }
+            // Each pass reads the column as stored (2, 4 or 8 bytes a row; a narrow column's
+            // smallest value is its missing one), through a pointer.
+            func range<T: FixedWidthInteger>(_ a: [T], _ null: T) -> (Int64, Int64) {
+                var lo = Int64.max, hi = Int64.min
+                a.withUnsafeBufferPointer { p in
+                    Self.loop(rows) { r, _ in
+                        let x = p[r]
+                        if x != null { let v = Int64(x); if v < lo { lo = v }; if v > hi { hi = v } }
+                    }
+                }
+                return (lo, hi)
+            }
+            let (lo, hi): (Int64, Int64)
+            switch col.storage {
+            case .i16(let a): (lo, hi) = range(a, .min)
+            case .i32(let a): (lo, hi) = range(a, .min)
+            case .i64(let a): (lo, hi) = range(a, Null.int)
             }
             let span: (partialValue: Int64, overflow: Bool) = lo <= hi ? hi.subtractingReportingOverflow(lo) : (0, false)
             if lo <= hi && !span.overflow && span.partialValue < 4_000_000 {
                 var table = [Int32](repeating: -1, count: Int(span.partialValue) + 2)
                 let nullSlot = table.count - 1
                 var vals = values
-                var i = 0
-                table.withUnsafeMutableBufferPointer { t in
-                    try? rows.forEach { r in
-                        let v = col[r]
-                        let slot = v == Null.int ? nullSlot : Int(v - lo)
-                        var c = t[slot]
-                        if c < 0 {
-                            c = Int32(vals.count)
-                            t[slot] = c
-                            vals.append(v == Null.int ? .null : (isDate ? .date(v) : .int(v)))
+                func fill<T: FixedWidthInteger>(_ a: [T], _ null: T) {
+                    table.withUnsafeMutableBufferPointer { t in
+                        a.withUnsafeBufferPointer { p in
+                            out.withUnsafeMutableBufferPointer { o in
+                                Self.loop(rows) { r, i in
+                                    let x = p[r]
+                                    let slot = x == null ? nullSlot : Int(Int64(x) - lo)
+                                    var c = t[slot]
+                                    if c < 0 {
+                                        c = Int32(vals.count)
+                                        t[slot] = c
+                                        let v = Int64(x)
+                                        vals.append(x == null ? .null : (isDate ? .date(v) : .int(v)))
+                                    }
+                                    o[i] = c
+                                }
+                            }
                         }
-                        out[i] = c
-                        i += 1
                     }
+                }
+                switch col.storage {
+                case .i16(let a): fill(a, .min)
+                case .i32(let a): fill(a, .min)
+                case .i64(let a): fill(a, Null.int)
                 }
                 values = vals
                 // Keep `code(_:)` consistent with the codes handed out here.

@@ -1,4 +1,5 @@
 import BuiltinGraph
+import CMemory
 import CLibEdit
 import FactGraph
 import FactIngest
@@ -199,6 +200,13 @@ func runFactsh(_ arguments: [String]) -> Int32 {
         // the process at once (128+N); after it, Ctrl-C stops the running statement.
         Interrupt.exitAtOnce(true)
         guard let (graph, label) = loadGraph(o) else { return 1 }
+        // From here on, blocks up to 32 MB (glibc's largest bound) come from the heap and the
+        // heap's top is not given back on every free: a statement's big temporary arrays are
+        // then reused by the next statement instead of being mapped, faulted in and cleared
+        // again (20 ms of each big grouping at a million enterprises). The shell hands free
+        // memory back when it is idle (IdleTrim).
+        _ = factsh_set_mmap_threshold(32 << 20)
+        _ = factsh_set_trim_threshold(1 << 30)
         Interrupt.exitAtOnce(false)
         // A big graph at a prompt: the link table, collation ranks and the pinyin index are
         // built on the second core while the user types (a statement that needs one first waits
@@ -335,11 +343,7 @@ func runIngest(_ arguments: [String]) -> Int32 {
 // freed. Left to itself, glibc raises that bound as big blocks are freed and then serves them
 // from the heap, which a load of many big temporary columns leaves fragmented: at a million
 // enterprises the load's peak was 322 MB that way, 275 MB with this (`count provinces`).
-_ = c_mallopt(-3 /* M_MMAP_THRESHOLD */, 1 << 20)
+_ = factsh_set_mmap_threshold(1 << 20)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 finish(arguments.first == "ingest" ? runIngest(Array(arguments.dropFirst())) : runFactsh(arguments))
-
-/// glibc's `mallopt` (declared in malloc.h, which Swift's Glibc module leaves out).
-@_silgen_name("mallopt")
-func c_mallopt(_ parameter: Int32, _ value: Int32) -> Int32

@@ -193,3 +193,38 @@ import FactGraph
         }
     }
 }
+
+/// The path search's tight loops read the same links as `forEachLink`, in the same order: the
+/// other ends (`appendOthers`), and the first link to a given entity (`firstLink`).
+@Suite struct LinkReadingTests {
+    @Test func othersAndFirstLinkFollowForEachLink() {
+        let g = SummaryPathsTests.graph
+        let links = LinkTable.of(g)
+        var others: [EntityID] = []
+        for e in 0..<EntityID(g.entityCount) {
+            var expected: [(EntityID, Int, Int, Int)] = []
+            links.forEachLink(g, e) { o, k, r, c in expected.append((o, k, r, c)) }
+            others.removeAll(keepingCapacity: true)
+            links.appendOthers(g, e, to: &others)
+            #expect(others == expected.map(\.0), "entity \(e)")
+            for o in Set(expected.map(\.0)) {
+                let first = expected.first { $0.0 == o }!
+                let found = links.firstLink(g, from: e, to: o)
+                #expect(found?.kind == first.1 && found?.row == first.2 && found?.column == first.3, "\(e) → \(o)")
+            }
+            #expect(links.firstLink(g, from: e, to: e) == nil)
+        }
+    }
+}
+
+/// Column names are matched ignoring case without a lowercase copy of ASCII names; other names
+/// as `lowercased()` would.
+@Suite struct ColumnNameCaseTests {
+    @Test(arguments: [("City", "city", true), ("city", "city", true), ("CITY", "cit", false), ("year", "yeah", false),
+                      ("城市", "城市", true), ("城市", "城", false), ("Ärger", "ärger", true), ("ÄRGER", "ärger", true),
+                      ("", "", true), ("a_B", "a_b", true), ("a[", "a{", false), ("@", "`", false)])
+    func matchesLowercased(_ name: String, _ low: String, _ same: Bool) {
+        #expect(Binder.lowercased(name, is: low) == same)
+        #expect(Binder.lowercased(name, is: low) == (name.lowercased() == low))
+    }
+}

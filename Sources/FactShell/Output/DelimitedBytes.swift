@@ -1,4 +1,5 @@
 import FactGraph
+import CMemory
 import FactQuery
 
 #if canImport(Glibc)
@@ -268,15 +269,16 @@ struct DelimitedBytes {
             }
             let isInt = columns.map { if case .int = $0 { return true } else { return false } }
             pool.withStorage { bytes, starts in
-                // Pass 2: byte ranges, and a touch of each string's first byte.
-                var touch: UInt8 = 0
-                for k in 0..<(count * n) where ids[k] != Null.id {
+                // Pass 2: byte ranges. The offsets of the strings some cells ahead are asked of
+                // the memory early (a name column's strings are all over the pool).
+                let cells = count * n
+                let ahead = 16 * n
+                for k in 0..<cells {
+                    if k + ahead < cells && ids[k + ahead] != Null.id { factsh_prefetch(starts.baseAddress! + Int(ids[k + ahead])) }
+                    guard ids[k] != Null.id else { continue }
                     let id = Int(ids[k])
-                    let s = starts[id], e = starts[id + 1]
-                    from[k] = s; to[k] = e
-                    if e > s { touch &+= bytes[Int(s)] }
+                    from[k] = starts[id]; to[k] = starts[id + 1]
                 }
-                if touch == 0x5A { out.reserve(0) }  // keeps the touches
                 // Pass 3: the bytes, into room reserved once for the chunk's worst case (every
                 // field quoted with every byte doubled), through a pointer and a local position.
                 var need = count + 64
@@ -285,6 +287,7 @@ struct DelimitedBytes {
                 var pos = out.count
                 let dst = out.base
                 let base = bytes.baseAddress ?? UnsafeRawPointer(dst)
+                let poolBytes = bytes.count
                 let csv = quoting == .csv
                 special.withUnsafeBufferPointer { sp in
                   self.special.withUnsafeBufferPointer { sb in
@@ -350,6 +353,16 @@ struct DelimitedBytes {
                             pos += digits
                         }
                         for i in 0..<count {
+                            // The bytes of the strings some rows ahead, asked of the memory early.
+                            if i + 12 < count {
+                                for c in 0..<n where !isInt[c] {
+                                    let k = (i + 12) * n + c
+                                    if ids[k] != Null.id && to[k] > from[k] {
+                                        factsh_prefetch(base + Int(from[k]))
+                                        factsh_prefetch(base + Int(to[k] - 1))
+                                    }
+                                }
+                            }
                             for c in 0..<n {
                                 if c > 0 { dst.storeBytes(of: separator, toByteOffset: pos, as: UInt8.self); pos += 1 }
                                 let k = i * n + c
@@ -359,7 +372,21 @@ struct DelimitedBytes {
                                 } else if ids[k] != Null.id {
                                     let id = Int(ids[k]), len = Int(to[k] &- from[k])
                                     if sb[id >> 6] & (1 << UInt64(id & 63)) == 0 {
-                                        if len > 0 { (dst + pos).copyMemory(from: base + Int(from[k]), byteCount: len) }
+                                        let at = Int(from[k])
+                                        if len <= 64 && at + 64 <= poolBytes {
+                                            // Short fields (most are) in 16-byte pieces, not a
+                                            // call each: the piece may read past the field
+                                            // inside the pool and write past it into the room
+                                            // reserved (at least 64 bytes beyond the last).
+                                            var j = 0
+                                            while j < len {
+                                                let v = base.loadUnaligned(fromByteOffset: at + j, as: SIMD16<UInt8>.self)
+                                                dst.storeBytes(of: v, toByteOffset: pos + j, as: SIMD16<UInt8>.self)
+                                                j += 16
+                                            }
+                                        } else if len > 0 {
+                                            (dst + pos).copyMemory(from: base + at, byteCount: len)
+                                        }
                                         pos += len
                                     } else {
                                         put(base + Int(from[k]), len)

@@ -345,6 +345,7 @@ public final class ShellSession: ShellEngine {
         let text = piece.text
         if echo { emit(text + "\n") }
         var outcome: Outcome
+        IdleTrim.shared.statementStarts()
         if piece.isDotCommand {
             outcome = runDotCommand(text, origin: Origin(file: file, line: piece.line))
         } else {
@@ -352,9 +353,9 @@ public final class ShellSession: ShellEngine {
         }
         if !finishOutput() && outcome == .ok { outcome = .failed }
         // A statement that worked for a while may have freed megabytes the allocator keeps (its
-        // result is gone by now): hand them back, so that a session's memory stays near what
-        // its caches need. A quick statement allocated too little to matter and is not slowed.
-        if !piece.isDotCommand && FileIO.now() - t0 > 0.002 { _ = c_malloc_trim(0) }
+        // result is gone by now): they go back to the system once the shell is idle. A quick
+        // statement allocated too little to matter.
+        IdleTrim.shared.statementEnds(big: FileIO.now() - t0 > 0.002)
         if timer && !piece.isDotCommand {
             let c1 = FileIO.cpuTimes()
             let line = String.runTime(real: FileIO.now() - t0, user: c1.0 - c0.0, sys: c1.1 - c0.1)
@@ -642,7 +643,3 @@ extension String {
         return "Run Time: real \(f(real)) user \(f(user)) sys \(f(sys))\n"
     }
 }
-
-/// glibc's `malloc_trim` (declared in malloc.h, which Swift's Glibc module leaves out).
-@_silgen_name("malloc_trim")
-func c_malloc_trim(_ pad: Int) -> Int32
