@@ -23,6 +23,21 @@ final class PinyinIndex: @unchecked Sendable {
         }
     }
 
+    /// Each syllable's letters as one word, the first letter in the lowest byte and zeros past
+    /// the last (a syllable has at most 6), and its length: written with one store.
+    static let syllableWords: [UInt64] = {
+        let flat = CollationKey.syllableFlat, start = CollationKey.syllableStart
+        return (0 ..< start.count - 1).map { c in
+            var w: UInt64 = 0
+            for (i, j) in (Int(start[c]) ..< Int(start[c + 1])).enumerated() where i < 8 { w |= UInt64(flat[j]) << (8 * UInt64(i)) }
+            return w
+        }
+    }()
+    static let syllableLengths: [UInt8] = {
+        let start = CollationKey.syllableStart
+        return (0 ..< start.count - 1).map { UInt8(min(8, start[$0 + 1] - start[$0])) }
+    }()
+
     /// The readings of some of the keys.
     struct Part: Sendable {
         let full: [UInt8]
@@ -40,14 +55,15 @@ final class PinyinIndex: @unchecked Sendable {
             var fullUsed = 0, initialsUsed = 0, entries = 0
             var fullStart: [UInt32] = [], initialsStart: [UInt32] = [], owner: [EntityID] = []
             var initials: [UInt8] = []
-            let full = [UInt8](unsafeUninitializedCapacity: 2 * bytes + keys + 1) { fb, fullCount in
+            // (8 bytes more: a syllable is written as one 8-byte word.)
+            let full = [UInt8](unsafeUninitializedCapacity: 2 * bytes + keys + 1 + 8) { fb, fullCount in
                 initials = [UInt8](unsafeUninitializedCapacity: bytes + keys + 1) { ib, initialsCount in
                     fullStart = [UInt32](unsafeUninitializedCapacity: keys + 1) { fs, fsCount in
                         initialsStart = [UInt32](unsafeUninitializedCapacity: keys + 1) { iss, issCount in
                             owner = [EntityID](unsafeUninitializedCapacity: keys) { ow, owCount in
                                 Pinyin.codes.withUnsafeBufferPointer { codes in
-                                    CollationKey.syllableFlat.withUnsafeBufferPointer { flat in
-                                        CollationKey.syllableStart.withUnsafeBufferPointer { flatStart in
+                                    PinyinIndex.syllableWords.withUnsafeBufferPointer { words in
+                                        PinyinIndex.syllableLengths.withUnsafeBufferPointer { lengths in
                                             let f = fb.baseAddress!, ini = ib.baseAddress!
                                             var fo = 0, io = 0, count = 0
                                             fs[0] = 0; iss[0] = 0
@@ -79,9 +95,10 @@ final class PinyinIndex: @unchecked Sendable {
                                                         let code = Int(codes[Int(v - PinyinTable.first)])
                                                         if code != 0 {
                                                             hasHan = true
-                                                            let s = Int(flatStart[code]), end = Int(flatStart[code + 1])
-                                                            for j in s..<end { f[fo] = flat[j]; fo += 1 }
-                                                            ini[io] = flat[s]; io += 1
+                                                            let w = words[code]
+                                                            UnsafeMutableRawPointer(f + fo).storeBytes(of: w.littleEndian, as: UInt64.self)
+                                                            fo += Int(lengths[code])
+                                                            ini[io] = UInt8(truncatingIfNeeded: w); io += 1
                                                         }
                                                     }
                                                     i += len
