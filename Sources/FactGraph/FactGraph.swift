@@ -70,7 +70,9 @@ public final class FactGraph: @unchecked Sendable {
     // MARK: kinds
 
     /// The kind with this singular or plural name, case-insensitively.
-    public func kind(named name: String) -> Int? { kindByName[name.lowercased()] }
+    /// The kind with this name or plural, in any case (the table's keys are lowercase, so a
+    /// lowercase name is looked up as it is).
+    public func kind(named name: String) -> Int? { kindByName[name] ?? kindByName[name.lowercased()] }
 
     // MARK: entities
 

@@ -10,7 +10,7 @@ public struct Name: Sendable, Hashable {
 public struct ColumnPath: Sendable, Hashable {
     public var parts: [Name]
     public var range: Range<Int> { parts.first!.range.lowerBound..<parts.last!.range.upperBound }
-    public var text: String { parts.map(\.text).joined(separator: ".") }
+    public var text: String { parts.count == 1 ? parts[0].text : parts.map(\.text).joined(separator: ".") }
 }
 
 /// A value as written: a bare word, a quoted string, a number, a date or a parameter.

@@ -81,7 +81,7 @@ struct Binder {
 
     func column(_ n: Name, in k: Int) throws(QueryError) -> Accessor {
         let kind = g.kinds[k]
-        let low = n.text.lowercased()
+        let low = Self.lowercased(n.text, is: n.text) ? n.text : n.text.lowercased()
         if kind.role.isNamed && low == "name" { return .name }
         if kind.role.isNamed && (low == "aliases" || low == "alias" || low == "aka") { return .aliases }
         if low == "source" || low == "sources" { return .source }

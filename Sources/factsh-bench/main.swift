@@ -92,7 +92,9 @@ func fmtSeconds(_ s: Double?) -> String { s.map { String(format: $0 < 0.1 ? "%.3
 func fmtMs(_ s: Double?) -> String {
     guard let s else { return "—" }
     let ms = s * 1000
-    return ms < 1 ? String(format: "%.3f ms", ms) : ms < 100 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
+    // Two significant digits at least, so that microseconds show their ratio.
+    return ms < 0.1 ? String(format: "%.4f ms", ms) : ms < 1 ? String(format: "%.3f ms", ms)
+        : ms < 100 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
 }
 func fmtMB(_ b: Int?) -> String { b.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "—" }
 

@@ -22,4 +22,8 @@ int factsh_set_mmap_threshold(int bytes);
  * system once it exceeds `bytes`. */
 int factsh_set_trim_threshold(int bytes);
 
+/* The bytes the allocator holds free in its heaps (glibc's mallinfo2().fordblks): what a trim
+ * could hand back. */
+size_t factsh_free_heap_bytes(void);
+
 #endif

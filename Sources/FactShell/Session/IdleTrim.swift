@@ -14,6 +14,9 @@ import Glibc
 final class IdleTrim: @unchecked Sendable {
     static let shared = IdleTrim()
     static let delay = 0.25
+    /// Free memory under this is handed back at once: faulting 16 MB in again takes a few
+    /// milliseconds, and a process answering statements back to back keeps its peak low.
+    static let trimAtOnceBelow = 16 << 20
 
     private var mutex = pthread_mutex_t()
     private var cond = pthread_cond_t()
@@ -40,9 +43,16 @@ final class IdleTrim: @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
     }
 
-    /// A statement ended. After a big one (`big`), and after any statement that follows it
-    /// before the trim, trim once the shell has been idle for `delay`.
+    /// A statement ended. After a big one (`big`): if the allocator holds little free memory,
+    /// trim now (faulting that much in again costs the next statement little); else, and after
+    /// any statement that follows before the trim, once the shell has been idle for `delay`.
     func statementEnds(big: Bool) {
+        if big && factsh_free_heap_bytes() < Self.trimAtOnceBelow {
+            pthread_mutex_lock(&mutex)
+            let alone = running == 1
+            pthread_mutex_unlock(&mutex)
+            if alone { _ = factsh_malloc_trim(0) }
+        }
         pthread_mutex_lock(&mutex)
         running = max(0, running - 1)
         if big { pending = true }
