@@ -251,6 +251,17 @@ public final class FactGraph: @unchecked Sendable {
     /// (ascending, ties in row order), if any.
     public func indexSortColumn(kind k: Int, column c: Int) -> Int? { refIndex[k][c]?.sortedBy }
 
+    /// Calls `body(start, rows)` with the index of column `c` of kind `k` (nil without one):
+    /// the rows referring to entity `e` are `rows[start[e] ..< start[e + 1]]` when
+    /// `e + 1 < start.count`, none otherwise. Rows with no value are in no bucket.
+    public func withIndex<R, E: Error>(kind k: Int, column c: Int,
+                                       _ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) throws(E) -> R) throws(E) -> R? {
+        guard let idx = refIndex[k][c] else { return nil }
+        return try idx.start.withUnsafeBufferPointer { (s) throws(E) in
+            try idx.rows.withUnsafeBufferPointer { (r) throws(E) in try body(s, r) }
+        }
+    }
+
     /// Whether column `c` of kind `k` has an index.
     public func hasIndex(kind k: Int, column c: Int) -> Bool { refIndex[k][c] != nil }
 

@@ -21,7 +21,12 @@ extension QueryEngine {
         let keys = s.keys.map { KeyCoder(engine: self, kind: k, accessor: $0.1) }
         // Plain counts need only each group's size, not each row's group.
         let rowGroups = s.aggregates.contains { $0.accessor != nil }
-        var grouping = try Grouping.make(keys, rows, self, rowGroups: rowGroups)
+        var grouping: Grouping
+        if let top = try topByCount(bq, s, selected, keys) {
+            grouping = top
+        } else {
+            grouping = try Grouping.make(keys, rows, self, rowGroups: rowGroups)
+        }
         try checkCancel()
         plan.steps.append(.group(keys: s.keys.map(\.0), aggregates: s.aggregates.map(\.aggregate.title), method: grouping.method))
 
@@ -96,6 +101,89 @@ extension QueryEngine {
                            groups: GroupRows(groups: candidates.map { Int32($0) }, keyValues: keys.map(\.values),
                                              keyCodes: grouping.codes, aggregates: columns))
     }
+
+    /// The groups a top N by count needs, for `count R by A, B limit N` over every row, ordered
+    /// by the count first, when A (or B) is an indexed reference column and the other key an
+    /// entity or text column: a group's count is at most the number of rows holding its value of
+    /// A, so the top N groups come from the values of A with the most rows. With T the N-th
+    /// largest number of rows of one value, the values with at least T rows are grouped; if
+    /// their N-th largest group count G is T or more, no other value can reach the top N; else
+    /// the values with at least G rows are grouped, and then no other group can either (its
+    /// count is below G, which is at most the N-th largest count among them). Each value's rows
+    /// are a bucket of the index: its other keys are sorted on their own and counted by runs.
+    /// The result is the same as grouping every row, ties included (the order must be total).
+    /// Nil when this does not apply or would read over a quarter of the rows.
+    func topByCount(_ bq: BoundQuery, _ s: BoundSummary, _ selected: Planner.Rows, _ keys: [KeyCoder]) throws(QueryError) -> Grouping? {
+        guard case .all(let n) = selected, n >= Self.topByCountFrom, s.having == nil, let limit = bq.limit,
+              s.keys.count == 2, s.aggregates.count == 1, s.aggregates[0].aggregate.function == .count,
+              s.aggregates[0].aggregate.column == nil
+        else { return nil }
+        let want = limit + (bq.offset ?? 0)
+        guard want > 0, want <= 1000 else { return nil }
+        // The count first, descending, and an order that leaves no tie between groups (every key
+        // in it; names are unique), as the default order is: ties would be broken by group
+        // numbers, which differ from the full grouping's.
+        if let first = bq.order.first {
+            guard case .result(let i) = first.accessor, i == s.keys.count, first.descending else { return nil }
+            let ordered = Set(bq.order.compactMap { o -> Int? in if case .result(let j) = o.accessor { return j } else { return nil } })
+            guard s.keys.indices.allSatisfy(ordered.contains) else { return nil }
+        }
+        let k = bq.kind
+        // The indexed reference key with the most values; the other key's ids.
+        var best: (position: Int, column: Int, values: Int)? = nil
+        for (p, key) in s.keys.enumerated() {
+            guard case .stored(let c) = key.1, case .ref = graph.kinds[k].columns[c].type,
+                  let values = graph.withIndex(kind: k, column: c, { start, _ in
+                      (0 ..< max(start.count - 1, 0)).reduce(0) { $0 + (start[$1 + 1] > start[$1] ? 1 : 0) }
+                  }) else { continue }
+            if best == nil || values > best!.values { best = (p, c, values) }
+        }
+        guard let (p, column, _) = best, keys[p].values.isEmpty, keys[1 - p].values.isEmpty,
+              case .ids(let other, let otherIsEntity) = keys[1 - p].source else { return nil }
+        let otherSlots = keys[1 - p].rawSlots
+        let name = graph.kinds[k].columns[column].name
+        let made: (BucketCounts, Int)?? = graph.withIndex(kind: k, column: column) { start, rows -> (BucketCounts, Int)? in
+            // Rows with no value of the key are in no bucket, and would be a group of their own.
+            guard rows.count == n, start.count >= 2 else { return nil }
+            let buckets = start.count - 1
+            @inline(__always) func size(_ e: Int) -> Int { Int(start[e + 1] &- start[e]) }
+            // The `want`-th largest bucket, from a histogram of sizes (sizes past its end share
+            // its last slot, which can only lower the bound).
+            let cap = 1 << 16
+            var histogram = [Int](repeating: 0, count: cap + 1)
+            for e in 0..<buckets { histogram[min(size(e), cap)] += 1 }
+            var bound = 0, seen = 0
+            for sz in stride(from: cap, through: 1, by: -1) {
+                seen += histogram[sz]
+                if seen >= want { bound = sz; break }
+            }
+            guard bound > 0 else { return nil }
+            // The groups of the values with at least `t` rows, or nil when they hold too many.
+            func groups(atLeast t: Int) -> BucketCounts? {
+                var values: [UInt32] = []
+                var total = 0
+                for e in 0..<buckets where size(e) >= t { values.append(UInt32(e)); total += size(e) }
+                guard total <= n / 4 else { return nil }
+                return other.withUnsafeBufferPointer { col in
+                    BucketCounts.groups(values, start: start, rows: rows, other: col, otherSlots: otherSlots)
+                }
+            }
+            guard let first = groups(atLeast: bound), first.counts.count >= want else { return nil }
+            let nth = first.counts.sorted(by: >)[want - 1]
+            if nth >= bound { return (first, bound) }
+            return groups(atLeast: nth).map { ($0, nth) }
+        }
+        guard let (found, at) = made ?? nil else { return nil }
+        try checkCancel()
+        // The keys' codes in the statement's order, and the values they stand for.
+        keys[p].values = CodeValues(raws: found.values, isEntity: true)
+        keys[1 - p].values = CodeValues(raws: found.otherValues, isEntity: otherIsEntity)
+        return Grouping(gid: [], counts: found.counts, codes: p == 0 ? [found.codes, found.otherCodes] : [found.otherCodes, found.codes],
+                        method: "counts in the \(name) index's buckets of at least \(at) rows (no other can reach the top \(want))")
+    }
+
+    /// From how many rows `topByCount` is tried.
+    static let topByCountFrom = 1 << 16
 
     /// One aggregate's value per group.
     func aggregate(_ a: BoundAggregate, _ k: Int, _ rows: RowList, _ grouping: inout Grouping) throws(QueryError) -> AggColumn {
@@ -771,6 +859,93 @@ struct GroupOrder {
             if c != 0 { return desc ? c > 0 : c < 0 }
         }
         return a < b
+    }
+}
+
+/// Groups by (a value of an indexed reference column, another id column) read from the index's
+/// buckets: each bucket's other ids gathered, sorted on their own and counted by runs, the
+/// buckets split over two cores by rows. For `topByCount`.
+struct BucketCounts {
+    /// Per group: the position of its value in `values`, the other key's code, the count.
+    var codes: [Int32] = []
+    var otherCodes: [Int32] = []
+    var counts: [Int] = []
+    /// The values (entity ids, ascending) and the other key's ids by code (`Null.id` last).
+    var values: [UInt32] = []
+    var otherValues: [UInt32] = []
+
+    struct Walk: @unchecked Sendable {
+        let values: [UInt32]
+        let start: UnsafePointer<UInt32>
+        let rows: UnsafePointer<UInt32>
+        let other: UnsafePointer<UInt32>
+
+        /// The groups of values `i0 ..< i1`, with the other key's raw ids.
+        func run(_ i0: Int, _ i1: Int) -> (codes: [Int32], raws: [UInt32], counts: [Int]) {
+            var codes: [Int32] = [], raws: [UInt32] = [], counts: [Int] = []
+            var buffer = [UInt32](repeating: 0, count: 64)
+            for i in i0..<i1 {
+                let e = Int(values[i])
+                let s = Int(start[e]), m = Int(start[e + 1]) - s
+                if buffer.count < m { buffer = [UInt32](repeating: 0, count: m) }
+                buffer.withUnsafeMutableBufferPointer { b in
+                    for j in 0..<m { b[j] = other[Int(rows[s + j])] }
+                    b[0..<m].sort()
+                    var j = 0
+                    while j < m {
+                        let raw = b[j]
+                        var r = j + 1
+                        while r < m && b[r] == raw { r += 1 }
+                        codes.append(Int32(i)); raws.append(raw); counts.append(r - j)
+                        j = r
+                    }
+                }
+            }
+            return (codes, raws, counts)
+        }
+    }
+
+    static func groups(_ values: [UInt32], start: UnsafeBufferPointer<UInt32>, rows: UnsafeBufferPointer<UInt32>,
+                       other: UnsafeBufferPointer<UInt32>, otherSlots: Int) -> BucketCounts {
+        let walk = Walk(values: values, start: start.baseAddress!, rows: rows.baseAddress!, other: other.baseAddress!)
+        // Halves by rows.
+        var total = 0
+        for e in values { total += Int(start[Int(e) + 1] &- start[Int(e)]) }
+        var mid = 0, before = 0
+        while mid < values.count && before < total / 2 { before += Int(start[Int(values[mid]) + 1] &- start[Int(values[mid])]); mid += 1 }
+        let split = mid, count = values.count
+        let (a, b) = BackgroundWork.pair({ walk.run(0, split) }, { walk.run(split, count) })
+        var out = BucketCounts()
+        out.values = values
+        out.codes = a.codes + b.codes
+        out.counts = a.counts + b.counts
+        // The other key's codes: ranks among the ids present (null last).
+        let nullSlot = otherSlots - 1
+        let words = (otherSlots + 63) >> 6
+        var marks = [UInt64](repeating: 0, count: words)
+        @inline(__always) func slot(_ raw: UInt32) -> Int { raw == Null.id ? nullSlot : Int(raw) }
+        for raw in a.raws { let t = slot(raw); marks[t >> 6] |= 1 << UInt64(t & 63) }
+        for raw in b.raws { let t = slot(raw); marks[t >> 6] |= 1 << UInt64(t & 63) }
+        var below = [Int32](repeating: 0, count: words)
+        var sum: Int32 = 0
+        for w in 0..<words { below[w] = sum; sum += Int32(marks[w].nonzeroBitCount) }
+        out.otherCodes.reserveCapacity(a.raws.count + b.raws.count)
+        for raws in [a.raws, b.raws] {
+            for raw in raws {
+                let t = slot(raw), w = t >> 6
+                out.otherCodes.append(below[w] &+ Int32((marks[w] & ((1 << UInt64(t & 63)) &- 1)).nonzeroBitCount))
+            }
+        }
+        out.otherValues.reserveCapacity(Int(sum))
+        for w in 0..<words {
+            var m = marks[w]
+            while m != 0 {
+                let t = w << 6 | m.trailingZeroBitCount
+                m &= m &- 1
+                out.otherValues.append(t == nullSlot ? Null.id : UInt32(truncatingIfNeeded: t))
+            }
+        }
+        return out
     }
 }
 
