@@ -2,6 +2,8 @@ import Foundation
 
 /// Q15: start-up, whole processes, median wall time.
 enum Startup {
+    /// Start-ups timed on each side (at least; `--runs` if more).
+    static let samples = 31
     struct Result: Codable {
         /// To the first prompt on a pseudo-terminal: factsh (built-in graph) and `sqlite3 :memory:`.
         var factshPrompt: Double?
@@ -18,30 +20,31 @@ enum Startup {
         try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         // An empty home: no rc files, no history, for both.
         let env = ["HOME": home, "XDG_CONFIG_HOME": home + "/.config", "TERM": "xterm"]
-        func median(_ f: () -> Double?) -> Double? {
-            var t: [Double] = []
-            for _ in 0..<runs {
-                guard let x = f() else { return nil }
-                t.append(x)
+        // Start-ups take milliseconds and move with whatever else the machine does: many
+        // samples, factsh's and sqlite3's taken in turn, so both sides see the same moments.
+        let samples = max(runs, Self.samples)
+        func medians(_ a: (() -> Double?)?, _ b: (() -> Double?)?) -> (Double?, Double?) {
+            var ta: [Double]? = a == nil ? nil : [], tb: [Double]? = b == nil ? nil : []
+            for _ in 0..<samples {
+                if let a, ta != nil { if let x = a() { ta!.append(x) } else { ta = nil } }
+                if let b, tb != nil { if let x = b() { tb!.append(x) } else { tb = nil } }
             }
-            return SideResult.median(t)
+            return (ta.map(SideResult.median) ?? nil, tb.map(SideResult.median) ?? nil)
         }
         let sqlite = Spawn.which("sqlite3")
-        if let f = factsh {
-            r.factshPrompt = median { try? toPrompt([f], prompt: "factsh> ", env: env) }
-            r.factshCommand = median {
-                guard let c = try? Spawn.run([f, "-c", "count awards by city"], stdout: "/dev/null", env: env), c.status == 0 else { return nil }
-                return c.seconds
-            }
-            if r.factshPrompt == nil { r.error = "factsh showed no prompt 'factsh> ' on a pseudo-terminal within 10 s" }
-        }
-        if let s = sqlite {
-            r.sqlitePrompt = median { try? toPrompt([s, ":memory:"], prompt: "sqlite> ", env: env) }
-            r.sqliteCommand = median {
-                guard let c = try? Spawn.run([s, ":memory:", "select 1"], stdout: "/dev/null", env: env), c.status == 0 else { return nil }
-                return c.seconds
-            }
-        }
+        let factshPrompt: (() -> Double?)? = factsh.map { f in { try? toPrompt([f], prompt: "factsh> ", env: env) } }
+        let sqlitePrompt: (() -> Double?)? = sqlite.map { s in { try? toPrompt([s, ":memory:"], prompt: "sqlite> ", env: env) } }
+        (r.factshPrompt, r.sqlitePrompt) = medians(factshPrompt, sqlitePrompt)
+        let factshCommand: (() -> Double?)? = factsh.map { f in {
+            guard let c = try? Spawn.run([f, "-c", "count awards by city"], stdout: "/dev/null", env: env), c.status == 0 else { return nil }
+            return c.seconds
+        } }
+        let sqliteCommand: (() -> Double?)? = sqlite.map { s in {
+            guard let c = try? Spawn.run([s, ":memory:", "select 1"], stdout: "/dev/null", env: env), c.status == 0 else { return nil }
+            return c.seconds
+        } }
+        (r.factshCommand, r.sqliteCommand) = medians(factshCommand, sqliteCommand)
+        if factsh != nil && r.factshPrompt == nil { r.error = "factsh showed no prompt 'factsh> ' on a pseudo-terminal within 10 s" }
         return r
     }
 
