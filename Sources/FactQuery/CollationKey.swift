@@ -92,6 +92,38 @@ public enum CollationKey {
         return w
     }
 
+    /// `word(key, 0)` of the text's key without making the key, when the text starts with two
+    /// Chinese characters that have a reading, neither 第, whose syllables have 4 letters or
+    /// more together (then the first 8 key bytes are the two syllables' elements); nil otherwise.
+    @inline(__always)
+    static func firstWordOfTwoSyllables(_ p: UnsafeRawBufferPointer, _ codes: UnsafeBufferPointer<UInt16>,
+                                        _ words: UnsafeBufferPointer<UInt64>, _ lengths: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard p.count >= 6 else { return nil }
+        @inline(__always) func syllable(_ at: Int) -> Int? {
+            let c = p[at]
+            guard c >= 0xE0 && c < 0xF0 else { return nil }
+            let v = UInt32(c & 0x0F) << 12 | UInt32(p[at + 1] & 0x3F) << 6 | UInt32(p[at + 2] & 0x3F)
+            guard v != 0x7B2C, v >= PinyinTable.first && v <= PinyinTable.last else { return nil }
+            let code = Int(codes[Int(v - PinyinTable.first)])
+            return code == 0 ? nil : code
+        }
+        // Two syllables of 4 letters or more fill the first 8 bytes.
+        guard let a = syllable(0), let b = syllable(3), Int(lengths[a]) + Int(lengths[b]) >= 4 else { return nil }
+        // Bytes from the top: 3, the letters, 0, 3, the letters, 0.
+        var w: UInt64 = 0
+        var shift = 56
+        @inline(__always) func put(_ x: UInt64) { if shift >= 0 { w |= x << UInt64(shift) }; shift -= 8 }
+        @inline(__always) func element(_ code: Int) {
+            put(3)
+            var letters = words[code]
+            for _ in 0..<Int(lengths[code]) { put(letters & 0xFF); letters >>= 8 }
+            put(0)
+        }
+        element(a)
+        element(b)
+        return w
+    }
+
     /// Buffers reused from one key to the next (one per thread).
     struct Scratch {
         var scalars: [UInt32] = []
@@ -418,12 +450,20 @@ final class OrderedEntities: @unchecked Sendable {
             var scratch = CollationKey.Scratch()
             var key: [UInt8] = []
             key.reserveCapacity(64)
-            for i in lo..<hi {
-                key.removeAll(keepingCapacity: true)
-                pool.withBytes(names[Int(ents[i])]) { p in
-                    if c == .pinyin { CollationKey.append(p, to: &key, scratch: &scratch, stopAt: 8) } else { key.append(contentsOf: p.prefix(8)) }
+            Pinyin.codes.withUnsafeBufferPointer { codes in
+                PinyinIndex.syllableWords.withUnsafeBufferPointer { words in
+                    PinyinIndex.syllableLengths.withUnsafeBufferPointer { lengths in
+                        for i in lo..<hi {
+                            out[i - lo] = pool.withBytes(names[Int(ents[i])]) { p in
+                                // Most names start with two syllables: their word straight away.
+                                if c == .pinyin, let w = CollationKey.firstWordOfTwoSyllables(p, codes, words, lengths) { return w }
+                                key.removeAll(keepingCapacity: true)
+                                if c == .pinyin { CollationKey.append(p, to: &key, scratch: &scratch, stopAt: 8) } else { key.append(contentsOf: p.prefix(8)) }
+                                return key.withUnsafeBytes { CollationKey.word($0, 0) }
+                            }
+                        }
+                    }
                 }
-                out[i - lo] = key.withUnsafeBytes { CollationKey.word($0, 0) }
             }
             return out
         }

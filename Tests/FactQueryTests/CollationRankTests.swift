@@ -88,3 +88,41 @@ import Testing
         #expect(before == after)
     }
 }
+
+/// The first key word of a name that starts with two read Chinese characters, made without the
+/// key (`firstWordOfTwoSyllables`, for `order by` heads), equals the whole key's first word; other
+/// names get nil.
+@Suite struct FirstKeyWordTests {
+    @Test func equalsTheKeysFirstWord() {
+        var rng = SplitMix64(seed: 21)
+        // Common characters, 第 and numerals, short and six-letter syllables (阿 a, 庄 zhuang).
+        let han = Array("济宁潍坊阿庄第一二十届中国质量奖企业有限公司山东省长标杆双创新")
+        let other = ["A", "b", "1", "２", "（", "·", "", "é"]
+        var tried = 0, fast = 0
+        Pinyin.codes.withUnsafeBufferPointer { codes in
+            PinyinIndex.syllableWords.withUnsafeBufferPointer { words in
+                PinyinIndex.syllableLengths.withUnsafeBufferPointer { lengths in
+                    for _ in 0..<20_000 {
+                        var s = ""
+                        for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                            s += Int.random(in: 0..<8, using: &rng) == 0 ? other.randomElement(using: &rng)! : String(han.randomElement(using: &rng)!)
+                        }
+                        var key: [UInt8] = []
+                        var scratch = CollationKey.Scratch()
+                        var t = s
+                        t.withUTF8 { CollationKey.append(UnsafeRawBufferPointer($0), to: &key, scratch: &scratch) }
+                        let whole = key.withUnsafeBytes { CollationKey.word($0, 0) }
+                        let quick = t.withUTF8 { CollationKey.firstWordOfTwoSyllables(UnsafeRawBufferPointer($0), codes, words, lengths) }
+                        tried += 1
+                        if let quick { fast += 1; #expect(quick == whole, "\(s)") }
+                        let scalars = Array(s.unicodeScalars)
+                        let letters = scalars.prefix(2).map { Pinyin.full(String($0)).count }.reduce(0, +)
+                        let twoRead = scalars.count >= 2 && scalars[0...1].allSatisfy { (0x4E00...0x9FFF).contains($0.value) && $0 != "第" } && letters >= 4
+                        #expect((quick != nil) == twoRead, "\(s) \(scalars.count)")
+                    }
+                }
+            }
+        }
+        #expect(fast > 5_000 && fast < tried)
+    }
+}
