@@ -1,4 +1,7 @@
 import FactGraph
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Groups and aggregates: `summarize count, count(col), count(distinct col), sum, avg, min, max
 /// … by … having …`, and its shorthand `count RELATION … by …`.
@@ -64,6 +67,10 @@ extension QueryEngine {
                 order.append((s.keys.count + ci, true, .pinyin))
             }
             order += s.keys.indices.map { ($0, false, .pinyin) }
+        } else if !order.isEmpty {
+            // Groups the given keys leave tied come in the order of the `by` columns, as without
+            // `order by`: the same order whichever way the groups were made.
+            for i in s.keys.indices where !order.contains(where: { $0.0 == i }) { order.append((i, false, .pinyin)) }
         }
         let want = bq.limit.map { $0 + (bq.offset ?? 0) }
         if !order.isEmpty {
@@ -111,8 +118,8 @@ extension QueryEngine {
     /// the values with at least G rows are grouped, and then no other group can either (its
     /// count is below G, which is at most the N-th largest count among them). Each value's rows
     /// are a bucket of the index: its other keys are sorted on their own and counted by runs.
-    /// The result is the same as grouping every row, ties included (the order must be total).
-    /// Nil when this does not apply or would read over a quarter of the rows.
+    /// The result is the same as grouping every row, ties included (the order is total). Nil
+    /// when this does not apply or would read over a quarter of the rows.
     func topByCount(_ bq: BoundQuery, _ s: BoundSummary, _ selected: Planner.Rows, _ keys: [KeyCoder]) throws(QueryError) -> Grouping? {
         guard case .all(let n) = selected, n >= Self.topByCountFrom, s.having == nil, let limit = bq.limit,
               s.keys.count == 2, s.aggregates.count == 1, s.aggregates[0].aggregate.function == .count,
@@ -120,13 +127,10 @@ extension QueryEngine {
         else { return nil }
         let want = limit + (bq.offset ?? 0)
         guard want > 0, want <= 1000 else { return nil }
-        // The count first, descending, and an order that leaves no tie between groups (every key
-        // in it; names are unique), as the default order is: ties would be broken by group
-        // numbers, which differ from the full grouping's.
+        // The count first, descending. (The order is total: ties are broken by the keys, and
+        // names are unique.)
         if let first = bq.order.first {
             guard case .result(let i) = first.accessor, i == s.keys.count, first.descending else { return nil }
-            let ordered = Set(bq.order.compactMap { o -> Int? in if case .result(let j) = o.accessor { return j } else { return nil } })
-            guard s.keys.indices.allSatisfy(ordered.contains) else { return nil }
         }
         let k = bq.kind
         // The indexed reference key with the most values; the other key's ids.
@@ -423,7 +427,7 @@ struct Grouping {
         if keys.count == 1 {
             let card = keys[0].cardinality
             var counts = [Int](repeating: 0, count: card)
-            for c in perKey[0] { counts[Int(c)] += 1 }
+            counts.withUnsafeMutableBufferPointer { cnt in for c in perKey[0] { cnt[Int(c)] += 1 } }
             return Grouping(gid: perKey[0], counts: counts, codes: [Array(0..<Int32(card))], method: "array by key")
         }
         let cards = keys.map(\.cardinality)
@@ -1078,6 +1082,12 @@ final class KeyCoder {
         if case .ids(let col, let isEntity) = source, values.isEmpty {
             return codesByRank(col, isEntity: isEntity, rows)
         }
+        if case .place(let loc, let level) = source, values.isEmpty, rows.count >= Self.placeByRankFrom {
+            // Each location's place of the level, from a table kept with the graph: codes by
+            // rank of those places, like an id column's.
+            let through = AncestorTables.of(engine.graph).table(level)
+            return through.withUnsafeBufferPointer { codesByRank(loc, through: $0.baseAddress!, isEntity: true, rows) }
+        }
         rawTable()
         var out = [Int32](repeating: 0, count: rows.count)
         switch source {
@@ -1238,7 +1248,13 @@ final class KeyCoder {
     /// the rows hold are marked in a bitset, and a row's code is the number of marked ids below
     /// its own. The bitset and its per-word counts fit in the second-level cache where a table of
     /// codes per id would not, and the passes over the rows split over two cores.
-    private func codesByRank(_ col: [UInt32], isEntity: Bool, _ rows: RowList) -> [Int32] {
+    /// From how many rows a place key's codes are made by rank (`AncestorTables`); fewer
+    /// rows look their locations' places up one by one.
+    static let placeByRankFrom = 1 << 16
+
+    /// With `through`, each raw id is `through[col[row]]` (`through[Null.id]` is not read: a
+    /// missing id stays missing).
+    private func codesByRank(_ col: [UInt32], through: UnsafePointer<UInt32>? = nil, isEntity: Bool, _ rows: RowList) -> [Int32] {
         let slots = rawSlots
         let words = (slots + 63) >> 6
         let n = rows.count
@@ -1249,7 +1265,7 @@ final class KeyCoder {
             Self.withRowIndexes(rows) { idx in
                 marks.withUnsafeMutableBufferPointer { m in
                     below.withUnsafeMutableBufferPointer { b in
-                        let pass = RankPass(col: c.baseAddress!, rows: idx, nullSlot: slots - 1, marks: m.baseAddress!,
+                        let pass = RankPass(col: c.baseAddress!, rows: idx, through: through, nullSlot: slots - 1, marks: m.baseAddress!,
                                             below: b.baseAddress!, words: words)
                         if n >= RadixSort.twoCoresFrom {
                             let (_, other) = BackgroundWork.pair({ pass.mark(0, n / 2, into: pass.marks) }, { () -> [UInt64] in
@@ -1301,13 +1317,16 @@ final class KeyCoder {
         let col: UnsafePointer<UInt32>
         /// Row of each position (nil: position `i` is row `i`).
         let rows: UnsafePointer<UInt32>?
+        /// The raw id of each id of the column (nil: the id itself).
+        var through: UnsafePointer<UInt32>? = nil
         let nullSlot: Int
         let marks: UnsafeMutablePointer<UInt64>
         let below: UnsafeMutablePointer<Int32>
         let words: Int
 
         @inline(__always) func slot(_ i: Int) -> Int {
-            let raw = col[rows.map { Int($0[i]) } ?? i]
+            var raw = col[rows.map { Int($0[i]) } ?? i]
+            if let through, raw != Null.id { raw = through[Int(raw)] }
             return raw == Null.id ? nullSlot : Int(raw)
         }
 
@@ -1424,4 +1443,43 @@ final class KeyCoder {
 
     lazy var ranks = CollationRankTable.of(engine.graph)
     lazy var valueOrder = ValueOrder(g: engine.graph)
+}
+
+/// Each entity's place of a given place kind up its location chain (itself if it is one;
+/// `Null.id` if there is none), one table per kind, made on first use and kept with the graph:
+/// the place keys of big groupings (`count awards by city`) read it instead of walking chains.
+final class AncestorTables: @unchecked Sendable {
+    let g: FactGraph
+    private var tables: [Int: [UInt32]] = [:]
+    private var mutex = pthread_mutex_t()
+
+    init(_ g: FactGraph) {
+        self.g = g
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    static func of(_ g: FactGraph) -> AncestorTables { g.derived.value(AncestorTables.self) { AncestorTables(g) } }
+
+    func table(_ level: Int) -> [UInt32] {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        if let t = tables[level] { return t }
+        let n = g.entityCount
+        let lev = UInt16(level)
+        let t = g.parent.withUnsafeBufferPointer { up in
+            g.entityKind.withUnsafeBufferPointer { ek in
+                [UInt32](unsafeUninitializedCapacity: n) { out, count in
+                    for e in 0..<n {
+                        // As `KeyCoder.codes` walks: at most 64 steps.
+                        var a = UInt32(e), steps = 0
+                        while a != Null.id && ek[Int(a)] != lev && steps < 64 { a = up[Int(a)]; steps += 1 }
+                        out[e] = steps == 64 ? Null.id : a
+                    }
+                    count = n
+                }
+            }
+        }
+        tables[level] = t
+        return t
+    }
 }

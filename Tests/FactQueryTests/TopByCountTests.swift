@@ -63,19 +63,40 @@ import FactGraph
     }
 
     /// The shapes that read the buckets here (the others above group every row: over a quarter
-    /// of the rows would be read, or the order leaves ties to group numbers).
+    /// of the rows would be read).
     @Test(arguments: ["count awards by firm, honor limit 20", "count awards by honor, firm limit 20",
                       "count awards by firm, honor limit 7 offset 5", "count awards by firm, edition limit 25",
-                      "count awards by firm, honor order by count desc, honor desc, firm limit 40"])
+                      "count awards by firm, honor order by count desc, honor desc, firm limit 40",
+                      "count awards by firm, honor order by count desc, honor desc limit 40"])
     func readsTheBuckets(_ q: String) throws {
         for g in [Self.full, Self.holes] { #expect(try Self.rows(g, q).method.contains("buckets")) }
     }
 
     @Test(arguments: ["count awards by firm, honor", "count awards by firm, honor order by count limit 5",
-                      "count awards by firm, honor order by count desc, honor desc limit 40",
                       "count awards by firm, honor order by firm limit 5", "count awards by firm limit 5",
                       "awards by firm, honor summarize count, count(edition) limit 5"])
     func otherShapesGroupEveryRow(_ q: String) throws {
         #expect(try !Self.rows(Self.full, q).method.contains("buckets"))
+    }
+}
+
+/// Groups that `order by` leaves tied come in the order of the `by` columns, whichever way the
+/// groups were made (dense table, radix sort, index buckets): `order by count desc` alone gives
+/// the default order.
+@Suite struct TiedGroupOrderTests {
+    @Test(arguments: ["count awards by firm, honor", "count awards by honor, firm limit 30", "count awards by edition, firm limit 50",
+                      "count awards by firm", "count awards by honor, edition"])
+    func orderByCountAloneIsTheDefault(_ q: String) throws {
+        let explicit = q.contains(" limit") ? q.replacingOccurrences(of: " limit", with: " order by count desc limit") : q + " order by count desc"
+        for g in [TopByCountTests.full, TopByCountTests.holes, SummaryPathsTests.graph] {
+            #expect(try TopByCountTests.rows(g, explicit).rows == TopByCountTests.rows(g, q).rows, "\(q)")
+        }
+    }
+
+    @Test func placeKeys() throws {
+        let g = SummaryPathsTests.graph
+        for q in ["count awards by city", "count awards by city, year", "count firms by city"] {
+            #expect(try TopByCountTests.rows(g, q + " order by count desc").rows == TopByCountTests.rows(g, q).rows, "\(q)")
+        }
     }
 }
