@@ -39,14 +39,21 @@ struct Explorer {
     func summary(_ kind: borrowing Kind, _ row: Int, without e: EntityID) -> String {
         // A named row is shown by its name; a relation row by its other cells.
         if kind.role.isNamed { return g.name(of: kind.entityOfRow[row]) }
-        var text = ""
+        // Made as bytes, names and texts copied from the pool: one string per line, not one per
+        // cell (a card has thousands of lines).
+        var text: [UInt8] = []
+        text.reserveCapacity(96)
         for c in kind.columns.indices {
             let v = FactGraph.value(of: kind, column: c, row: row)
             if v == .null || v == .entity(e) { continue }
-            if !text.isEmpty { text += " · " }
-            text += g.display(v)
+            if !text.isEmpty { text.append(contentsOf: [0x20, 0xC2, 0xB7, 0x20]) }   // " · "
+            switch v {
+            case .text(let id): g.strings.withBytes(id) { text.append(contentsOf: $0) }
+            case .entity(let x): g.strings.withBytes(g.entityName[Int(x)]) { text.append(contentsOf: $0) }
+            default: text.append(contentsOf: g.display(v).utf8)
+            }
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     func provenance(_ k: Int, _ row: Int) -> Value {

@@ -1248,6 +1248,10 @@ final class KeyCoder {
     /// the rows hold are marked in a bitset, and a row's code is the number of marked ids below
     /// its own. The bitset and its per-word counts fit in the second-level cache where a table of
     /// codes per id would not, and the passes over the rows split over two cores.
+    /// From how many rows the passes of `codesByRank` split over two cores (each reads the rows
+    /// once, so a second thread pays for itself sooner than in a sort).
+    static let rankTwoCoresFrom = 1 << 18
+
     /// From how many rows a place key's codes are made by rank (`AncestorTables`); fewer
     /// rows look their locations' places up one by one.
     static let placeByRankFrom = 1 << 16
@@ -1267,7 +1271,7 @@ final class KeyCoder {
                     below.withUnsafeMutableBufferPointer { b in
                         let pass = RankPass(col: c.baseAddress!, rows: idx, through: through, nullSlot: slots - 1, marks: m.baseAddress!,
                                             below: b.baseAddress!, words: words)
-                        if n >= RadixSort.twoCoresFrom {
+                        if n >= Self.rankTwoCoresFrom {
                             let (_, other) = BackgroundWork.pair({ pass.mark(0, n / 2, into: pass.marks) }, { () -> [UInt64] in
                                 var own = [UInt64](repeating: 0, count: words)
                                 own.withUnsafeMutableBufferPointer { pass.mark(n / 2, n, into: $0.baseAddress!) }
@@ -1281,7 +1285,7 @@ final class KeyCoder {
                         for w in 0..<words { b[w] = total; total += Int32(m[w].nonzeroBitCount) }
                         out = [Int32](unsafeUninitializedCapacity: n) { o, count in
                             let target = Target(p: o.baseAddress!)
-                            if n >= RadixSort.twoCoresFrom {
+                            if n >= Self.rankTwoCoresFrom {
                                 _ = BackgroundWork.pair({ pass.code(0, n / 2, into: target.p) }, { pass.code(n / 2, n, into: target.p) })
                             } else {
                                 pass.code(0, n, into: target.p)
