@@ -21,7 +21,7 @@ let package = Package(
     ],
     dependencies: [],
     targets: [
-        .target(name: "FactGraph", dependencies: ["ChineseText"]),
+        .target(name: "FactGraph", dependencies: ["ChineseText", "CMemory"]),
         .target(name: "ChineseText"),
         .target(name: "FactIngest", dependencies: ["ChineseText", "FactGraph"]),
         .target(name: "BuiltinGraph", dependencies: ["FactGraph"], resources: [.embedInCode("builtin.facts")]),

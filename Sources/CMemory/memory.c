@@ -3,8 +3,14 @@
 
 int factsh_malloc_trim(size_t pad) { return malloc_trim(pad); }
 
-int factsh_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+void factsh_malloc_for_loading(void) {
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 10);
+}
 
-int factsh_set_trim_threshold(int bytes) { return mallopt(M_TRIM_THRESHOLD, bytes); }
+void factsh_malloc_for_queries(void) {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
 
 size_t factsh_free_heap_bytes(void) { return mallinfo2().fordblks; }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ChineseText
+import CMemory
 
 /// Loads a folder of CSV files (docs/CSV.md) as a graph, all or nothing.
 ///
@@ -86,13 +87,10 @@ public enum CSVImporter {
     }
 
     static func loadOnce(directory: String, extending base: FactGraph?, decoded: [String: String]) throws(LoadFailure) -> FactGraph {
-        // While loading, every allocation of 1 MB or more gets its own mapping, so that the big
-        // buffers a load drops (parts of columns, names, scan buffers) go back to the system
-        // instead of staying as holes in the heap: about 60 MB less peak memory at a million
-        // enterprises. Afterwards the threshold is glibc's largest dynamic one, so that queries
-        // reuse their big temporary arrays instead of faulting in fresh pages each time.
-        CSVMalloc.set(mmapThreshold: 1 << 20, trimThreshold: 128 << 10)
-        defer { CSVMalloc.set(mmapThreshold: 32 << 20, trimThreshold: 64 << 20) }
+        // The allocator set for a load (big dropped buffers go back to the system), then for
+        // answering statements (big temporary arrays are reused): see CMemory.
+        factsh_malloc_for_loading()
+        defer { factsh_malloc_for_queries() }
         var importer = Importer(directory: directory, base: base)
         importer.decoded = decoded
         return try importer.run()
@@ -1041,19 +1039,3 @@ struct CSVClock {
     }
 }
 
-/// glibc's `mallopt` for `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD`, looked up at run time
-/// (malloc.h is not in the Glibc module); nothing elsewhere. Setting either turns off glibc's
-/// own adjustment of both, so both are set: after a load, to what that adjustment reaches once
-/// big arrays have been freed (32 MB and twice that).
-enum CSVMalloc {
-    static func set(mmapThreshold: Int32, trimThreshold: Int32) {
-        #if canImport(Glibc)
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        if let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
-            let mallopt = unsafeBitCast(sym, to: Mallopt.self)
-            _ = mallopt(-3, mmapThreshold)   // M_MMAP_THRESHOLD
-            _ = mallopt(-1, trimThreshold)   // M_TRIM_THRESHOLD
-        }
-        #endif
-    }
-}

@@ -200,13 +200,10 @@ func runFactsh(_ arguments: [String]) -> Int32 {
         // the process at once (128+N); after it, Ctrl-C stops the running statement.
         Interrupt.exitAtOnce(true)
         guard let (graph, label) = loadGraph(o) else { return 1 }
-        // From here on, blocks up to 32 MB (glibc's largest bound) come from the heap and the
-        // heap's top is not given back on every free: a statement's big temporary arrays are
-        // then reused by the next statement instead of being mapped, faulted in and cleared
-        // again (20 ms of each big grouping at a million enterprises). The shell hands free
-        // memory back when it is idle (IdleTrim).
-        _ = factsh_set_mmap_threshold(32 << 20)
-        _ = factsh_set_trim_threshold(1 << 30)
+        // From here on the allocator keeps big temporary arrays for the next statement (20 ms
+        // of each big grouping at a million enterprises); the shell hands free memory back
+        // when it is idle (IdleTrim).
+        factsh_malloc_for_queries()
         Interrupt.exitAtOnce(false)
         // A big graph at a prompt: the link table, collation ranks and the pinyin index are
         // built on the second core while the user types (a statement that needs one first waits
@@ -339,11 +336,10 @@ func runIngest(_ arguments: [String]) -> Int32 {
     return failed ? 1 : 0
 }
 
-// Blocks of a megabyte and more come from their own mappings and go back to the system when
-// freed. Left to itself, glibc raises that bound as big blocks are freed and then serves them
-// from the heap, which a load of many big temporary columns leaves fragmented: at a million
-// enterprises the load's peak was 322 MB that way, 275 MB with this (`count provinces`).
-_ = factsh_set_mmap_threshold(1 << 20)
+// Until a graph is loaded, big dropped buffers go back to the system (a static build's glibc
+// otherwise raised its bounds and kept them in a fragmented heap: at a million enterprises the
+// load's peak was 322 MB that way, 275 MB with this).
+factsh_malloc_for_loading()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 finish(arguments.first == "ingest" ? runIngest(Array(arguments.dropFirst())) : runFactsh(arguments))
