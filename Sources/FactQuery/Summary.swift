@@ -940,15 +940,7 @@ struct BucketCounts {
                 out.otherCodes.append(below[w] &+ Int32((marks[w] & ((1 << UInt64(t & 63)) &- 1)).nonzeroBitCount))
             }
         }
-        out.otherValues.reserveCapacity(Int(sum))
-        for w in 0..<words {
-            var m = marks[w]
-            while m != 0 {
-                let t = w << 6 | m.trailingZeroBitCount
-                m &= m &- 1
-                out.otherValues.append(t == nullSlot ? Null.id : UInt32(truncatingIfNeeded: t))
-            }
-        }
+        out.otherValues = KeyCoder.markedIDs(marks, nullSlot: nullSlot, count: Int(sum))
         return out
     }
 }
@@ -1298,19 +1290,25 @@ final class KeyCoder {
         }
         // The values in code order: the raw ids themselves (`codeOfRaw` is made from them if
         // `code(_:)` is ever asked).
-        let nullSlot = slots - 1
-        var raws: [UInt32] = []
-        raws.reserveCapacity(Int(below[words - 1]) + marks[words - 1].nonzeroBitCount)
-        for w in 0..<words {
+        let raws = Self.markedIDs(marks, nullSlot: slots - 1, count: Int(below[words - 1]) + marks[words - 1].nonzeroBitCount)
+        values = CodeValues(raws: raws, isEntity: isEntity)
+        return out
+    }
+
+    /// The ids whose bits are set, in order (`count` of them), the null slot's as `Null.id`:
+    /// the values of codes by rank.
+    static func markedIDs(_ marks: [UInt64], nullSlot: Int, count: Int) -> [UInt32] {
+        var ids: [UInt32] = []
+        ids.reserveCapacity(count)
+        for w in marks.indices {
             var bits = marks[w]
             while bits != 0 {
                 let slot = w << 6 | bits.trailingZeroBitCount
                 bits &= bits &- 1
-                raws.append(slot == nullSlot ? Null.id : UInt32(truncatingIfNeeded: slot))
+                ids.append(slot == nullSlot ? Null.id : UInt32(truncatingIfNeeded: slot))
             }
         }
-        values = CodeValues(raws: raws, isEntity: isEntity)
-        return out
+        return ids
     }
 
     /// Where the other core writes codes.
