@@ -69,9 +69,8 @@ public final class FactGraph: @unchecked Sendable {
 
     // MARK: kinds
 
-    /// The kind with this singular or plural name, case-insensitively.
-    /// The kind with this name or plural, in any case (the table's keys are lowercase, so a
-    /// lowercase name is looked up as it is).
+    /// The kind with this singular or plural name, case-insensitively (the table's keys are
+    /// lowercase, so a lowercase name is looked up as it is).
     public func kind(named name: String) -> Int? { kindByName[name] ?? kindByName[name.lowercased()] }
 
     // MARK: entities
@@ -174,14 +173,31 @@ public final class FactGraph: @unchecked Sendable {
 
     /// The first entity of kind `kind` on `e`'s location chain.
     public func ancestor(of e: EntityID, kind: Int) -> EntityID? {
+        guard let k = UInt16(exactly: kind) else { return nil }
+        let a = entityKind.withUnsafeBufferPointer { ek in parent.withUnsafeBufferPointer { up in Self.walkUp(e, k, ek, up) } }
+        return a == Null.id ? nil : a
+    }
+
+    /// `ancestor(of:kind:)` of every entity, `Null.id` where there is none.
+    public func ancestors(ofKind kind: Int) -> [EntityID] {
+        guard let k = UInt16(exactly: kind) else { return [EntityID](repeating: Null.id, count: entityCount) }
+        return entityKind.withUnsafeBufferPointer { ek in
+            parent.withUnsafeBufferPointer { up in (0 ..< ek.count).map { Self.walkUp(EntityID($0), k, ek, up) } }
+        }
+    }
+
+    /// Up the location chain from `e` (itself first, at most 64 entities) to the first of kind
+    /// `k`; `Null.id` if none.
+    @inline(__always)
+    private static func walkUp(_ e: EntityID, _ k: UInt16, _ ek: UnsafeBufferPointer<UInt16>, _ up: UnsafeBufferPointer<EntityID>) -> EntityID {
         var cur = e
         var n = 0
         while cur != Null.id && n < 64 {
-            if Int(entityKind[Int(cur)]) == kind { return cur }
-            cur = parent[Int(cur)]
+            if ek[Int(cur)] == k { return cur }
+            cur = up[Int(cur)]
             n += 1
         }
-        return nil
+        return Null.id
     }
 
     /// The entities located directly in `e`.

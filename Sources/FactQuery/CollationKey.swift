@@ -29,6 +29,13 @@ public enum CollationKey {
     static let syllableFlat: [UInt8] = syllableBytes.flatMap { $0 }
     static let syllableStart: [Int32] = syllableBytes.reduce(into: [0]) { $0.append($0.last! + Int32($1.count)) }
 
+    /// Each syllable's letters as one word, the first letter in the lowest byte and zeros past
+    /// the last (a syllable has at most 6), and its length: written with one store.
+    static let syllableWords: [UInt64] = syllableBytes.map { letters in
+        letters.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    }
+    static let syllableLengths: [UInt8] = syllableBytes.map { UInt8($0.count) }
+
     static func chineseDigit(_ v: UInt32) -> Int? {
         switch v {
         case 0x96F6, 0x3007: return 0         // 零 〇
@@ -451,8 +458,8 @@ final class OrderedEntities: @unchecked Sendable {
             var key: [UInt8] = []
             key.reserveCapacity(64)
             Pinyin.codes.withUnsafeBufferPointer { codes in
-                PinyinIndex.syllableWords.withUnsafeBufferPointer { words in
-                    PinyinIndex.syllableLengths.withUnsafeBufferPointer { lengths in
+                CollationKey.syllableWords.withUnsafeBufferPointer { words in
+                    CollationKey.syllableLengths.withUnsafeBufferPointer { lengths in
                         for i in lo..<hi {
                             out[i - lo] = pool.withBytes(names[Int(ents[i])]) { p in
                                 // Most names start with two syllables: their word straight away.

@@ -85,49 +85,46 @@ final class LinkTable: @unchecked Sendable {
     /// holds `other` (for a relation row) or the referring column (for a named row).
     @inline(__always)
     func forEachLink(_ g: FactGraph, _ e: EntityID, _ body: (EntityID, Int, Int, Int) -> Void) {
+        _ = visitLinks(g, e) { o, k, r, c in body(o, k, r, c); return true }
+    }
+
+    /// The first link of `e` (in `forEachLink`'s order) whose other end is `o`, as
+    /// `(kind, row, column)`; it stops there.
+    func firstLink(_ g: FactGraph, from e: EntityID, to o: EntityID) -> (kind: Int, row: Int, column: Int)? {
+        var found: (kind: Int, row: Int, column: Int)? = nil
+        _ = visitLinks(g, e) { other, k, r, c in
+            if other == o { found = (k, r, c) }
+            return found == nil
+        }
+        return found
+    }
+
+    /// `forEachLink`, stopping when `body` returns false; false if it stopped.
+    @inline(__always)
+    private func visitLinks(_ g: FactGraph, _ e: EntityID, _ body: (EntityID, Int, Int, Int) -> Bool) -> Bool {
         let k = Int(g.entityKind[Int(e)])
         let row = Int(g.entityRow[Int(e)])
         for f in forward[k] {
             let v = f.ids[row]
-            if v != Null.id && v != e { body(v, k, row, f.column) }
+            if v != Null.id && v != e && !body(v, k, row, f.column) { return false }
         }
         for b in backward {
             guard let rows = g.rows(kind: b.kind, column: b.column, referring: e), !rows.isEmpty else { continue }
             if let ents = b.entityOfRow {
                 for r in rows {
                     let other = ents[Int(r)]
-                    if other != e { body(other, b.kind, Int(r), b.column) }
+                    if other != e && !body(other, b.kind, Int(r), b.column) { return false }
                 }
             } else {
                 for t in b.targets {
                     for r in rows {
                         let v = t.ids[Int(r)]
-                        if v != Null.id && v != e { body(v, b.kind, Int(r), b.isAnchor ? t.column : b.column) }
+                        if v != Null.id && v != e && !body(v, b.kind, Int(r), b.isAnchor ? t.column : b.column) { return false }
                     }
                 }
             }
         }
-    }
-
-    /// The first link of `e` (in `forEachLink`'s order) whose other end is `o`, as
-    /// `(kind, row, column)`; it stops there.
-    func firstLink(_ g: FactGraph, from e: EntityID, to o: EntityID) -> (kind: Int, row: Int, column: Int)? {
-        let k = Int(g.entityKind[Int(e)])
-        let row = Int(g.entityRow[Int(e)])
-        for f in forward[k] where f.ids[row] == o && o != e && o != Null.id { return (k, row, f.column) }
-        for b in backward {
-            guard let rows = g.rows(kind: b.kind, column: b.column, referring: e), !rows.isEmpty else { continue }
-            if let ents = b.entityOfRow {
-                for r in rows where ents[Int(r)] == o && o != e { return (b.kind, Int(r), b.column) }
-            } else {
-                for t in b.targets {
-                    for r in rows where t.ids[Int(r)] == o && o != e && o != Null.id {
-                        return (b.kind, Int(r), b.isAnchor ? t.column : b.column)
-                    }
-                }
-            }
-        }
-        return nil
+        return true
     }
 
     /// Appends the other end of every link of `e` to `out`, in `forEachLink`'s order: a tight

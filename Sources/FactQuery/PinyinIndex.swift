@@ -23,21 +23,6 @@ final class PinyinIndex: @unchecked Sendable {
         }
     }
 
-    /// Each syllable's letters as one word, the first letter in the lowest byte and zeros past
-    /// the last (a syllable has at most 6), and its length: written with one store.
-    static let syllableWords: [UInt64] = {
-        let flat = CollationKey.syllableFlat, start = CollationKey.syllableStart
-        return (0 ..< start.count - 1).map { c in
-            var w: UInt64 = 0
-            for (i, j) in (Int(start[c]) ..< Int(start[c + 1])).enumerated() where i < 8 { w |= UInt64(flat[j]) << (8 * UInt64(i)) }
-            return w
-        }
-    }()
-    static let syllableLengths: [UInt8] = {
-        let start = CollationKey.syllableStart
-        return (0 ..< start.count - 1).map { UInt8(min(8, start[$0 + 1] - start[$0])) }
-    }()
-
     /// The readings of some of the keys.
     struct Part: Sendable {
         let full: [UInt8]
@@ -62,8 +47,8 @@ final class PinyinIndex: @unchecked Sendable {
                         initialsStart = [UInt32](unsafeUninitializedCapacity: keys + 1) { iss, issCount in
                             owner = [EntityID](unsafeUninitializedCapacity: keys) { ow, owCount in
                                 Pinyin.codes.withUnsafeBufferPointer { codes in
-                                    PinyinIndex.syllableWords.withUnsafeBufferPointer { words in
-                                        PinyinIndex.syllableLengths.withUnsafeBufferPointer { lengths in
+                                    CollationKey.syllableWords.withUnsafeBufferPointer { words in
+                                        CollationKey.syllableLengths.withUnsafeBufferPointer { lengths in
                                             let f = fb.baseAddress!, ini = ib.baseAddress!
                                             var fo = 0, io = 0, count = 0
                                             fs[0] = 0; iss[0] = 0

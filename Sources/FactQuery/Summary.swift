@@ -923,31 +923,19 @@ struct BucketCounts {
         out.values = values
         out.codes = a.codes + b.codes
         out.counts = a.counts + b.counts
-        // The other key's codes: ranks among the ids present (null last).
-        let nullSlot = otherSlots - 1
-        let words = (otherSlots + 63) >> 6
-        var marks = [UInt64](repeating: 0, count: words)
-        @inline(__always) func slot(_ raw: UInt32) -> Int { raw == Null.id ? nullSlot : Int(raw) }
-        for raw in a.raws { let t = slot(raw); marks[t >> 6] |= 1 << UInt64(t & 63) }
-        for raw in b.raws { let t = slot(raw); marks[t >> 6] |= 1 << UInt64(t & 63) }
-        var below = [Int32](repeating: 0, count: words)
-        var sum: Int32 = 0
-        for w in 0..<words { below[w] = sum; sum += Int32(marks[w].nonzeroBitCount) }
-        out.otherCodes.reserveCapacity(a.raws.count + b.raws.count)
-        for raws in [a.raws, b.raws] {
-            for raw in raws {
-                let t = slot(raw), w = t >> 6
-                out.otherCodes.append(below[w] &+ Int32((marks[w] & ((1 << UInt64(t & 63)) &- 1)).nonzeroBitCount))
-            }
+        // The other key's codes: ranks among the ids present (null last), as a key coder's.
+        let raws = a.raws + b.raws
+        (out.otherCodes, out.otherValues) = raws.withUnsafeBufferPointer {
+            KeyCoder.ranks($0.baseAddress!, rows: nil, through: nil, count: raws.count, slots: otherSlots)
         }
-        out.otherValues = KeyCoder.markedIDs(marks, nullSlot: nullSlot, count: Int(sum))
         return out
     }
 }
 
 /// One key column as a small dense code per row (the order first seen), with the value each code
-/// stands for. Entity and string ids map through an array; a derived place column looks each
-/// location's place up once; numbers and other values through a dictionary.
+/// stands for. Entity and string ids map through an array; a derived place column reads each
+/// location's place from a table kept with the graph; numbers and other values through a
+/// dictionary.
 final class KeyCoder {
     let engine: QueryEngine
     let kind: Int
@@ -966,7 +954,9 @@ final class KeyCoder {
     var codeOfRaw: [Int32] = []
     /// Slots of `codeOfRaw`: the raw ids and null.
     var rawSlots = 0
-    var codeOfLocation: [Int32] = []
+    /// For a place key: each entity's place of the key's level (`AncestorTables`), fetched on
+    /// first use.
+    private var placeOf: [UInt32] = []
     var codeOfInt: [Int64: Int32] = [:]
     var codeOfValue: [Value: Int32] = [:]
     /// The value each code stands for.
@@ -997,7 +987,6 @@ final class KeyCoder {
             }
         case .place(let p) where kd.role == .relation && kd.locationColumn != nil:
             source = .place(location: kd.idColumn(kd.locationColumn!), level: p)
-            codeOfLocation = [Int32](repeating: -2, count: g.entityCount + 1)
             rawSlots = g.entityCount + 1
         case .name:
             source = .ids(kd.entityOfRow, isEntity: true)
@@ -1005,6 +994,12 @@ final class KeyCoder {
         default:
             source = .values
         }
+    }
+
+    /// Each entity's place of `level` (`Null.id` for none), kept with the graph.
+    func places(_ level: Int) -> [UInt32] {
+        if placeOf.isEmpty { placeOf = AncestorTables.of(engine.graph).table(level) }
+        return placeOf
     }
 
     /// Makes `codeOfRaw`, with the codes given so far.
@@ -1043,14 +1038,8 @@ final class KeyCoder {
             return codeForRaw(raw, isEntity ? .entity(raw) : .text(raw))
         case .place(let loc, let level):
             let l = loc[row]
-            let slot = l == Null.id ? codeOfLocation.count - 1 : Int(l)
-            var c = codeOfLocation[slot]
-            if c == -2 {
-                let a = l == Null.id ? Null.id : (engine.graph.ancestor(of: l, kind: level) ?? Null.id)
-                c = codeForRaw(a, .entity(a))
-                codeOfLocation[slot] = c
-            }
-            return c
+            let a = l == Null.id ? Null.id : places(level)[Int(l)]
+            return codeForRaw(a, .entity(a))
         case .ints(let col, let isDate):
             let v = col[row]
             if let c = codeOfInt[v] { return c }
@@ -1074,11 +1063,10 @@ final class KeyCoder {
         if case .ids(let col, let isEntity) = source, values.isEmpty {
             return codesByRank(col, isEntity: isEntity, rows)
         }
-        if case .place(let loc, let level) = source, values.isEmpty, rows.count >= Self.placeByRankFrom {
+        if case .place(let loc, let level) = source, values.isEmpty {
             // Each location's place of the level, from a table kept with the graph: codes by
             // rank of those places, like an id column's.
-            let through = AncestorTables.of(engine.graph).table(level)
-            return through.withUnsafeBufferPointer { codesByRank(loc, through: $0.baseAddress!, isEntity: true, rows) }
+            return places(level).withUnsafeBufferPointer { codesByRank(loc, through: $0.baseAddress!, isEntity: true, rows) }
         }
         rawTable()
         var out = [Int32](repeating: 0, count: rows.count)
@@ -1110,56 +1098,13 @@ final class KeyCoder {
             for raw in fresh { values.append(raw == Null.id ? .null : (isEntity ? .entity(raw) : .text(raw))) }
             codeOfRaw = table
         case .place(let loc, let level):
-            var byLocation = codeOfLocation
-            codeOfLocation = []
-            let g = engine.graph
-            let parent = g.parent, entityKind = g.entityKind
-            let lev = UInt16(level)
-            var byAncestor = [Int32](repeating: -1, count: g.entityCount + 1)   // ancestor → this call's code
-            var made: [UInt32] = []
-            byLocation.withUnsafeMutableBufferPointer { t in
-                loc.withUnsafeBufferPointer { c in
-                    out.withUnsafeMutableBufferPointer { o in
-                        parent.withUnsafeBufferPointer { up in
-                            entityKind.withUnsafeBufferPointer { ek in
-                                byAncestor.withUnsafeMutableBufferPointer { ba in
-                                    let nullSlot = t.count - 1
-                                    @inline(__always) func one(_ r: Int, _ i: Int) {
-                                        let l = c[r]
-                                        let slot = l == Null.id ? nullSlot : Int(l)
-                                        var code = t[slot]
-                                        if code == -2 {
-                                            // The first place of the level up the location chain.
-                                            var a = l, steps = 0
-                                            while a != Null.id && ek[Int(a)] != lev && steps < 64 { a = up[Int(a)]; steps += 1 }
-                                            if steps == 64 { a = Null.id }
-                                            let aslot = a == Null.id ? ba.count - 1 : Int(a)
-                                            code = ba[aslot]
-                                            if code < 0 {
-                                                code = Int32(made.count)
-                                                ba[aslot] = code
-                                                made.append(a)
-                                            }
-                                            t[slot] = code
-                                        }
-                                        o[i] = code
-                                    }
-                                    Self.loop(rows, one)
-                                }
-                            }
-                        }
-                    }
-                }
+            // Codes given before (`values` not empty): each row's place through the raw codes.
+            let through = places(level)
+            Self.loop(rows) { r, i in
+                let l = loc[r]
+                let a = l == Null.id ? Null.id : through[Int(l)]
+                out[i] = codeForRaw(a, .entity(a))
             }
-            // Map this call's codes onto the coder's (shared with `code(_:)`).
-            var remap = [Int32](repeating: 0, count: made.count)
-            for (j, a) in made.enumerated() { remap[j] = codeForRaw(a, .entity(a)) }
-            let identity = remap.enumerated().allSatisfy { $0.offset == Int($0.element) }
-            if !identity {
-                for i in out.indices { out[i] = remap[Int(out[i])] }
-                for i in byLocation.indices where byLocation[i] >= 0 { byLocation[i] = remap[Int(byLocation[i])] }
-            }
-            codeOfLocation = byLocation
         case .ints(let col, let isDate):
             // A small range of values: a table indexed by value, else the dictionary.
             // Each pass reads the column as stored (2, 4 or 8 bytes a row; a narrow column's
@@ -1236,63 +1181,62 @@ final class KeyCoder {
         return out
     }
 
-    /// The codes of a coder that has none yet, in the order of the raw ids (null last): the ids
-    /// the rows hold are marked in a bitset, and a row's code is the number of marked ids below
-    /// its own. The bitset and its per-word counts fit in the second-level cache where a table of
-    /// codes per id would not, and the passes over the rows split over two cores.
     /// From how many rows the passes of `codesByRank` split over two cores (each reads the rows
     /// once, so a second thread pays for itself sooner than in a sort).
     static let rankTwoCoresFrom = 1 << 18
 
-    /// From how many rows a place key's codes are made by rank (`AncestorTables`); fewer
-    /// rows look their locations' places up one by one.
-    static let placeByRankFrom = 1 << 16
-
-    /// With `through`, each raw id is `through[col[row]]` (`through[Null.id]` is not read: a
-    /// missing id stays missing).
+    /// The codes of a coder that has none yet, in the order of the raw ids (null last): the ids
+    /// the rows hold are marked in a bitset, and a row's code is the number of marked ids below
+    /// its own. The bitset and its per-word counts fit in the second-level cache where a table of
+    /// codes per id would not, and the passes over the rows split over two cores. With
+    /// `through`, each raw id is `through[col[row]]` (`through[Null.id]` is not read: a missing
+    /// id stays missing).
     private func codesByRank(_ col: [UInt32], through: UnsafePointer<UInt32>? = nil, isEntity: Bool, _ rows: RowList) -> [Int32] {
-        let slots = rawSlots
-        let words = (slots + 63) >> 6
-        let n = rows.count
-        var marks = [UInt64](repeating: 0, count: words)
-        var below = [Int32](repeating: 0, count: words)
-        var out: [Int32] = []
-        col.withUnsafeBufferPointer { c in
-            Self.withRowIndexes(rows) { idx in
-                marks.withUnsafeMutableBufferPointer { m in
-                    below.withUnsafeMutableBufferPointer { b in
-                        let pass = RankPass(col: c.baseAddress!, rows: idx, through: through, nullSlot: slots - 1, marks: m.baseAddress!,
-                                            below: b.baseAddress!, words: words)
-                        if n >= Self.rankTwoCoresFrom {
-                            let (_, other) = BackgroundWork.pair({ pass.mark(0, n / 2, into: pass.marks) }, { () -> [UInt64] in
-                                var own = [UInt64](repeating: 0, count: words)
-                                own.withUnsafeMutableBufferPointer { pass.mark(n / 2, n, into: $0.baseAddress!) }
-                                return own
-                            })
-                            for w in 0..<words { m[w] |= other[w] }
-                        } else {
-                            pass.mark(0, n, into: pass.marks)
-                        }
-                        var total: Int32 = 0
-                        for w in 0..<words { b[w] = total; total += Int32(m[w].nonzeroBitCount) }
-                        out = [Int32](unsafeUninitializedCapacity: n) { o, count in
-                            let target = Target(p: o.baseAddress!)
-                            if n >= Self.rankTwoCoresFrom {
-                                _ = BackgroundWork.pair({ pass.code(0, n / 2, into: target.p) }, { pass.code(n / 2, n, into: target.p) })
-                            } else {
-                                pass.code(0, n, into: target.p)
-                            }
-                            count = n
-                        }
-                    }
-                }
-            }
+        let (codes, ids) = col.withUnsafeBufferPointer { c in
+            Self.withRowIndexes(rows) { idx in Self.ranks(c.baseAddress!, rows: idx, through: through, count: rows.count, slots: rawSlots) }
         }
         // The values in code order: the raw ids themselves (`codeOfRaw` is made from them if
         // `code(_:)` is ever asked).
-        let raws = Self.markedIDs(marks, nullSlot: slots - 1, count: Int(below[words - 1]) + marks[words - 1].nonzeroBitCount)
-        values = CodeValues(raws: raws, isEntity: isEntity)
-        return out
+        values = CodeValues(raws: ids, isEntity: isEntity)
+        return codes
+    }
+
+    /// `codesByRank`'s work on `n` positions of a column of ids below `slots - 1` (the last
+    /// slot is null's): each position's code, and the ids by code.
+    static func ranks(_ col: UnsafePointer<UInt32>, rows: UnsafePointer<UInt32>?, through: UnsafePointer<UInt32>?, count n: Int,
+                      slots: Int) -> (codes: [Int32], ids: [UInt32]) {
+        let words = (slots + 63) >> 6
+        var marks = [UInt64](repeating: 0, count: words)
+        var below = [Int32](repeating: 0, count: words)
+        var out: [Int32] = []
+        marks.withUnsafeMutableBufferPointer { m in
+            below.withUnsafeMutableBufferPointer { b in
+                let pass = RankPass(col: col, rows: rows, through: through, nullSlot: slots - 1, marks: m.baseAddress!,
+                                    below: b.baseAddress!, words: words)
+                if n >= Self.rankTwoCoresFrom {
+                    let (_, other) = BackgroundWork.pair({ pass.mark(0, n / 2, into: pass.marks) }, { () -> [UInt64] in
+                        var own = [UInt64](repeating: 0, count: words)
+                        own.withUnsafeMutableBufferPointer { pass.mark(n / 2, n, into: $0.baseAddress!) }
+                        return own
+                    })
+                    for w in 0..<words { m[w] |= other[w] }
+                } else {
+                    pass.mark(0, n, into: pass.marks)
+                }
+                var total: Int32 = 0
+                for w in 0..<words { b[w] = total; total += Int32(m[w].nonzeroBitCount) }
+                out = [Int32](unsafeUninitializedCapacity: n) { o, count in
+                    let target = Target(p: o.baseAddress!)
+                    if n >= Self.rankTwoCoresFrom {
+                        _ = BackgroundWork.pair({ pass.code(0, n / 2, into: target.p) }, { pass.code(n / 2, n, into: target.p) })
+                    } else {
+                        pass.code(0, n, into: target.p)
+                    }
+                    count = n
+                }
+            }
+        }
+        return (out, markedIDs(marks, nullSlot: slots - 1, count: Int(below[words - 1]) + marks[words - 1].nonzeroBitCount))
     }
 
     /// The ids whose bits are set, in order (`count` of them), the null slot's as `Null.id`:
@@ -1466,21 +1410,7 @@ final class AncestorTables: @unchecked Sendable {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let t = tables[level] { return t }
-        let n = g.entityCount
-        let lev = UInt16(level)
-        let t = g.parent.withUnsafeBufferPointer { up in
-            g.entityKind.withUnsafeBufferPointer { ek in
-                [UInt32](unsafeUninitializedCapacity: n) { out, count in
-                    for e in 0..<n {
-                        // As `KeyCoder.codes` walks: at most 64 steps.
-                        var a = UInt32(e), steps = 0
-                        while a != Null.id && ek[Int(a)] != lev && steps < 64 { a = up[Int(a)]; steps += 1 }
-                        out[e] = steps == 64 ? Null.id : a
-                    }
-                    count = n
-                }
-            }
-        }
+        let t = g.ancestors(ofKind: level)
         tables[level] = t
         return t
     }

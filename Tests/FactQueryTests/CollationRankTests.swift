@@ -100,8 +100,8 @@ import Testing
         let other = ["A", "b", "1", "２", "（", "·", "", "é"]
         var tried = 0, fast = 0
         Pinyin.codes.withUnsafeBufferPointer { codes in
-            PinyinIndex.syllableWords.withUnsafeBufferPointer { words in
-                PinyinIndex.syllableLengths.withUnsafeBufferPointer { lengths in
+            CollationKey.syllableWords.withUnsafeBufferPointer { words in
+                CollationKey.syllableLengths.withUnsafeBufferPointer { lengths in
                     for _ in 0..<20_000 {
                         var s = ""
                         for _ in 0..<Int.random(in: 1...6, using: &rng) {
