@@ -28,6 +28,7 @@ static struct {
 } factsh_signal_state;
 
 static factsh_resize_fn factsh_resize_hook;
+static factsh_wait_fn factsh_wait_hook;
 /* The terminal was asked to bracket pastes (set by the line editor around each line it reads). */
 static int factsh_bracketed_paste;
 
@@ -159,6 +160,8 @@ void factsh_signals_restore_editing(void) {
 
 void factsh_signals_set_resize_hook(factsh_resize_fn hook) { factsh_resize_hook = hook; }
 
+void factsh_signals_set_wait_hook(factsh_wait_fn hook) { factsh_wait_hook = hook; }
+
 void factsh_signals_set_bracketed_paste(int on) { factsh_bracketed_paste = on ? 1 : 0; }
 
 int factsh_signals_attach_editor(struct editline *el) {
@@ -223,6 +226,7 @@ int factsh_el_read_char(struct editline *el, wchar_t *wc) {
             continue;
         }
 
+        if (factsh_wait_hook != NULL) factsh_wait_hook(el);
         fd_set readable;
         FD_ZERO(&readable);
         FD_SET(STDIN_FILENO, &readable);

@@ -186,15 +186,17 @@ func runFactsh(_ arguments: [String]) -> Int32 {
     Interrupt.install()
     let session: ShellSession
     if interactive && o.all("graph").isEmpty && o.value("import-csv") == nil {
-        // The prompt comes first: the built-in graph is read on a thread of its own while the
-        // user types, and waited for by the first statement or completion that needs it.
-        let builtin = BackgroundLoad { () -> FactGraph in
+        // The prompt comes first: the built-in graph is read on a thread of its own, started
+        // once the prompt is up, while the user types, and waited for by the first statement or
+        // completion that needs it.
+        let builtin = BackgroundLoad(startNow: false) { () -> FactGraph in
             do { return try BuiltinGraph.load() } catch {
                 stderr("\(error)")
                 finish(1)
             }
         }
-        session = ShellSession(loadingGraph: { builtin.value }, safe: o.flag("safe"), cancellation: .signals)
+        session = ShellSession(loadingGraph: { builtin.value }, startLoading: { builtin.start() }, safe: o.flag("safe"),
+                               cancellation: .signals)
     } else {
         // Signals: loading polls nothing and leaves nothing to save, so a signal there ends
         // the process at once (128+N); after it, Ctrl-C stops the running statement.

@@ -66,4 +66,38 @@ import BuiltinGraph
         _ = s.graph
         #expect(counter.calls == 1)
     }
+
+    @Test func theBackgroundReadStartsWhenTheEditorFirstWaits() throws {
+        final class Counter: @unchecked Sendable { var starts = 0 }
+        let counter = Counter()
+        let graph = try BuiltinGraph.load()
+        let s = ShellSession(loadingGraph: { graph }, startLoading: { counter.starts += 1 })
+        #expect(counter.starts == 0)              // nothing before the prompt is up
+        s.waitingForInput()
+        #expect(counter.starts == 1)
+        s.waitingForInput()                       // every later wait: nothing more
+        #expect(counter.starts == 1)
+        // A graph taken before any wait (a start-up file's statements) is not started again.
+        let early = ShellSession(loadingGraph: { graph }, startLoading: { counter.starts += 1 })
+        _ = early.graph
+        early.waitingForInput()
+        #expect(counter.starts == 1)
+    }
+
+    @Test func aDeferredLoadRunsOnceWhetherStartedOrNot() {
+        final class Counter: @unchecked Sendable { var runs = 0 }
+        let notStarted = Counter()
+        let a = BackgroundLoad(startNow: false) { notStarted.runs += 1; return 7 }
+        #expect(a.value == 7)                     // never started: runs here
+        a.start()                                 // after the value: nothing
+        #expect(a.value == 7)
+        #expect(notStarted.runs == 1)
+        let started = Counter()
+        let b = BackgroundLoad(startNow: false) { started.runs += 1; return 8 }
+        b.start()
+        b.start()
+        #expect(b.value == 8)
+        #expect(b.value == 8)
+        #expect(started.runs == 1)
+    }
 }

@@ -75,6 +75,11 @@ void factsh_signals_restore_editing(void);
 typedef void (*factsh_resize_fn)(struct editline *);
 void factsh_signals_set_resize_hook(factsh_resize_fn hook);
 
+/* What the editor's read function calls each time before it waits for input: the prompt and
+ * the line are on the screen by then (work that must not delay the prompt starts there). */
+typedef void (*factsh_wait_fn)(struct editline *);
+void factsh_signals_set_wait_hook(factsh_wait_fn hook);
+
 /* Whether the terminal is in bracketed-paste mode (xterm's mode 2004, turned on by the line
  * editor while it reads a line): a suspend (Ctrl-Z) turns it off for the job-control shell and
  * back on at resume. */

@@ -40,6 +40,10 @@ public final class LineEditor {
     /// Called on Tab; without one, Tab beeps.
     public var completer: Completer?
 
+    /// Called each time the editor is about to wait for a key, with the prompt and the line on
+    /// the screen.
+    public var whenWaiting: (() -> Void)?
+
     private var editLine: OpaquePointer?
     private let history: History?
     private var prompt = ""
@@ -121,6 +125,10 @@ public final class LineEditor {
         TerminalSignals.setResizeHook { el in
             guard let el, let data = factsh_el_get_clientdata(el) else { return }
             Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().redrawAfterResize(el)
+        }
+        TerminalSignals.setWaitHook { el in
+            guard let el, let data = factsh_el_get_clientdata(el) else { return }
+            Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().whenWaiting?()
         }
         _ = factsh_el_set_prompt(el, { el in
             guard let el, let data = factsh_el_get_clientdata(el) else { return nil }

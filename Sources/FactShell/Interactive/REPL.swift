@@ -23,6 +23,13 @@ public protocol ShellEngine: AnyObject {
     /// through `Cancellation.signals`) and stop when it is set (Ctrl-C, or the session being
     /// asked to end); the loop clears Ctrl-C before each statement and each prompt.
     func run(_ statement: String) -> Bool
+    /// Called each time the editor waits for a key, with the prompt on the screen: work that
+    /// must not delay the first prompt starts here. Returns at once.
+    func waitingForInput()
+}
+
+extension ShellEngine {
+    public func waitingForInput() {}
 }
 
 /// The interactive read–run loop.
@@ -52,6 +59,7 @@ public enum REPL {
         editor.completer = { [unowned engine] line, cursor in
             engine.complete(line: line, cursor: cursor)
         }
+        editor.whenWaiting = { [unowned engine] in engine.waitingForInput() }
 
         var status: Int32 = 0
         var pending: [String] = []

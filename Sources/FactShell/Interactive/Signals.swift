@@ -108,4 +108,9 @@ enum TerminalSignals {
     static func setResizeHook(_ hook: factsh_resize_fn?) {
         factsh_signals_set_resize_hook(hook)
     }
+
+    /// What the read function calls before each wait for input.
+    static func setWaitHook(_ hook: factsh_wait_fn?) {
+        factsh_signals_set_wait_hook(hook)
+    }
 }

@@ -6,9 +6,14 @@ import Glibc
 /// interactive shell shows its prompt at once and reads the built-in graph while the user
 /// types (`factsh` start-up is measured to the first prompt, and the graph is most of it).
 ///
-///     let graph = BackgroundLoad { try! BuiltinGraph.load() }
-///     …                       // the prompt is up
+///     let graph = BackgroundLoad(startNow: false) { try! BuiltinGraph.load() }
+///     …                       // the prompt is up, the editor waits for a key
+///     graph.start()           // the thread starts
 ///     graph.value             // waits (once) for the thread to finish
+///
+/// Started only once the prompt is on the screen, the thread takes no time from what comes
+/// before it: on a machine whose other core is busy, a thread started at once shared the one
+/// free core with the main thread and made the prompt come a third later.
 ///
 /// The thread blocks every signal, so Ctrl-C and SIGTERM keep going to the main thread, whose
 /// blocking reads they must interrupt.
@@ -16,9 +21,19 @@ public final class BackgroundLoad<Value>: @unchecked Sendable {
     private var result: Value?
     private var work: (() -> Value)?
     private var thread: pthread_t? = nil
+    private var started = false
 
-    public init(_ work: @escaping () -> Value) {
+    /// `startNow: false` leaves starting the thread to `start()` (or the work to `value`, on
+    /// this thread, if nothing started it before).
+    public init(startNow: Bool = true, _ work: @escaping () -> Value) {
         self.work = work
+        if startNow { start() }
+    }
+
+    /// Starts the thread; nothing if it was started already or the value is known.
+    public func start() {
+        guard !started else { return }
+        started = true
         thread = startThread(ThreadBody { [self] in
             result = self.work!()
             self.work = nil
@@ -27,6 +42,7 @@ public final class BackgroundLoad<Value>: @unchecked Sendable {
 
     /// The value, waiting for the thread to finish the first time.
     public var value: Value {
+        started = true
         if let t = thread {
             pthread_join(t, nil)
             thread = nil

@@ -39,6 +39,8 @@ public final class ShellSession: ShellEngine {
     private var loadedEngine: QueryEngine?
     /// Where the graph comes from while it is not loaded yet.
     private var graphLoader: (() -> FactGraph)?
+    /// Starts reading the graph in the background (`waitingForInput`), once.
+    private var graphStarter: (() -> Void)?
     /// Parameters set before the engine exists.
     private var pendingParameters: [String: String] = [:]
 
@@ -124,10 +126,12 @@ public final class ShellSession: ShellEngine {
     }
 
     /// A session whose graph is still being read (`BackgroundLoad`): `loadingGraph` is called
-    /// when a statement, a completion or a command first needs the graph.
-    public init(loadingGraph: @escaping () -> FactGraph, graphLabel: String? = nil, safe: Bool = false,
-                cancellation: Cancellation = .never) {
+    /// when a statement, a completion or a command first needs the graph; `startLoading`, if
+    /// given, when the line editor first waits for a key (the prompt is up).
+    public init(loadingGraph: @escaping () -> FactGraph, startLoading: (() -> Void)? = nil, graphLabel: String? = nil,
+                safe: Bool = false, cancellation: Cancellation = .never) {
         self.graphLoader = loadingGraph
+        self.graphStarter = startLoading
         self.graphLabel = graphLabel
         self.safe = safe
         self.cancellation = cancellation
@@ -144,6 +148,7 @@ public final class ShellSession: ShellEngine {
     private func finishLoading() {
         guard loadedGraph == nil, let load = graphLoader else { return }
         graphLoader = nil
+        graphStarter = nil
         install(load())
     }
 
@@ -536,6 +541,12 @@ public final class ShellSession: ShellEngine {
     }
 
     public func isComplete(_ text: String) -> Bool { StatementSplitter.isComplete(text) }
+
+    public func waitingForInput() {
+        guard let start = graphStarter else { return }
+        graphStarter = nil
+        start()
+    }
 
     public func complete(line: String, cursor: Int) -> Completion {
         let trimmed = line.trimmingSpaces()
