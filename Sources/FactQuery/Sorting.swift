@@ -67,10 +67,19 @@ struct RowSorter {
         var cols: [KeyColumn] = []
         for key in keys {
             try engine.checkCancel()
+            if let direct = storedCodes(key, rows, g) {
+                cols.append(direct)
+                continue
+            }
             let vals = try engine.columnValues(key.accessor, kind, rows)
             cols.append(encode(vals, key, g))
         }
         try engine.checkCancel()
+        let topN = limit.map { $0 < rows.count / 2 } ?? false
+        if !topN, let sorted = Self.packedOrder(rows, cols) {
+            try engine.checkCancel()
+            return sorted
+        }
         let order = ValueOrder(g: g)
         let less: (Int, Int) -> Bool = { i, j in
             for c in cols {
@@ -142,6 +151,121 @@ struct RowSorter {
             return .values(vals, descending: key.descending, collation: key.collation)
         }
         return .codes(codes, nulls: nulls, descending: key.descending)
+    }
+
+    /// The codes of a stored column or of the rows' names, read from the column as `encode`
+    /// codes its values (no `Value` per row); nil for other keys.
+    func storedCodes(_ key: BoundOrder, _ rows: [UInt32], _ g: FactGraph) -> KeyColumn? {
+        let kind = g.kinds[self.kind]
+        let n = rows.count
+        var nulls = [Bool](repeating: false, count: n)
+        var codes = [UInt64](repeating: 0, count: n)
+        switch key.accessor {
+        case .stored(let c):
+            switch kind.columns[c].type {
+            case .int, .date:
+                guard key.type == .int || key.type == .date else { return nil }
+                let col = kind.intColumn(c)
+                for (i, r) in rows.enumerated() {
+                    let v = col[Int(r)]
+                    if v == Null.int { nulls[i] = true } else { codes[i] = UInt64(bitPattern: v) ^ (1 << 63) }
+                }
+            case .ref, .text:
+                guard Self.isTextual(key.type) else { return nil }
+                let isRef = kind.columns[c].type.isRef
+                let col = kind.idColumn(c), names = g.entityName
+                let ranks = CollationRankTable.of(g).table(key.collation)
+                for (i, r) in rows.enumerated() {
+                    let v = col[Int(r)]
+                    if v == Null.id { nulls[i] = true } else { codes[i] = UInt64(ranks[Int(isRef ? names[Int(v)] : v)]) }
+                }
+            case .number:
+                return nil
+            }
+        case .name:
+            guard Self.isTextual(key.type) else { return nil }
+            let ents = kind.entityOfRow, names = g.entityName
+            let ranks = CollationRankTable.of(g).table(key.collation)
+            for (i, r) in rows.enumerated() { codes[i] = UInt64(ranks[Int(names[Int(ents[Int(r)])])]) }
+        default:
+            return nil
+        }
+        return .codes(codes, nulls: nulls, descending: key.descending)
+    }
+
+    static func isTextual(_ t: ValueType) -> Bool {
+        switch t {
+        case .text, .entity: return true
+        default: return false
+        }
+    }
+
+    /// The rows in order by a radix sort, when every key is coded as integers and the keys, each
+    /// narrowed to the range of its codes (and a place for missing values, last either way),
+    /// fit in 64 bits beside the row number: one integer per row. Rows given in increasing order
+    /// (a scan) put the row number on top and sort by the key bits alone (stably: equal keys keep
+    /// the rows' order); other rows put it below the keys and sort by all the bits. Nil when a
+    /// key is no code or they do not fit.
+    static func packedOrder(_ rows: [UInt32], _ cols: [KeyColumn]) -> [UInt32]? {
+        let n = rows.count
+        if n < 2 { return rows }
+        var maxRow: UInt32 = 0, ascending = true
+        for i in 0..<n {
+            maxRow = max(maxRow, rows[i])
+            if i > 0 && rows[i] <= rows[i - 1] { ascending = false }
+        }
+        let rowBits = 64 - UInt64(maxRow).leadingZeroBitCount
+        struct Narrow { var low: UInt64, high: UInt64, nullCode: UInt64, bits: Int }
+        var narrow: [Narrow] = []
+        var total = 0
+        for c in cols {
+            guard case .codes(let codes, let nulls, _) = c else { return nil }
+            var low = UInt64.max, high: UInt64 = 0, anyNull = false
+            for i in 0..<n {
+                if nulls[i] { anyNull = true; continue }
+                low = min(low, codes[i])
+                high = max(high, codes[i])
+            }
+            if low > high { low = 0; high = 0 }
+            let span = high &- low
+            guard span < 1 << 48 else { return nil }
+            let top = span + (anyNull ? 1 : 0)
+            let bits = 64 - top.leadingZeroBitCount
+            narrow.append(Narrow(low: low, high: high, nullCode: span + 1, bits: bits))
+            total += bits
+        }
+        guard total + rowBits <= 64 else { return nil }
+        if total == 0 && ascending { return rows }
+        var keys = [UInt64](repeating: 0, count: n)
+        keys.withUnsafeMutableBufferPointer { k in
+            for (c, w) in zip(cols, narrow) where w.bits > 0 {
+                guard case .codes(let codes, let nulls, let desc) = c else { continue }
+                let shift = UInt64(w.bits)
+                codes.withUnsafeBufferPointer { codes in
+                    nulls.withUnsafeBufferPointer { nulls in
+                        for i in 0..<n {
+                            let t = nulls[i] ? w.nullCode : (desc ? w.high - codes[i] : codes[i] - w.low)
+                            k[i] = k[i] << shift | t
+                        }
+                    }
+                }
+            }
+            if ascending {
+                let shift = UInt64(total)
+                for i in 0..<n { k[i] |= UInt64(rows[i]) << shift }
+            } else {
+                let shift = UInt64(rowBits)
+                for i in 0..<n { k[i] = k[i] << shift | UInt64(rows[i]) }
+            }
+        }
+        if ascending {
+            Grouping.radixSort(&keys, bits: total)
+            let shift = UInt64(total)
+            return keys.map { UInt32(truncatingIfNeeded: $0 >> shift) }
+        }
+        Grouping.radixSort(&keys, bits: total + rowBits)
+        let mask = rowBits == 64 ? UInt64.max : (1 << UInt64(rowBits)) - 1
+        return keys.map { UInt32(truncatingIfNeeded: $0 & mask) }
     }
 
     /// A double's bits, ordered as the doubles are.

@@ -1,0 +1,117 @@
+import Testing
+import FactGraph
+@testable import FactQuery
+
+/// `order by` over many rows sorts one packed integer per row by radix (`RowSorter.packedOrder`);
+/// its order must be the comparison order exactly: keys in turn, descending where asked, missing
+/// values last either way, ties by row number.
+@Suite struct PackedOrderTests {
+    /// The comparison order of `RowSorter` over code columns, as a plain sort.
+    static func reference(_ rows: [UInt32], _ cols: [(codes: [UInt64], nulls: [Bool], desc: Bool)]) -> [UInt32] {
+        let order = rows.indices.sorted { i, j in
+            for c in cols {
+                if c.nulls[i] != c.nulls[j] { return c.nulls[j] }
+                if c.nulls[i] { continue }
+                if c.codes[i] != c.codes[j] { return c.desc ? c.codes[i] > c.codes[j] : c.codes[i] < c.codes[j] }
+            }
+            return rows[i] < rows[j]
+        }
+        return order.map { rows[$0] }
+    }
+
+    @Test(arguments: 0..<40)
+    func sameAsComparing(_ seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &* 7919 &+ 11)
+        let n = [0, 1, 2, 17, 1000, 5000][seed % 6]
+        // Rows in increasing order (a scan) or shuffled (an index's bucket).
+        var rows = (0..<n).map { UInt32($0 * 3 + Int.random(in: 0..<3, using: &rng)) }
+        if seed % 2 == 1 { rows.shuffle(using: &rng) }
+        let keyCount = 1 + seed % 3
+        var cols: [(codes: [UInt64], nulls: [Bool], desc: Bool)] = []
+        for k in 0..<keyCount {
+            // Few distinct values (ties), a wide range, sign-flipped 64-bit ints, or all missing.
+            let shape = (seed / 3 + k) % 4
+            let codes: [UInt64] = (0..<n).map { _ in
+                switch shape {
+                case 0: return UInt64(Int.random(in: 0..<4, using: &rng))
+                case 1: return UInt64(Int.random(in: 0..<1_000_000_000, using: &rng))
+                case 2: return UInt64(bitPattern: Int64.random(in: -5000...5000, using: &rng)) ^ (1 << 63)
+                default: return 42
+                }
+            }
+            let nullShare = [0, 10, 2, 100][(seed + k) % 4]
+            let nulls = (0..<n).map { _ in nullShare > 0 && Int.random(in: 0..<nullShare, using: &rng) == 0 }
+            cols.append((codes, nulls, Bool.random(using: &rng)))
+        }
+        let keyed = cols.map { RowSorter.KeyColumn.codes($0.codes, nulls: $0.nulls, descending: $0.desc) }
+        let packed = try #require(RowSorter.packedOrder(rows, keyed))
+        #expect(packed == Self.reference(rows, cols))
+    }
+
+    @Test func keysTooWideAreLeftToComparison() {
+        let rows: [UInt32] = [0, 1, 2]
+        let wide = RowSorter.KeyColumn.codes([0, 1 << 50, 5], nulls: [false, false, false], descending: false)
+        #expect(RowSorter.packedOrder(rows, [wide]) == nil)
+        let narrow = RowSorter.KeyColumn.codes([0, 1 << 30, 5], nulls: [false, false, false], descending: false)
+        // 31 + 31 bits of keys and 2 of row numbers fit; a third such key does not.
+        #expect(RowSorter.packedOrder(rows, [narrow, narrow]) == [0, 2, 1])
+        #expect(RowSorter.packedOrder(rows, [narrow, narrow, narrow]) == nil)
+    }
+
+    /// Through the engine: a whole sorted result (radix) begins with the rows that `limit`
+    /// (a bounded heap comparing keys) picks, for keys of every stored type.
+    static let graph: FactGraph = {
+        var rng = SplitMix64(seed: 99)
+        let b = GraphBuilder()
+        let firm = try! b.declareKind(name: "firm", plural: "firms", role: .entity, columns: [])
+        let award = try! b.declareKind(name: "award", plural: "awards", role: .relation, columns: [
+            Column(name: "firm", type: .ref(.kind(firm)), isLocation: true), Column(name: "year", type: .int),
+            Column(name: "edition", type: .text), Column(name: "day", type: .date), Column(name: "score", type: .int)])
+        let names = ["济宁", "金乡", "apple", "Jinan", "潍坊", "item 9", "item 10", "第二届", "第十届", "三一"]
+        let firms = (0..<600).map { try! b.addEntity(kind: firm, name: "\(names[$0 % names.count])\($0 / 7)号").entity }
+        for _ in 0..<6_000 {
+            let r = b.addRow(kind: award)
+            if Int.random(in: 0..<20, using: &rng) > 0 { b.setID(kind: award, column: 0, row: r, firms[Int.random(in: 0..<firms.count, using: &rng)]) }
+            if Int.random(in: 0..<10, using: &rng) > 0 { b.setInt(kind: award, column: 1, row: r, Int64.random(in: 2001...2024, using: &rng)) }
+            if Int.random(in: 0..<5, using: &rng) > 0 {
+                b.setID(kind: award, column: 2, row: r, b.intern("第\(["一", "二", "九", "十", "十一"][Int.random(in: 0..<5, using: &rng)])届"))
+            }
+            b.setInt(kind: award, column: 3, row: r, Int64(2020_01_01 + Int.random(in: 0..<12, using: &rng) * 100 + Int.random(in: 0..<28, using: &rng)))
+            b.setInt(kind: award, column: 4, row: r, Int64.random(in: -3_000_000_000...3_000_000_000, using: &rng))
+        }
+        return b.finish()!
+    }()
+
+    @Test(arguments: ["year", "year desc", "firm", "firm desc", "firm, year desc", "edition, firm", "edition desc, day",
+                      "day desc, score", "score", "score desc, firm desc", "firm collate codepoint, year",
+                      "year, edition desc, firm", "name"])
+    func wholeSortBeginsWithTheTopRows(_ keys: String) throws {
+        let e = QueryEngine(graph: Self.graph)
+        let what = keys == "name" ? "firms" : "awards"
+        func texts(_ q: String) throws -> [[String]] {
+            let t = try e.execute(q)
+            return t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+        }
+        let all = try texts("\(what) order by \(keys)")
+        let top = try texts("\(what) order by \(keys) limit 57")
+        #expect(all.count == (what == "firms" ? 600 : 6_000))
+        #expect(Array(all.prefix(57)) == top)
+        // The rows that the heap leaves after 57 come in the same order too.
+        #expect(Array(all.dropFirst(57).prefix(40)) == (try texts("\(what) order by \(keys) limit 40 offset 57")))
+    }
+
+    /// Rows from an index come in the index's order, not by row number.
+    @Test(arguments: ["edition", "edition desc, day", "day", "year desc"])
+    func rowsFromAnIndex(_ keys: String) throws {
+        let e = QueryEngine(graph: Self.graph)
+        func texts(_ q: String) throws -> [[String]] {
+            let t = try e.execute(q)
+            return t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+        }
+        let q = "awards where firm in (济宁0号, 金乡0号, apple0号, 潍坊3号) order by \(keys)"
+        let all = try texts(q)
+        #expect(all.count > 20)
+        #expect(Array(all.prefix(9)) == (try texts(q + " limit 9")))
+        #expect(Array(all.dropFirst(9).prefix(5)) == (try texts(q + " limit 5 offset 9")))
+    }
+}
