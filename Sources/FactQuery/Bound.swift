@@ -108,6 +108,38 @@ indirect enum Predicate: Sendable {
     case constant(Bool)
 }
 
+extension Predicate {
+    /// The accessor a leaf condition reads (nil for `all`, `any`, `not`, `has`, `source` and
+    /// constants).
+    var leafAccessor: Accessor? {
+        switch self {
+        case .entityIs(let a, _, _), .within(let a, _, _), .entityNamed(let a, _, _, _), .text(let a, _, _),
+             .textIn(let a, _, _), .int(let a, _, _), .number(let a, _, _), .date(let a, _, _, _), .isNull(let a, _),
+             .dynamic(let a, _, _):
+            return a
+        case .all, .any, .not, .source, .has, .constant:
+            return nil
+        }
+    }
+
+    /// The same leaf condition reading `a` instead (self for other conditions).
+    func withLeafAccessor(_ a: Accessor) -> Predicate {
+        switch self {
+        case .entityIs(_, let x, let n): return .entityIs(a, x, negated: n)
+        case .within(_, let x, let n): return .within(a, x, negated: n)
+        case .entityNamed(_, let x, let t, let n): return .entityNamed(a, x, text: t, negated: n)
+        case .text(_, let op, let x): return .text(a, op, x)
+        case .textIn(_, let x, let n): return .textIn(a, x, negated: n)
+        case .int(_, let op, let x): return .int(a, op, x)
+        case .number(_, let op, let x): return .number(a, op, x)
+        case .date(_, let op, let lo, let hi): return .date(a, op, lo: lo, hi: hi)
+        case .isNull(_, let n): return .isNull(a, negated: n)
+        case .dynamic(_, let op, let x): return .dynamic(a, op, x)
+        case .all, .any, .not, .source, .has, .constant: return self
+        }
+    }
+}
+
 /// An aggregate bound to a column.
 struct BoundAggregate: Sendable {
     var aggregate: Aggregate

@@ -128,6 +128,22 @@ struct CompiledFilter {
                 if x == Null.id { return .unknown }
                 return Truth((x == id) == (op == .eq))
             }
+        case .text(.stored(let c), let op, let lit)
+            where (kind.columns[c].type == .text || kind.columns[c].type.isRef) && [.lt, .le, .gt, .ge].contains(op):
+            // Text order by collation rank: the literal's place among the pool's strings is
+            // found once, then each cell compares its string's rank with it.
+            let table = CollationRankTable.of(g)
+            let ranks = table.pinyin, names = g.entityName
+            let (below, equal) = table.pinyinPlace(of: CollationKey.key(String(decoding: lit, as: UTF8.self)))
+            let col = kind.idColumn(c), isRef = kind.columns[c].type.isRef
+            let at = UInt32(below)
+            return { r in
+                let x = col[r]
+                if x == Null.id { return .unknown }
+                let rank = ranks[Int(isRef ? names[Int(x)] : x)]
+                let order = rank < at ? -1 : (rank == at && equal ? 0 : 1)
+                return Truth(Evaluator.compare(order, op, 0))
+            }
         case .isNull(.stored(let c), let negated):
             switch kind.columns[c].type {
             case .text, .ref:
@@ -148,7 +164,32 @@ struct CompiledFilter {
                 return Truth(hit != negated)
             }
         default:
-            return general
+            return hopOnce(p, k, g, general) ?? general
+        }
+    }
+
+    /// A condition on a column of the entity that a stored reference names
+    /// (`enterprise.industry=化工`, `honor.level=国家级`) depends on that entity alone: it is
+    /// tested at the first row that names the entity — as the same condition on the entity's own
+    /// row, compiled for its kind — and read from a table of one byte per entity at every later
+    /// one. Rows whose reference is missing are tested each.
+    static func hopOnce(_ p: Predicate, _ k: Int, _ g: FactGraph, _ general: @escaping Test) -> Test? {
+        let kind = g.kinds[k]
+        guard let acc = p.leafAccessor, case .hop(.stored(let c), _, let inner) = acc, kind.columns[c].type.isRef else { return nil }
+        let col = kind.idColumn(c)
+        let known = TruthTable(count: g.entityCount)
+        // Per kind of entity: the condition on its own rows (nil where it has no such column:
+        // then the general test, which reads the missing value).
+        let own: [Test?] = inner.indices.map { k2 in inner[k2].map { compile(p.withLeafAccessor($0), k2, g) } }
+        let entityKind = g.entityKind, entityRow = g.entityRow
+        return { r in
+            let e = col[r]
+            if e == Null.id { return general(r) }
+            if let t = known[Int(e)] { return t }
+            let k2 = Int(entityKind[Int(e)])
+            let t = k2 < own.count ? (own[k2]?(Int(entityRow[Int(e)])) ?? general(r)) : general(r)
+            known[Int(e)] = t
+            return t
         }
     }
 
@@ -197,5 +238,17 @@ final class PlaceOfLocation {
             memo[Int(l)] = m
         }
         return m
+    }
+}
+
+/// A truth value per entity, or none yet.
+final class TruthTable {
+    private var cells: [UInt8]
+
+    init(count: Int) { cells = [UInt8](repeating: 0, count: count) }
+
+    subscript(_ e: Int) -> Truth? {
+        get { e < cells.count ? Truth(rawValue: cells[e] &- 1) : nil }
+        set { if e < cells.count { cells[e] = newValue.map { $0.rawValue + 1 } ?? 0 } }
     }
 }

@@ -308,13 +308,33 @@ extension QueryEngine {
                 for g in 0..<n { exact[g] = false }
                 return .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
             case .text, .ref:
+                let col = kind.idColumn(c)
                 if f == .count {
-                    let col = kind.idColumn(c)
                     try rows.forEach { (r) throws(QueryError) in
                         if col[r] != Null.id { counts[Int(gid[i])] += 1 }
                         i += 1
                     }
                     return .counts(counts)
+                }
+                if f == .min || f == .max {
+                    // By collation rank (pinyin, as `accumulate` compares): different texts
+                    // never tie, so the rank decides as the comparison of the texts would.
+                    let isRef = kind.columns[c].type.isRef
+                    let ranks = CollationRankTable.of(graph).pinyin, names = graph.entityName
+                    var bestRank = [UInt32](repeating: 0, count: n), bestID = [UInt32](repeating: Null.id, count: n)
+                    let isMin = f == .min
+                    try rows.forEach { (r) throws(QueryError) in
+                        let v = col[r]
+                        let g = Int(gid[i])
+                        i += 1
+                        if v == Null.id { return }
+                        let rank = ranks[Int(isRef ? names[Int(v)] : v)]
+                        if bestID[g] == Null.id || (isMin ? rank < bestRank[g] : rank > bestRank[g]) {
+                            bestRank[g] = rank
+                            bestID[g] = v
+                        }
+                    }
+                    return .values(bestID.map { $0 == Null.id ? .null : (isRef ? .entity($0) : .text($0)) })
                 }
             }
         }
@@ -945,6 +965,9 @@ final class KeyCoder {
     enum Source {
         case ids([UInt32], isEntity: Bool)
         case place(location: [UInt32], level: Int)
+        /// A column of the entity a stored reference names (`enterprise.industry`): the
+        /// reference column, and the value's raw id for each entity (`Null.id` for none).
+        case hop(column: [UInt32], through: [UInt32], isEntity: Bool)
         case ints(IntColumn, isDate: Bool)
         case values
     }
@@ -991,9 +1014,45 @@ final class KeyCoder {
         case .name:
             source = .ids(kd.entityOfRow, isEntity: true)
             rawSlots = g.entityCount + 1
+        case .hop(.stored(let c), _, let inner) where kd.columns[c].type.isRef:
+            if let (through, isEntity) = Self.hopTable(g, inner) {
+                source = .hop(column: kd.idColumn(c), through: through, isEntity: isEntity)
+                rawSlots = isEntity ? g.entityCount + 1 : g.strings.count + 1
+            }
         default:
             source = .values
         }
+    }
+
+    /// For a hop whose column is, in every kind that has it, a stored reference (or in every
+    /// such kind stored text): each entity's value as a raw id (`Null.id` where its kind has no
+    /// such column or the cell is empty), and whether the ids are entities. Nil otherwise.
+    static func hopTable(_ g: FactGraph, _ inner: [Accessor?]) -> (through: [UInt32], isEntity: Bool)? {
+        var isEntity: Bool? = nil
+        for (k2, a) in inner.enumerated() {
+            guard let a else { continue }
+            guard case .stored(let c2) = a, g.kinds[k2].role.isNamed else { return nil }
+            let t = g.kinds[k2].columns[c2].type
+            let entity: Bool
+            switch t {
+            case .ref: entity = true
+            case .text: entity = false
+            default: return nil
+            }
+            if let e = isEntity, e != entity { return nil }
+            isEntity = entity
+        }
+        guard let isEntity else { return nil }
+        var through = [UInt32](repeating: Null.id, count: g.entityCount)
+        through.withUnsafeMutableBufferPointer { t in
+            for (k2, a) in inner.enumerated() {
+                guard case .stored(let c2) = a else { continue }
+                let kind = g.kinds[k2]
+                let col = kind.idColumn(c2), ents = kind.entityOfRow
+                for r in 0..<min(kind.rowCount, ents.count, col.count) { t[Int(ents[r])] = col[r] }
+            }
+        }
+        return (through, isEntity)
     }
 
     /// Each entity's place of `level` (`Null.id` for none), kept with the graph.
@@ -1040,6 +1099,10 @@ final class KeyCoder {
             let l = loc[row]
             let a = l == Null.id ? Null.id : places(level)[Int(l)]
             return codeForRaw(a, .entity(a))
+        case .hop(let col, let through, let isEntity):
+            let e = col[row]
+            let a = e == Null.id ? Null.id : through[Int(e)]
+            return codeForRaw(a, isEntity ? .entity(a) : .text(a))
         case .ints(let col, let isDate):
             let v = col[row]
             if let c = codeOfInt[v] { return c }
@@ -1067,6 +1130,9 @@ final class KeyCoder {
             // Each location's place of the level, from a table kept with the graph: codes by
             // rank of those places, like an id column's.
             return places(level).withUnsafeBufferPointer { codesByRank(loc, through: $0.baseAddress!, isEntity: true, rows) }
+        }
+        if case .hop(let col, let through, let isEntity) = source, values.isEmpty {
+            return through.withUnsafeBufferPointer { codesByRank(col, through: $0.baseAddress!, isEntity: isEntity, rows) }
         }
         rawTable()
         var out = [Int32](repeating: 0, count: rows.count)
@@ -1104,6 +1170,12 @@ final class KeyCoder {
                 let l = loc[r]
                 let a = l == Null.id ? Null.id : through[Int(l)]
                 out[i] = codeForRaw(a, .entity(a))
+            }
+        case .hop(let col, let through, let isEntity):
+            Self.loop(rows) { r, i in
+                let e = col[r]
+                let a = e == Null.id ? Null.id : through[Int(e)]
+                out[i] = codeForRaw(a, isEntity ? .entity(a) : .text(a))
             }
         case .ints(let col, let isDate):
             // A small range of values: a table indexed by value, else the dictionary.

@@ -1,0 +1,116 @@
+import Testing
+import FactGraph
+@testable import FactQuery
+
+/// Conditions and groups on a column of the entity a reference names (`firm.industry`,
+/// `firm.city`): the condition is tested once per entity (`CompiledFilter.hopOnce`) and the key
+/// read through a table per entity (`KeyCoder`'s `.hop` source). The answers must be those of
+/// reading each row's value: checked here against counts made from the generator's own lists.
+@Suite struct HopColumnTests {
+    struct Data {
+        var graph: FactGraph
+        /// Per firm: its industry and city (nil when missing).
+        var industry: [String?]
+        var city: [String?]
+        /// Per award: its firm's index (nil when missing), and its year.
+        var firmOf: [Int?]
+        var year: [Int]
+    }
+
+    static let data: Data = {
+        var rng = SplitMix64(seed: 41)
+        let b = GraphBuilder()
+        let city = try! b.declareKind(name: "city", plural: "cities", role: .place, columns: [])
+        let firm = try! b.declareKind(name: "firm", plural: "firms", role: .entity, columns: [
+            Column(name: "city", type: .ref(.kind(city)), isLocation: true), Column(name: "industry", type: .text)])
+        let award = try! b.declareKind(name: "award", plural: "awards", role: .relation, columns: [
+            Column(name: "firm", type: .ref(.kind(firm)), isLocation: true), Column(name: "year", type: .int)])
+        let cityNames = ["济宁市", "潍坊市", "金乡县", "青岛市"]
+        let cities = cityNames.map { try! b.addEntity(kind: city, name: $0).entity }
+        let industries = ["化工", "科技", "机械", "纺织", "食品"]
+        var industry: [String?] = [], cityOf: [String?] = [], firms: [EntityID] = []
+        for i in 0..<700 {
+            let (row, e) = try! b.addEntity(kind: firm, name: "企业\(i)号")
+            firms.append(e)
+            let c = Int.random(in: 0..<6, using: &rng)
+            if c < cities.count { b.setID(kind: firm, column: 0, row: row, cities[c]); cityOf.append(cityNames[c]) } else { cityOf.append(nil) }
+            let n = Int.random(in: 0..<7, using: &rng)
+            if n < industries.count { b.setID(kind: firm, column: 1, row: row, b.intern(industries[n])); industry.append(industries[n]) } else { industry.append(nil) }
+        }
+        var firmOf: [Int?] = [], year: [Int] = []
+        for _ in 0..<8_000 {
+            let r = b.addRow(kind: award)
+            // Firms with low numbers win most: many rows per firm, some firms never.
+            let f = Int.random(in: 0..<12, using: &rng) == 0 ? nil : min(699, Int.random(in: 0..<700, using: &rng) * Int.random(in: 0..<4, using: &rng) / 3)
+            if let f { b.setID(kind: award, column: 0, row: r, firms[f]) }
+            firmOf.append(f)
+            year.append(Int.random(in: 2018...2024, using: &rng))
+            b.setInt(kind: award, column: 1, row: r, Int64(year.last!))
+        }
+        return Data(graph: b.finish()!, industry: industry, city: cityOf, firmOf: firmOf, year: year)
+    }()
+
+    static func count(_ q: String) throws -> Int {
+        let t = try QueryEngine(graph: data.graph).execute(q)
+        return Int(t.text(0, 0))!
+    }
+
+    /// `col op value` as SQL reads it: unknown (not counted) when the value is missing.
+    static func expected(_ value: (Int) -> String?, _ keep: (String?) -> Bool) -> Int {
+        data.firmOf.reduce(0) { n, f in n + (keep(f.flatMap(value)) ? 1 : 0) }
+    }
+
+    @Test func conditions() throws {
+        let d = Self.data
+        let ind = { (f: Int) in d.industry[f] }, city = { (f: Int) in d.city[f] }
+        #expect(try Self.count("count awards where firm.industry=化工") == Self.expected(ind) { $0 == "化工" })
+        #expect(try Self.count("count awards where firm.industry!=化工") == Self.expected(ind) { $0 != nil && $0 != "化工" })
+        #expect(try Self.count("count awards where not firm.industry=化工") == Self.expected(ind) { $0 != nil && $0 != "化工" })
+        #expect(try Self.count("count awards where firm.industry is null") == Self.expected(ind) { $0 == nil })
+        #expect(try Self.count("count awards where firm.industry~工") == Self.expected(ind) { $0?.contains("工") ?? false })
+        #expect(try Self.count("count awards where firm.city=济宁市") == Self.expected(city) { $0 == "济宁市" })
+        #expect(try Self.count("count awards where firm.city in (济宁市, 青岛市) or firm.industry=纺织")
+                == d.firmOf.reduce(0) { n, f in
+                    guard let f else { return n }
+                    return n + ((d.city[f] == "济宁市" || d.city[f] == "青岛市" || d.industry[f] == "纺织") ? 1 : 0)
+                })
+        #expect(try Self.count("count awards where firm.city is not null and year=2020")
+                == zip(d.firmOf, d.year).filter { f, y in f.flatMap { d.city[$0] } != nil && y == 2020 }.count)
+    }
+
+    /// `<`, `<=`, `>`, `>=` on a reference or text column compare collation ranks with the
+    /// literal's place among the pool's strings: the same as comparing the texts' keys.
+    @Test(arguments: ["企业300号", "企业3", "企业", "企业99号", "企业699号", "a", "zz", "化工", "纺织", "机"])
+    func textOrder(_ literal: String) throws {
+        let d = Self.data
+        let lit = CollationKey.key(literal)
+        func cmp(_ text: String?) -> Int? {
+            guard let text else { return nil }
+            let k = CollationKey.key(text)
+            return k == lit ? 0 : (k.lexicographicallyPrecedes(lit) ? -1 : 1)
+        }
+        for (op, keep) in [(">", { (c: Int) in c > 0 }), (">=", { $0 >= 0 }), ("<", { $0 < 0 }), ("<=", { $0 <= 0 })] {
+            #expect(try Self.count("count awards where firm \(op) \"\(literal)\"")
+                    == Self.expected({ "企业\($0)号" }) { cmp($0).map(keep) ?? false }, "firm \(op) \(literal)")
+            #expect(try Self.count("count firms where industry \(op) \"\(literal)\"")
+                    == d.industry.filter { cmp($0).map(keep) ?? false }.count, "industry \(op) \(literal)")
+        }
+    }
+
+    @Test(arguments: ["industry", "city"])
+    func groups(_ column: String) throws {
+        let d = Self.data
+        let t = try QueryEngine(graph: d.graph).execute("count awards by firm.\(column)")
+        var got: [String: Int] = [:]
+        for r in t.rows.indices { got[t.text(r, 0)] = Int(t.text(r, 1))! }
+        var want: [String: Int] = [:]
+        for f in d.firmOf {
+            let v = f.flatMap { column == "industry" ? d.industry[$0] : d.city[$0] }
+            want[v ?? t.graph.display(.null), default: 0] += 1
+        }
+        #expect(got == want)
+        // Largest first, as for any key.
+        let counts = t.rows.indices.map { Int(t.text($0, 1))! }
+        #expect(counts == counts.sorted(by: >))
+    }
+}
