@@ -94,7 +94,11 @@ extension QueryEngine {
             } else {
                 try checkCancel()
                 if everyGroup { candidates = Array(0..<groupCount); everyGroup = false }
-                candidates.sort { cmp.less($0, $1) }
+                if let sorted = cmp.packedOrder(candidates) {
+                    candidates = sorted
+                } else {
+                    candidates.sort { cmp.less($0, $1) }
+                }
             }
         }
         if everyGroup { candidates = Array(0..<groupCount) }
@@ -856,6 +860,32 @@ struct GroupOrder {
             }
         }
         return kept
+    }
+
+    /// The groups in order by a radix sort (`RowSorter.packedOrder`) when every order column is
+    /// an integer per group (counts, keys coded by rank or number); nil otherwise. `groups` are
+    /// ascending, so ties keep group order, as in `less`.
+    func packedOrder(_ groups: [Int]) -> [Int]? {
+        guard groups.count > 1 else { return groups }
+        var keys: [RowSorter.KeyColumn] = []
+        for (column, desc, _) in columns {
+            var codes = [UInt64](repeating: 0, count: groups.count)
+            var nulls = [Bool](repeating: false, count: groups.count)
+            switch column {
+            case .coded(let groupCodes, let perCode):
+                // Per code first: nil (missing) or the integer's order bits.
+                let table = perCode.map { $0.map { UInt64(bitPattern: $0) ^ (1 << 63) } }
+                for (i, g) in groups.enumerated() {
+                    if let v = table[Int(groupCodes[g])] { codes[i] = v } else { nulls[i] = true }
+                }
+            case .counts(let c):
+                for (i, g) in groups.enumerated() { codes[i] = UInt64(bitPattern: Int64(c[g])) ^ (1 << 63) }
+            case .values:
+                return nil
+            }
+            keys.append(.codes(codes, nulls: nulls, descending: desc))
+        }
+        return RowSorter.packedOrder(groups.map { UInt32($0) }, keys)?.map { Int($0) }
     }
 
     func less(_ a: Int, _ b: Int) -> Bool {

@@ -100,6 +100,25 @@ import FactGraph
         #expect(Array(all.dropFirst(57).prefix(40)) == (try texts("\(what) order by \(keys) limit 40 offset 57")))
     }
 
+    /// Groups too: a whole ordered summary (radix over counts and key ranks) begins with the
+    /// groups that `limit` (a bounded heap comparing them) picks.
+    @Test(arguments: ["count awards by firm, year", "count awards by year, firm", "count awards by edition, day",
+                      "count awards by firm order by firm desc", "count awards by year, edition order by count",
+                      "awards summarize count, min(year), max(score) by firm order by max(score) desc",
+                      "awards summarize count(distinct firm) by edition, year order by edition desc",
+                      "count awards by firm, edition having count > 1 order by count desc, edition"])
+    func wholeGroupOrderBeginsWithTheTopGroups(_ q: String) throws {
+        let e = QueryEngine(graph: Self.graph)
+        func texts(_ q: String) throws -> [[String]] {
+            let t = try e.execute(q)
+            return t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+        }
+        let all = try texts(q)
+        #expect(all.count > 120)
+        #expect(Array(all.prefix(50)) == (try texts(q + " limit 50")))
+        #expect(Array(all.dropFirst(50).prefix(20)) == (try texts(q + " limit 20 offset 50")))
+    }
+
     /// Rows from an index come in the index's order, not by row number.
     @Test(arguments: ["edition", "edition desc, day", "day", "year desc"])
     func rowsFromAnIndex(_ keys: String) throws {
