@@ -97,6 +97,36 @@ import FactGraph
         }
     }
 
+    static func table(_ q: String) throws -> [String: String] {
+        let t = try QueryEngine(graph: data.graph).execute(q)
+        var out: [String: String] = [:]
+        for r in t.rows.indices { out[t.text(r, 0)] = t.text(r, t.columns.count - 1) }
+        return out
+    }
+
+    /// count(distinct …) per group (pairs of codes sorted by radix) and `having` on counts
+    /// (tested per group number), against sets and counts made from the generator's lists.
+    @Test func distinctCountsAndHaving() throws {
+        let d = Self.data
+        var yearsOf: [String: Set<Int>] = [:], firmsOf: [Int: Set<Int>] = [:], awardsOf: [Int: Int] = [:]
+        for (f, y) in zip(d.firmOf, d.year) {
+            if let f { yearsOf[d.industry[f] ?? "", default: []].insert(y); firmsOf[y, default: []].insert(f); awardsOf[f, default: 0] += 1 }
+            else { yearsOf["", default: []].insert(y) }
+        }
+        #expect(try Self.table("awards summarize count(distinct year) by firm.industry") == yearsOf.mapValues { "\($0.count)" })
+        var firmCounts: [String: String] = [:]
+        for (y, fs) in firmsOf { firmCounts["\(y)"] = "\(fs.count)" }
+        #expect(try Self.table("awards summarize count(distinct firm) by year") == firmCounts)
+        let cases: [(String, (Int) -> Bool)] = [
+            ("count > 20", { $0 > 20 }), ("count >= 5 and count < 9", { $0 >= 5 && $0 < 9 }),
+            ("not count > 3 or count = 30", { !($0 > 3) || $0 == 30 }), ("count > 12.5", { Double($0) > 12.5 })]
+        for (having, keep) in cases {
+            var want: [String: String] = [:]
+            for (f, n) in awardsOf where keep(n) { want["企业\(f)号"] = "\(n)" }
+            #expect(try Self.table("count awards where firm is not null by firm having \(having)") == want, "\(having)")
+        }
+    }
+
     @Test(arguments: ["industry", "city"])
     func groups(_ column: String) throws {
         let d = Self.data
