@@ -540,9 +540,10 @@ final class OrderedEntities: @unchecked Sendable {
         if let l = lists[slot] { return l }
         let ranks = CollationRankTable.of(g).table(c)
         let kind = g.kinds[k]
-        var keyed: [UInt64] = kind.entityOfRow.map { e in UInt64(ranks[Int(g.entityName[Int(e)])]) << 32 | UInt64(e) }
-        Grouping.radixSort(&keyed, bits: 64)
-        let l = keyed.map { EntityID(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        // The entity on top, its name's rank below: sorted by the rank's bits alone.
+        var keyed: [UInt64] = kind.entityOfRow.map { e in UInt64(e) << 32 | UInt64(ranks[Int(g.entityName[Int(e)])]) }
+        Grouping.radixSort(&keyed, bits: 64 - UInt64(max(ranks.count, 1)).leadingZeroBitCount)
+        let l = keyed.map { EntityID(truncatingIfNeeded: $0 >> 32) }
         lists[slot] = l
         return l
     }

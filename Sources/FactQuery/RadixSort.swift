@@ -45,6 +45,72 @@ enum RadixSort {
         if passes % 2 == 1 { swap(&a, &buffer) }
     }
 
+    /// `sort` for 64-bit keys: by their low `bits` bits (at most 64), stably, digits of at most
+    /// 11 bits, each pass on two cores from `twoCoresFrom` keys.
+    static func sort(_ a: inout [UInt64], bits: Int) {
+        let n = a.count
+        if n < 2 { return }
+        let total = min(max(bits, 1), 64)
+        let passes = (total + 10) / 11
+        let width = (total + passes - 1) / passes
+        var buffer = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+        a.withUnsafeMutableBufferPointer { pa in
+            buffer.withUnsafeMutableBufferPointer { pb in
+                var src = pa.baseAddress!, dst = pb.baseAddress!
+                var shift = 0
+                while shift < total {
+                    let w = min(width, total - shift)
+                    let pass = Pass64(src: src, dst: dst, shift: UInt64(shift), mask: (1 << UInt64(w)) - 1, digits: 1 << w)
+                    if n >= twoCoresFrom {
+                        let half = n / 2
+                        let (h0, h1) = BackgroundWork.pair({ pass.histogram(0, half) }, { pass.histogram(half, n) })
+                        var off0 = [Int](repeating: 0, count: pass.digits), off1 = off0
+                        var at = 0
+                        for d in 0..<pass.digits { off0[d] = at; off1[d] = at + h0[d]; at += h0[d] + h1[d] }
+                        _ = BackgroundWork.pair({ pass.scatter(0, half, off0) }, { [off1] in pass.scatter(half, n, off1) })
+                    } else {
+                        var off = pass.histogram(0, n)
+                        var at = 0
+                        for d in 0..<pass.digits { let c = off[d]; off[d] = at; at += c }
+                        pass.scatter(0, n, off)
+                    }
+                    swap(&src, &dst)
+                    shift += w
+                }
+            }
+        }
+        if passes % 2 == 1 { swap(&a, &buffer) }
+    }
+
+    /// `Pass` for 64-bit keys.
+    struct Pass64: @unchecked Sendable {
+        let src: UnsafeMutablePointer<UInt64>
+        let dst: UnsafeMutablePointer<UInt64>
+        let shift: UInt64
+        let mask: UInt64
+        let digits: Int
+
+        func histogram(_ from: Int, _ to: Int) -> [Int] {
+            var h = [Int](repeating: 0, count: digits)
+            h.withUnsafeMutableBufferPointer { c in
+                for i in from..<to { c[Int((src[i] >> shift) & mask)] += 1 }
+            }
+            return h
+        }
+
+        func scatter(_ from: Int, _ to: Int, _ offsets: [Int]) {
+            var off = offsets
+            off.withUnsafeMutableBufferPointer { o in
+                for i in from..<to {
+                    let v = src[i]
+                    let d = Int((v >> shift) & mask)
+                    dst[o[d]] = v
+                    o[d] += 1
+                }
+            }
+        }
+    }
+
     /// One digit's pass: counting, then moving keys to their places.
     struct Pass: @unchecked Sendable {
         let src: UnsafeMutablePointer<Int32>

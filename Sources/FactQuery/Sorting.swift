@@ -60,6 +60,83 @@ struct RowSorter {
     enum KeyColumn {
         case codes([UInt64], nulls: [Bool], descending: Bool)
         case values([Value], descending: Bool, collation: Collation)
+        /// Codes read from a stored column when needed, not kept (`StoredKey`).
+        case stored(StoredKey, descending: Bool)
+
+        /// `.stored` as `.codes` (for the comparison sort and the heap); others as they are.
+        var materialized: KeyColumn {
+            guard case .stored(let key, let desc) = self else { return self }
+            var codes = [UInt64](repeating: 0, count: key.rows.count)
+            var nulls = [Bool](repeating: false, count: key.rows.count)
+            key.forEachCode { i, code, isNull in
+                if isNull { nulls[i] = true } else { codes[i] = code }
+            }
+            return .codes(codes, nulls: nulls, descending: desc)
+        }
+    }
+
+    /// One stored column's (or the rows' names') order codes, as `encode` makes them, read
+    /// from the column in a loop per storage: ints and dates by value, text and names by
+    /// collation rank.
+    struct StoredKey {
+        enum Source {
+            case ints(IntColumn)
+            /// String ids (`names` nil) or entity ids (their names' string ids in `names`).
+            case ids([UInt32], names: [UInt32]?, ranks: [UInt32])
+            /// The rows' own entities.
+            case named(entities: [UInt32], names: [UInt32], ranks: [UInt32])
+        }
+        let source: Source
+        let rows: [UInt32]
+
+        /// `body(position, code, isMissing)` for each row in turn.
+        @inline(__always)
+        func forEachCode(_ body: (Int, UInt64, Bool) -> Void) {
+            rows.withUnsafeBufferPointer { rows in
+                switch source {
+                case .ints(let col):
+                    func run<T: FixedWidthInteger>(_ a: [T], _ null: T) {
+                        a.withUnsafeBufferPointer { c in
+                            for i in 0..<rows.count {
+                                let x = c[Int(rows[i])]
+                                body(i, UInt64(bitPattern: Int64(x)) ^ (1 << 63), x == null)
+                            }
+                        }
+                    }
+                    switch col.storage {
+                    case .i16(let a): run(a, .min)
+                    case .i32(let a): run(a, .min)
+                    case .i64(let a): run(a, Null.int)
+                    }
+                case .ids(let col, let names, let ranks):
+                    col.withUnsafeBufferPointer { c in
+                        ranks.withUnsafeBufferPointer { rk in
+                            if let names {
+                                names.withUnsafeBufferPointer { nm in
+                                    for i in 0..<rows.count {
+                                        let v = c[Int(rows[i])]
+                                        if v == Null.id { body(i, 0, true) } else { body(i, UInt64(rk[Int(nm[Int(v)])]), false) }
+                                    }
+                                }
+                            } else {
+                                for i in 0..<rows.count {
+                                    let v = c[Int(rows[i])]
+                                    if v == Null.id { body(i, 0, true) } else { body(i, UInt64(rk[Int(v)]), false) }
+                                }
+                            }
+                        }
+                    }
+                case .named(let ents, let names, let ranks):
+                    ents.withUnsafeBufferPointer { e in
+                        names.withUnsafeBufferPointer { nm in
+                            ranks.withUnsafeBufferPointer { rk in
+                                for i in 0..<rows.count { body(i, UInt64(rk[Int(nm[Int(e[Int(rows[i])])])]), false) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     func sort(_ rows: [UInt32], _ keys: [BoundOrder], limit: Int?) throws(QueryError) -> [UInt32] {
@@ -80,6 +157,7 @@ struct RowSorter {
             try engine.checkCancel()
             return sorted
         }
+        cols = cols.map(\.materialized)
         let order = ValueOrder(g: g)
         let less: (Int, Int) -> Bool = { i, j in
             for c in cols {
@@ -98,6 +176,8 @@ struct RowSorter {
                     }
                     let r = order.compare(a, b, coll)
                     if r != 0 { return desc ? r > 0 : r < 0 }
+                case .stored:
+                    continue    // materialized above
                 }
             }
             return rows[i] < rows[j]
@@ -153,44 +233,31 @@ struct RowSorter {
         return .codes(codes, nulls: nulls, descending: key.descending)
     }
 
-    /// The codes of a stored column or of the rows' names, read from the column as `encode`
-    /// codes its values (no `Value` per row); nil for other keys.
+    /// A stored column's or the rows' names' codes as `encode` makes them, read from the
+    /// column when needed (no `Value` per row, no array of codes kept); nil for other keys.
     func storedCodes(_ key: BoundOrder, _ rows: [UInt32], _ g: FactGraph) -> KeyColumn? {
         let kind = g.kinds[self.kind]
-        let n = rows.count
-        var nulls = [Bool](repeating: false, count: n)
-        var codes = [UInt64](repeating: 0, count: n)
+        let source: StoredKey.Source
         switch key.accessor {
         case .stored(let c):
             switch kind.columns[c].type {
             case .int, .date:
                 guard key.type == .int || key.type == .date else { return nil }
-                let col = kind.intColumn(c)
-                for (i, r) in rows.enumerated() {
-                    let v = col[Int(r)]
-                    if v == Null.int { nulls[i] = true } else { codes[i] = UInt64(bitPattern: v) ^ (1 << 63) }
-                }
+                source = .ints(kind.intColumn(c))
             case .ref, .text:
                 guard Self.isTextual(key.type) else { return nil }
-                let isRef = kind.columns[c].type.isRef
-                let col = kind.idColumn(c), names = g.entityName
                 let ranks = CollationRankTable.of(g).table(key.collation)
-                for (i, r) in rows.enumerated() {
-                    let v = col[Int(r)]
-                    if v == Null.id { nulls[i] = true } else { codes[i] = UInt64(ranks[Int(isRef ? names[Int(v)] : v)]) }
-                }
+                source = .ids(kind.idColumn(c), names: kind.columns[c].type.isRef ? g.entityName : nil, ranks: ranks)
             case .number:
                 return nil
             }
         case .name:
             guard Self.isTextual(key.type) else { return nil }
-            let ents = kind.entityOfRow, names = g.entityName
-            let ranks = CollationRankTable.of(g).table(key.collation)
-            for (i, r) in rows.enumerated() { codes[i] = UInt64(ranks[Int(names[Int(ents[Int(r)])])]) }
+            source = .named(entities: kind.entityOfRow, names: g.entityName, ranks: CollationRankTable.of(g).table(key.collation))
         default:
             return nil
         }
-        return .codes(codes, nulls: nulls, descending: key.descending)
+        return .stored(StoredKey(source: source, rows: rows), descending: key.descending)
     }
 
     static func isTextual(_ t: ValueType) -> Bool {
@@ -219,12 +286,22 @@ struct RowSorter {
         var narrow: [Narrow] = []
         var total = 0
         for c in cols {
-            guard case .codes(let codes, let nulls, _) = c else { return nil }
             var low = UInt64.max, high: UInt64 = 0, anyNull = false
-            for i in 0..<n {
-                if nulls[i] { anyNull = true; continue }
-                low = min(low, codes[i])
-                high = max(high, codes[i])
+            switch c {
+            case .codes(let codes, let nulls, _):
+                for i in 0..<n {
+                    if nulls[i] { anyNull = true; continue }
+                    low = min(low, codes[i])
+                    high = max(high, codes[i])
+                }
+            case .stored(let key, _):
+                key.forEachCode { _, code, isNull in
+                    if isNull { anyNull = true; return }
+                    low = min(low, code)
+                    high = max(high, code)
+                }
+            case .values:
+                return nil
             }
             if low > high { low = 0; high = 0 }
             let span = high &- low
@@ -239,15 +316,24 @@ struct RowSorter {
         var keys = [UInt64](repeating: 0, count: n)
         keys.withUnsafeMutableBufferPointer { k in
             for (c, w) in zip(cols, narrow) where w.bits > 0 {
-                guard case .codes(let codes, let nulls, let desc) = c else { continue }
                 let shift = UInt64(w.bits)
-                codes.withUnsafeBufferPointer { codes in
-                    nulls.withUnsafeBufferPointer { nulls in
-                        for i in 0..<n {
-                            let t = nulls[i] ? w.nullCode : (desc ? w.high - codes[i] : codes[i] - w.low)
-                            k[i] = k[i] << shift | t
+                switch c {
+                case .codes(let codes, let nulls, let desc):
+                    codes.withUnsafeBufferPointer { codes in
+                        nulls.withUnsafeBufferPointer { nulls in
+                            for i in 0..<n {
+                                let t = nulls[i] ? w.nullCode : (desc ? w.high - codes[i] : codes[i] - w.low)
+                                k[i] = k[i] << shift | t
+                            }
                         }
                     }
+                case .stored(let key, let desc):
+                    key.forEachCode { i, code, isNull in
+                        let t = isNull ? w.nullCode : (desc ? w.high - code : code - w.low)
+                        k[i] = k[i] << shift | t
+                    }
+                case .values:
+                    continue
                 }
             }
             if ascending {

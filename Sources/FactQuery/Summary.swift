@@ -788,37 +788,9 @@ struct Grouping {
         return ([first] + rest, written)
     }
 
-    /// LSD radix sort by 16-bit digits, over the low `bits` bits only (higher bits ride along
-    /// and keep their order among equal keys).
-    static func radixSort(_ a: inout [UInt64], bits: Int) {
-        let n = a.count
-        if n < 2 { return }
-        var buffer = [UInt64](repeating: 0, count: n)
-        var shift = 0
-        var inA = true
-        let total = min(max(bits, 1), 64)
-        while shift < total {
-            let width = min(16, total - shift)
-            let mask: UInt64 = (1 << UInt64(width)) - 1
-            let sh = UInt64(shift)
-            var countStorage = [Int](repeating: 0, count: (1 << width) + 1)
-            func pass(_ s: UnsafeBufferPointer<UInt64>, _ d: UnsafeMutableBufferPointer<UInt64>) {
-                countStorage.withUnsafeMutableBufferPointer { count in
-                    for v in s { count[Int((v >> sh) & mask) + 1] += 1 }
-                    for x in 0..<(1 << width) { count[x + 1] += count[x] }
-                    for v in s { let x = Int((v >> sh) & mask); d[count[x]] = v; count[x] += 1 }
-                }
-            }
-            if inA {
-                a.withUnsafeBufferPointer { s in buffer.withUnsafeMutableBufferPointer { d in pass(s, d) } }
-            } else {
-                buffer.withUnsafeBufferPointer { s in a.withUnsafeMutableBufferPointer { d in pass(s, d) } }
-            }
-            inA.toggle()
-            shift += width
-        }
-        if !inA { a = buffer }
-    }
+    /// LSD radix sort over the low `bits` bits only (higher bits ride along and keep their order
+    /// among equal keys): `RadixSort.sort`.
+    static func radixSort(_ a: inout [UInt64], bits: Int) { RadixSort.sort(&a, bits: bits) }
 }
 
 /// The value each key code stands for: a list of values, or, for entity and text keys coded by
