@@ -109,6 +109,29 @@ struct Questions {
     /// benchmark computed for them (see README).
     static let noPeer: Set<String> = ["Q13a", "Q13b"]
 
+    /// Other statements a user types at a big graph, beyond the questions: whole sorts, groups
+    /// of a million, columns of linked entities, text order, distinct counts, `having`. Only the
+    /// time to their first row is measured (factsh alone, in a process of their own, so that
+    /// their memory is not in the questions' peak).
+    var otherShapes: [(id: String, statement: String)] {
+        let shapes = [
+            "awards order by year", "awards order by year desc", "awards order by enterprise",
+            "awards order by enterprise desc", "awards order by enterprise, year desc", "awards order by honor, enterprise",
+            "awards order by edition desc, enterprise", "enterprises order by name", "enterprises order by city, name",
+            "count awards by enterprise", "count awards by enterprise, year", "count awards by year, enterprise",
+            "count awards by recommended_by, honor", "awards summarize count(distinct enterprise) by city",
+            "awards summarize count(distinct honor) by enterprise", "awards summarize min(year), max(year) by enterprise",
+            "awards summarize min(enterprise), max(enterprise) by year",
+            "awards summarize count, count(distinct year) by enterprise having count > 10",
+            "awards where enterprise~\(p.q6_substring) order by enterprise", "awards where year>2015 order by edition",
+            "awards where enterprise.industry=化工", "count awards by enterprise.industry, year",
+            "awards where honor.level=国家级", "count awards by honor.level, province",
+            "awards where enterprise > \(Self.fq(p.q4_enterprise)) order by enterprise",
+            "enterprises where not has awards order by name", "count awards by province, city, year",
+        ]
+        return shapes.enumerated().map { (id: "S\($0.offset + 1)", statement: $0.element) }
+    }
+
     /// The keys of question `id`'s checks (they do not depend on the data).
     static func checkKeys(_ id: String) -> [String] {
         switch id {

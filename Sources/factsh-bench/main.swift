@@ -165,12 +165,16 @@ func main() throws {
     let factshExe = fm.isExecutableFile(atPath: exe) ? exe : nil
     var stream: StreamResult? = nil
     var firstRows: FirstRows.Result? = nil
+    var otherShapes: FirstRows.Result? = nil
     if let f = factshExe {
         log("factsh executable \(f): Q14 (\(runs) loads, \(runs) streams, one through a pipe), first rows of each question …")
         stream = FactshSide.stream(factsh: f, data: absData, runs: runs, timeout: o.questionTimeout, work: work)
         let steps = Questions.allIDs.map { (id: $0, statement: questions.question($0, depth: 0).factsh) }
         firstRows = FirstRows.measure(factsh: f, data: absData, steps: steps, questionTimeout: o.questionTimeout,
                                       loadTimeout: o.timeout, work: work)
+        log("factsh executable: first rows of \(questions.otherShapes.count) other shapes …")
+        otherShapes = FirstRows.measure(factsh: f, data: absData, steps: questions.otherShapes, questionTimeout: o.questionTimeout,
+                                        loadTimeout: o.timeout, work: work)
     } else {
         log("no factsh executable at \(exe): Q14, Q15 and first rows are left out (swift build -c release)")
     }
@@ -201,7 +205,7 @@ func main() throws {
     let startup = Startup.measure(factsh: factshExe, runs: max(runs, 5), work: work)
     print(Report(scale: params.scale, seed: params.seed, runs: runs, q5Runs: q5Runs, loadRuns: o.loadRuns, timeout: o.timeout,
                  questionTimeout: o.questionTimeout, date: date, sqlite: sq, factsh: fs, duckdb: dk, duckdbSkipped: duckdbSkipped,
-                 factshStream: stream, startup: startup, firstRows: firstRows, questions: questions, pinyinRows: pinyinRows,
+                 factshStream: stream, startup: startup, firstRows: firstRows, otherShapes: otherShapes, questions: questions, pinyinRows: pinyinRows,
                  benchPeakBytes: ownPeak).markdown())
 }
 
