@@ -20,13 +20,21 @@ import FactGraph
     static let data: Data = {
         var rng = SplitMix64(seed: 41)
         let b = GraphBuilder()
-        let city = try! b.declareKind(name: "city", plural: "cities", role: .place, columns: [])
+        let province = try! b.declareKind(name: "province", plural: "provinces", role: .place, columns: [])
+        let city = try! b.declareKind(name: "city", plural: "cities", role: .place, columns: [
+            Column(name: "province", type: .ref(.kind(province)), isLocation: true)])
         let firm = try! b.declareKind(name: "firm", plural: "firms", role: .entity, columns: [
             Column(name: "city", type: .ref(.kind(city)), isLocation: true), Column(name: "industry", type: .text)])
         let award = try! b.declareKind(name: "award", plural: "awards", role: .relation, columns: [
             Column(name: "firm", type: .ref(.kind(firm)), isLocation: true), Column(name: "year", type: .int)])
         let cityNames = ["济宁市", "潍坊市", "金乡县", "青岛市"]
-        let cities = cityNames.map { try! b.addEntity(kind: city, name: $0).entity }
+        let shandong = try! b.addEntity(kind: province, name: "山东省").entity
+        // 青岛市 is left without a province.
+        let cities = cityNames.map { name -> EntityID in
+            let (row, e) = try! b.addEntity(kind: city, name: name)
+            if name != "青岛市" { b.setID(kind: city, column: 0, row: row, shandong) }
+            return e
+        }
         let industries = ["化工", "科技", "机械", "纺织", "食品"]
         var industry: [String?] = [], cityOf: [String?] = [], firms: [EntityID] = []
         for i in 0..<700 {
@@ -69,6 +77,11 @@ import FactGraph
         #expect(try Self.count("count awards where firm.industry is null") == Self.expected(ind) { $0 == nil })
         #expect(try Self.count("count awards where firm.industry~工") == Self.expected(ind) { $0?.contains("工") ?? false })
         #expect(try Self.count("count awards where firm.city=济宁市") == Self.expected(city) { $0 == "济宁市" })
+        // Two hops: the firm's city's province (none for 青岛市 and for firms without a city).
+        let province = { (f: Int) in d.city[f].flatMap { $0 == "青岛市" ? nil : "山东省" } }
+        #expect(try Self.count("count awards where firm.city.province=山东省") == Self.expected(province) { $0 == "山东省" })
+        #expect(try Self.count("count awards where firm.city.province is null") == Self.expected(province) { $0 == nil })
+        #expect(try Self.count("count awards where not firm.city.province=山东省") == 0)
         #expect(try Self.count("count awards where firm.city in (济宁市, 青岛市) or firm.industry=纺织")
                 == d.firmOf.reduce(0) { n, f in
                     guard let f else { return n }
