@@ -31,30 +31,9 @@ struct CompiledFilter {
                     return x == .yes && y == .yes ? .yes : .unknown
                 }
             }
-            return { r in
-                var out = Truth.yes
-                for t in ts {
-                    switch t(r) {
-                    case .no: return .no
-                    case .unknown: out = .unknown
-                    case .yes: break
-                    }
-                }
-                return out
-            }
+            return allOf(ts)
         case .any(let ps):
-            let ts = ps.map { compile($0, k, g) }
-            return { r in
-                var out = Truth.no
-                for t in ts {
-                    switch t(r) {
-                    case .yes: return .yes
-                    case .unknown: out = .unknown
-                    case .no: break
-                    }
-                }
-                return out
-            }
+            return anyOf(ps.map { compile($0, k, g) })
         case .not(let x):
             let t = compile(x, k, g)
             return { t($0).negated }
@@ -220,6 +199,36 @@ struct CompiledFilter {
         }
         guard let (c, base) = rooted(first, kind) else { return nil }
         return (c, base.map { $0.map { .hop($0, name, inner) } })
+    }
+
+    /// `and` of tests, three-valued: no if one is no, else unknown if one is unknown.
+    static func allOf(_ ts: [Test]) -> Test {
+        return { r in
+            var out = Truth.yes
+            for t in ts {
+                switch t(r) {
+                case .no: return .no
+                case .unknown: out = .unknown
+                case .yes: break
+                }
+            }
+            return out
+        }
+    }
+
+    /// `or` of tests, three-valued: yes if one is yes, else unknown if one is unknown.
+    static func anyOf(_ ts: [Test]) -> Test {
+        return { r in
+            var out = Truth.no
+            for t in ts {
+                switch t(r) {
+                case .yes: return .yes
+                case .unknown: out = .unknown
+                case .no: break
+                }
+            }
+            return out
+        }
     }
 
     static func intTest(_ col: IntColumn, _ op: CompareOp, _ v: Int64) -> Test {

@@ -208,32 +208,10 @@ extension QueryEngine {
         switch p {
         case .all(let ps):
             let ts = ps.compactMap { countTest($0, keyCount, columns) }
-            guard ts.count == ps.count else { return nil }
-            return { g in
-                var out = Truth.yes
-                for t in ts {
-                    switch t(g) {
-                    case .no: return .no
-                    case .unknown: out = .unknown
-                    case .yes: break
-                    }
-                }
-                return out
-            }
+            return ts.count == ps.count ? CompiledFilter.allOf(ts) : nil
         case .any(let ps):
             let ts = ps.compactMap { countTest($0, keyCount, columns) }
-            guard ts.count == ps.count else { return nil }
-            return { g in
-                var out = Truth.no
-                for t in ts {
-                    switch t(g) {
-                    case .yes: return .yes
-                    case .unknown: out = .unknown
-                    case .no: break
-                    }
-                }
-                return out
-            }
+            return ts.count == ps.count ? CompiledFilter.anyOf(ts) : nil
         case .not(let x):
             guard let t = countTest(x, keyCount, columns) else { return nil }
             return { t($0).negated }
