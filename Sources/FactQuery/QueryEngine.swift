@@ -330,6 +330,26 @@ public final class QueryEngine: @unchecked Sendable {
         // A bucket sorted by another column is read in row order.
         let bucketsSorted = column.map { graph.indexSortColumn(kind: k, column: $0) != nil } ?? false
         var i = 0
+        // A bound on the key in the condition, on the side the walk starts from (`enterprise >
+        // X order by enterprise`, `… < X order by … desc`): the entities before it cannot
+        // match, and the walk starts after them instead of reading their rows.
+        if key.collation == .pinyin, let cond, let (op, literal) = Self.textBound(cond, key.accessor),
+           key.descending ? (op == .lt || op == .le) : (op == .gt || op == .ge) {
+            let table = CollationRankTable.of(graph)
+            let below = UInt32(table.pinyinPlace(of: CollationKey.key(String(decoding: literal, as: UTF8.self))).below)
+            let ranks = table.pinyin, names = graph.entityName
+            ordered = orderedEntities.entities(ofKind: target, key.collation)
+            isHead = false
+            // Ascending: the entities whose key is below the literal's (rank < below) fail
+            // both > and >=. Descending: those whose rank is above `below` fail both < and <=.
+            var lo = 0, hi = ordered.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let r = ranks[Int(names[Int(ordered[mid])])]
+                if key.descending ? r <= below : r < below { lo = mid + 1 } else { hi = mid }
+            }
+            i = key.descending ? ordered.count - lo : lo
+        }
         while true {
             if i >= ordered.count {
                 // Past the head: on with the whole order (whose start the head is).
@@ -368,6 +388,20 @@ public final class QueryEngine: @unchecked Sendable {
             }
         }
         return out
+    }
+
+    /// A text comparison (`<`, `<=`, `>`, `>=`) with a literal on `accessor`, that the whole
+    /// condition requires (the condition itself, or one of the conditions it joins with `and`).
+    static func textBound(_ p: Predicate, _ accessor: Accessor) -> (CompareOp, [UInt8])? {
+        switch p {
+        case .text(let a, let op, let literal) where a == accessor && [.lt, .le, .gt, .ge].contains(op):
+            return (op, literal)
+        case .all(let ps):
+            for x in ps { if let b = textBound(x, accessor) { return b } }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// Reads a bucket sorted ascending by `oc` from the needed end, group of equal values by

@@ -119,6 +119,25 @@ import FactGraph
         #expect(Array(all.dropFirst(50).prefix(20)) == (try texts(q + " limit 20 offset 50")))
     }
 
+    /// `order by name-column limit N` walks the names in order; a bound on the same column in
+    /// the condition starts the walk at the bound. Its rows must be the first N of the whole
+    /// sorted, filtered result.
+    @Test(arguments: ["firm > 济宁3号", "firm >= 济宁3号", "firm > 金", "firm > apple9号 and year >= 2010",
+                      "firm < 潍坊2号", "firm <= 潍坊2号", "firm < 第", "firm > zzz", "firm < a"])
+    func aBoundStartsTheWalk(_ condition: String) throws {
+        let e = QueryEngine(graph: Self.graph)
+        func texts(_ q: String) throws -> [[String]] {
+            let t = try e.execute(q)
+            return t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+        }
+        for direction in ["", " desc"] {
+            let q = "awards where \(condition) order by firm\(direction)"
+            let all = try texts(q)
+            #expect(Array(all.prefix(9)) == (try texts(q + " limit 9")), "\(q)")
+            #expect(Array(all.dropFirst(9).prefix(4)) == (try texts(q + " limit 4 offset 9")), "\(q)")
+        }
+    }
+
     /// Rows from an index come in the index's order, not by row number.
     @Test(arguments: ["edition", "edition desc, day", "day", "year desc"])
     func rowsFromAnIndex(_ keys: String) throws {
