@@ -273,7 +273,7 @@ struct RowSorter {
     /// (a scan) put the row number on top and sort by the key bits alone (stably: equal keys keep
     /// the rows' order); other rows put it below the keys and sort by all the bits. Nil when a
     /// key is no code or they do not fit.
-    static func packedOrder(_ rows: [UInt32], _ cols: [KeyColumn]) -> [UInt32]? {
+    static func packedOrder(_ rows: [UInt32], _ cols: [KeyColumn], denseIfWide: Bool = true) -> [UInt32]? {
         let n = rows.count
         if n < 2 { return rows }
         var maxRow: UInt32 = 0, ascending = true
@@ -305,13 +305,19 @@ struct RowSorter {
             }
             if low > high { low = 0; high = 0 }
             let span = high &- low
-            guard span < 1 << 48 else { return nil }
-            let top = span + (anyNull ? 1 : 0)
-            let bits = 64 - top.leadingZeroBitCount
-            narrow.append(Narrow(low: low, high: high, nullCode: span + 1, bits: bits))
+            let top = span &+ (anyNull ? 1 : 0)
+            let bits = span >= 1 << 48 ? 64 : 64 - top.leadingZeroBitCount
+            narrow.append(Narrow(low: low, high: high, nullCode: span &+ 1, bits: bits))
             total += bits
         }
-        guard total + rowBits <= 64 else { return nil }
+        guard total + rowBits <= 64 else {
+            // Too wide (names ranked among a million strings each take 20 bits): each key's
+            // values numbered densely in order, so that a key takes the bits its distinct values
+            // need (a few hundred honors: 9).
+            guard denseIfWide else { return layeredOrder(rows, cols, narrow.map { ($0.low, $0.high, $0.nullCode, $0.bits) }) }
+            let dense = zip(cols, narrow).map { Self.dense($0.0, low: $0.1.low, span: $0.1.high &- $0.1.low) }
+            return packedOrder(rows, dense, denseIfWide: false)
+        }
         if total == 0 && ascending { return rows }
         var keys = [UInt64](repeating: 0, count: n)
         keys.withUnsafeMutableBufferPointer { k in
@@ -352,6 +358,55 @@ struct RowSorter {
         Grouping.radixSort(&keys, bits: total + rowBits)
         let mask = rowBits == 64 ? UInt64.max : (1 << UInt64(rowBits)) - 1
         return keys.map { UInt32(truncatingIfNeeded: $0 & mask) }
+    }
+
+    /// Keys that do not fit in one integer together, sorted one at a time, the last first: each
+    /// a stable radix sort of the order so far by that key alone (least significant key first),
+    /// starting from the rows in increasing order (the last tie-break). Nil when a key alone
+    /// does not fit beside the positions.
+    static func layeredOrder(_ rows: [UInt32], _ cols: [KeyColumn],
+                             _ narrow: [(low: UInt64, high: UInt64, nullCode: UInt64, bits: Int)]) -> [UInt32]? {
+        let n = rows.count
+        let positionBits = 64 - UInt64(max(n - 1, 1)).leadingZeroBitCount
+        guard narrow.allSatisfy({ $0.bits + positionBits <= 64 }) else { return nil }
+        // Positions in the order of their rows.
+        var order: [UInt32] = (0..<n).map { UInt32($0) }
+        if zip(rows, rows.dropFirst()).contains(where: { $0 >= $1 }) { order.sort { rows[Int($0)] < rows[Int($1)] } }
+        for (c, w) in zip(cols, narrow).reversed() where w.bits > 0 {
+            guard case .codes(let codes, let nulls, let desc) = c.materialized else { return nil }
+            let shift = UInt64(w.bits)
+            var keys = [UInt64](repeating: 0, count: n)
+            for i in 0..<n {
+                let p = Int(order[i])
+                let t = nulls[p] ? w.nullCode : (desc ? w.high - codes[p] : codes[p] - w.low)
+                keys[i] = UInt64(p) << shift | t
+            }
+            Grouping.radixSort(&keys, bits: w.bits)
+            for i in 0..<n { order[i] = UInt32(truncatingIfNeeded: keys[i] >> shift) }
+        }
+        return order.map { rows[Int($0)] }
+    }
+
+    /// A key's codes renumbered 0, 1, 2 … in their order (missing values stay missing), when
+    /// their range (`low`, `span`) is small enough for a bitset of the values present; the key as
+    /// it is otherwise.
+    static func dense(_ c: KeyColumn, low: UInt64, span: UInt64) -> KeyColumn {
+        guard span < 1 << 27, case .codes(let codes, let nulls, let desc) = c.materialized else { return c }
+        let words = Int(span >> 6) + 1
+        var marks = [UInt64](repeating: 0, count: words)
+        for i in codes.indices where !nulls[i] {
+            let v = Int(codes[i] - low)
+            marks[v >> 6] |= 1 << UInt64(v & 63)
+        }
+        var below = [UInt64](repeating: 0, count: words)
+        var total: UInt64 = 0
+        for w in 0..<words { below[w] = total; total += UInt64(marks[w].nonzeroBitCount) }
+        var out = [UInt64](repeating: 0, count: codes.count)
+        for i in codes.indices where !nulls[i] {
+            let v = Int(codes[i] - low), w = v >> 6
+            out[i] = below[w] + UInt64((marks[w] & ((1 << UInt64(v & 63)) &- 1)).nonzeroBitCount)
+        }
+        return .codes(out, nulls: nulls, descending: desc)
     }
 
     /// A double's bits, ordered as the doubles are.

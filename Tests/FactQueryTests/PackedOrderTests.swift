@@ -48,14 +48,44 @@ import FactGraph
         #expect(packed == Self.reference(rows, cols))
     }
 
-    @Test func keysTooWideAreLeftToComparison() {
+    @Test func keysTooWide() {
         let rows: [UInt32] = [0, 1, 2]
+        // A range too wide to number densely: left to the comparison sort.
         let wide = RowSorter.KeyColumn.codes([0, 1 << 50, 5], nulls: [false, false, false], descending: false)
         #expect(RowSorter.packedOrder(rows, [wide]) == nil)
-        let narrow = RowSorter.KeyColumn.codes([0, 1 << 30, 5], nulls: [false, false, false], descending: false)
-        // 31 + 31 bits of keys and 2 of row numbers fit; a third such key does not.
+        // 27 + 27 bits of keys and 2 of row numbers fit; with a third such key the values are
+        // numbered densely (3 values: 2 bits each) and still sorted by radix.
+        let narrow = RowSorter.KeyColumn.codes([0, 1 << 26, 5], nulls: [false, false, false], descending: false)
         #expect(RowSorter.packedOrder(rows, [narrow, narrow]) == [0, 2, 1])
-        #expect(RowSorter.packedOrder(rows, [narrow, narrow, narrow]) == nil)
+        #expect(RowSorter.packedOrder(rows, [narrow, narrow, narrow]) == [0, 2, 1])
+        // Three keys of 31 bits: too wide together, and each too wide to number densely: sorted
+        // one key at a time.
+        let broad = RowSorter.KeyColumn.codes([0, 1 << 30, 5], nulls: [false, false, false], descending: false)
+        #expect(RowSorter.packedOrder(rows, [broad, broad, broad]) == [0, 2, 1])
+    }
+
+    /// Keys whose ranges together do not fit: three of 22 bits and the row numbers (numbered
+    /// densely), or four of 22 bits with 40 distinct values… and one of 30 with 3000 (too many
+    /// bits even densely: sorted one key at a time), against the comparison order.
+    @Test(arguments: 0..<12)
+    func denseKeysSameAsComparing(_ seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 500)
+        let n = 3000
+        var rows = (0..<n).map { UInt32($0 * 2) }
+        if seed % 2 == 1 { rows.shuffle(using: &rng) }
+        var cols: [(codes: [UInt64], nulls: [Bool], desc: Bool)] = []
+        let layered = seed >= 6
+        for k in 0..<(layered ? 5 : 3) {
+            // Few distinct values spread over a 2^22 range (one key of many over 2^30 when layered).
+            let wide = layered && k == 2
+            let values = (0..<(wide ? 3000 : 40)).map { _ in UInt64(Int.random(in: 0..<(1 << (wide ? 30 : 22)), using: &rng)) }
+            let codes = (0..<n).map { _ in values[Int.random(in: 0..<values.count, using: &rng)] }
+            let nulls = (0..<n).map { _ in Int.random(in: 0..<9, using: &rng) == 0 }
+            cols.append((codes, nulls, Bool.random(using: &rng)))
+        }
+        let keyed = cols.map { RowSorter.KeyColumn.codes($0.codes, nulls: $0.nulls, descending: $0.desc) }
+        let packed = try #require(RowSorter.packedOrder(rows, keyed))
+        #expect(packed == Self.reference(rows, cols))
     }
 
     /// Through the engine: a whole sorted result (radix) begins with the rows that `limit`
