@@ -433,10 +433,11 @@ final class CollationRankTable: @unchecked Sendable {
         return o
     }
 
-    /// Where a text falls among the pool's strings in pinyin order: the number of strings whose
+    /// Where a text (UTF-8) falls among the pool's strings in pinyin order: the number of strings whose
     /// key is below its key, and whether the string at that rank is the text itself (keys of
     /// different texts never tie). A binary search: about 20 keys at a million strings.
-    func pinyinPlace(of key: [UInt8]) -> (below: Int, equal: Bool) {
+    func pinyinPlace(ofText text: [UInt8]) -> (below: Int, equal: Bool) {
+        let key = CollationKey.key(String(decoding: text, as: UTF8.self))
         let order = byPinyinRank
         var lo = 0, hi = order.count
         var scratch: [UInt8] = []
@@ -542,7 +543,7 @@ final class OrderedEntities: @unchecked Sendable {
         let kind = g.kinds[k]
         // The entity on top, its name's rank below: sorted by the rank's bits alone.
         var keyed: [UInt64] = kind.entityOfRow.map { e in UInt64(e) << 32 | UInt64(ranks[Int(g.entityName[Int(e)])]) }
-        Grouping.radixSort(&keyed, bits: 64 - UInt64(max(ranks.count, 1)).leadingZeroBitCount)
+        RadixSort.sort(&keyed, bits: 64 - UInt64(max(ranks.count, 1)).leadingZeroBitCount)
         let l = keyed.map { EntityID(truncatingIfNeeded: $0 >> 32) }
         lists[slot] = l
         return l

@@ -113,7 +113,7 @@ struct CompiledFilter {
             // found once, then each cell compares its string's rank with it.
             let table = CollationRankTable.of(g)
             let ranks = table.pinyin, names = g.entityName
-            let (below, equal) = table.pinyinPlace(of: CollationKey.key(String(decoding: lit, as: UTF8.self)))
+            let (below, equal) = table.pinyinPlace(ofText: lit)
             let col = kind.idColumn(c), isRef = kind.columns[c].type.isRef
             let at = UInt32(below)
             return { r in

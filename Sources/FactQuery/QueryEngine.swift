@@ -336,7 +336,7 @@ public final class QueryEngine: @unchecked Sendable {
         if key.collation == .pinyin, let cond, let (op, literal) = Self.textBound(cond, key.accessor),
            key.descending ? (op == .lt || op == .le) : (op == .gt || op == .ge) {
             let table = CollationRankTable.of(graph)
-            let below = UInt32(table.pinyinPlace(of: CollationKey.key(String(decoding: literal, as: UTF8.self))).below)
+            let below = UInt32(table.pinyinPlace(ofText: literal).below)
             let ranks = table.pinyin, names = graph.entityName
             ordered = orderedEntities.entities(ofKind: target, key.collation)
             isHead = false

@@ -314,7 +314,7 @@ struct RowSorter {
             // Too wide (names ranked among a million strings each take 20 bits): each key's
             // values numbered densely in order, so that a key takes the bits its distinct values
             // need (a few hundred honors: 9).
-            guard denseIfWide else { return layeredOrder(rows, cols, narrow.map { ($0.low, $0.high, $0.nullCode, $0.bits) }) }
+            guard denseIfWide else { return layeredOrder(rows, ascending: ascending, cols, narrow.map { ($0.low, $0.high, $0.nullCode, $0.bits) }) }
             let dense = zip(cols, narrow).map { Self.dense($0.0, low: $0.1.low, span: $0.1.high &- $0.1.low) }
             return packedOrder(rows, dense, denseIfWide: false)
         }
@@ -351,11 +351,11 @@ struct RowSorter {
             }
         }
         if ascending {
-            Grouping.radixSort(&keys, bits: total)
+            RadixSort.sort(&keys, bits: total)
             let shift = UInt64(total)
             return keys.map { UInt32(truncatingIfNeeded: $0 >> shift) }
         }
-        Grouping.radixSort(&keys, bits: total + rowBits)
+        RadixSort.sort(&keys, bits: total + rowBits)
         let mask = rowBits == 64 ? UInt64.max : (1 << UInt64(rowBits)) - 1
         return keys.map { UInt32(truncatingIfNeeded: $0 & mask) }
     }
@@ -364,14 +364,14 @@ struct RowSorter {
     /// a stable radix sort of the order so far by that key alone (least significant key first),
     /// starting from the rows in increasing order (the last tie-break). Nil when a key alone
     /// does not fit beside the positions.
-    static func layeredOrder(_ rows: [UInt32], _ cols: [KeyColumn],
+    static func layeredOrder(_ rows: [UInt32], ascending: Bool, _ cols: [KeyColumn],
                              _ narrow: [(low: UInt64, high: UInt64, nullCode: UInt64, bits: Int)]) -> [UInt32]? {
         let n = rows.count
         let positionBits = 64 - UInt64(max(n - 1, 1)).leadingZeroBitCount
         guard narrow.allSatisfy({ $0.bits + positionBits <= 64 }) else { return nil }
         // Positions in the order of their rows.
         var order: [UInt32] = (0..<n).map { UInt32($0) }
-        if zip(rows, rows.dropFirst()).contains(where: { $0 >= $1 }) { order.sort { rows[Int($0)] < rows[Int($1)] } }
+        if !ascending { order.sort { rows[Int($0)] < rows[Int($1)] } }
         for (c, w) in zip(cols, narrow).reversed() where w.bits > 0 {
             guard case .codes(let codes, let nulls, let desc) = c.materialized else { return nil }
             let shift = UInt64(w.bits)
@@ -381,7 +381,7 @@ struct RowSorter {
                 let t = nulls[p] ? w.nullCode : (desc ? w.high - codes[p] : codes[p] - w.low)
                 keys[i] = UInt64(p) << shift | t
             }
-            Grouping.radixSort(&keys, bits: w.bits)
+            RadixSort.sort(&keys, bits: w.bits)
             for i in 0..<n { order[i] = UInt32(truncatingIfNeeded: keys[i] >> shift) }
         }
         return order.map { rows[Int($0)] }

@@ -277,7 +277,7 @@ extension QueryEngine {
                 }
             }
             try checkCancel()
-            Grouping.radixSort(&pairs, bits: codeBits + groupBits)
+            RadixSort.sort(&pairs, bits: codeBits + groupBits)
             var counts = [Int](repeating: 0, count: n)
             var sums = [Double](repeating: 0, count: n)
             var intSums = [Int64](repeating: 0, count: n)
@@ -611,7 +611,7 @@ struct Grouping {
             }
         }
         perKey = []
-        radixSort(&packed, bits: keyBits)
+        RadixSort.sort(&packed, bits: keyBits)
         try engine.checkCancel()
         let keyMask: UInt64 = (1 << UInt64(keyBits)) - 1
         // Groups are runs of equal keys: count them first, then fill.
@@ -766,9 +766,6 @@ struct Grouping {
         return ([first] + rest, written)
     }
 
-    /// LSD radix sort over the low `bits` bits only (higher bits ride along and keep their order
-    /// among equal keys): `RadixSort.sort`.
-    static func radixSort(_ a: inout [UInt64], bits: Int) { RadixSort.sort(&a, bits: bits) }
 }
 
 /// The value each key code stands for: a list of values, or, for entity and text keys coded by
