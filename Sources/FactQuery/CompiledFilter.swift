@@ -115,11 +115,48 @@ struct CompiledFilter {
             let ranks = table.pinyin, names = g.entityName
             let (below, equal) = table.pinyinPlace(ofText: lit)
             let col = kind.idColumn(c), isRef = kind.columns[c].type.isRef
+            if case .ref(.kind(let target)) = kind.columns[c].type {
+                // Entities of one kind: by their place among its names (one lookup a row). The
+                // literal's place is the first entity's whose name is not below it.
+                let ordered = OrderedEntities.of(g).entities(ofKind: target, .pinyin)
+                let places = OrderedEntities.of(g).places(ofKind: target, .pinyin)
+                var lo = 0, hi = ordered.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if ranks[Int(names[Int(ordered[mid])])] < UInt32(below) { lo = mid + 1 } else { hi = mid }
+                }
+                let at = lo < ordered.count ? places.place(ordered[lo]) : UInt32.max
+                let same = equal && lo < ordered.count && ranks[Int(names[Int(ordered[lo])])] == UInt32(below)
+                return { r in
+                    let x = col[r]
+                    if x == Null.id { return .unknown }
+                    let place = places.place(x)
+                    let order = place < at ? -1 : (place == at && same ? 0 : 1)
+                    return Truth(Evaluator.compare(order, op, 0))
+                }
+            }
             let at = UInt32(below)
             return { r in
                 let x = col[r]
                 if x == Null.id { return .unknown }
                 let rank = ranks[Int(isRef ? names[Int(x)] : x)]
+                let order = rank < at ? -1 : (rank == at && equal ? 0 : 1)
+                return Truth(Evaluator.compare(order, op, 0))
+            }
+        case .text(.name, let op, let lit) where kind.role.isNamed && (op == .eq || op == .ne):
+            // A name is an interned string: equal text is the same id.
+            let ents = kind.entityOfRow, names = g.entityName
+            var bytes = lit
+            let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
+            return { r in Truth((names[Int(ents[r])] == id) == (op == .eq)) }
+        case .text(.name, let op, let lit) where kind.role.isNamed && [.lt, .le, .gt, .ge].contains(op):
+            // Names in text order by collation rank, as a stored text column above.
+            let table = CollationRankTable.of(g)
+            let ranks = table.pinyin, ents = kind.entityOfRow, names = g.entityName
+            let (below, equal) = table.pinyinPlace(ofText: lit)
+            let at = UInt32(below)
+            return { r in
+                let rank = ranks[Int(names[Int(ents[r])])]
                 let order = rank < at ? -1 : (rank == at && equal ? 0 : 1)
                 return Truth(Evaluator.compare(order, op, 0))
             }

@@ -83,11 +83,19 @@ struct RowSorter {
             case ints(IntColumn)
             /// String ids (`names` nil) or entity ids (their names' string ids in `names`).
             case ids([UInt32], names: [UInt32]?, ranks: [UInt32])
-            /// The rows' own entities.
-            case named(entities: [UInt32], names: [UInt32], ranks: [UInt32])
+            /// Entity ids of one kind (a reference column's, or the rows' own with `rowsOwn`)
+            /// by their place among that kind's names (`OrderedEntities.places`).
+            case placed(ids: [UInt32], places: OrderedEntities.Places, rowsOwn: Bool)
         }
         let source: Source
         let rows: [UInt32]
+
+        /// The codes' range when it is known without reading them (places: 0 ..< count), and
+        /// whether a row may have none.
+        var knownRange: (low: UInt64, high: UInt64, mayBeMissing: Bool)? {
+            guard case .placed(_, let p, let rowsOwn) = source else { return nil }
+            return (0, UInt64(max(p.count, 1) - 1), !rowsOwn)
+        }
 
         /// `body(position, code, isMissing)` for each row in turn.
         @inline(__always)
@@ -126,11 +134,17 @@ struct RowSorter {
                             }
                         }
                     }
-                case .named(let ents, let names, let ranks):
-                    ents.withUnsafeBufferPointer { e in
-                        names.withUnsafeBufferPointer { nm in
-                            ranks.withUnsafeBufferPointer { rk in
-                                for i in 0..<rows.count { body(i, UInt64(rk[Int(nm[Int(e[Int(rows[i])])])]), false) }
+                case .placed(let ids, let places, let rowsOwn):
+                    ids.withUnsafeBufferPointer { c in
+                        places.places.withUnsafeBufferPointer { pl in
+                            let base = places.base
+                            if rowsOwn {
+                                for i in 0..<rows.count { body(i, UInt64(pl[Int(c[Int(rows[i])]) &- base]), false) }
+                            } else {
+                                for i in 0..<rows.count {
+                                    let v = c[Int(rows[i])]
+                                    if v == Null.id { body(i, 0, true) } else { body(i, UInt64(pl[Int(v) &- base]), false) }
+                                }
                             }
                         }
                     }
@@ -244,6 +258,8 @@ struct RowSorter {
             case .int, .date:
                 guard key.type == .int || key.type == .date else { return nil }
                 source = .ints(kind.intColumn(c))
+            case .ref(.kind(let target)) where Self.isTextual(key.type):
+                source = .placed(ids: kind.idColumn(c), places: OrderedEntities.of(g).places(ofKind: target, key.collation), rowsOwn: false)
             case .ref, .text:
                 guard Self.isTextual(key.type) else { return nil }
                 let ranks = CollationRankTable.of(g).table(key.collation)
@@ -253,7 +269,7 @@ struct RowSorter {
             }
         case .name:
             guard Self.isTextual(key.type) else { return nil }
-            source = .named(entities: kind.entityOfRow, names: g.entityName, ranks: CollationRankTable.of(g).table(key.collation))
+            source = .placed(ids: kind.entityOfRow, places: OrderedEntities.of(g).places(ofKind: self.kind, key.collation), rowsOwn: true)
         default:
             return nil
         }
@@ -295,6 +311,10 @@ struct RowSorter {
                     high = max(high, codes[i])
                 }
             case .stored(let key, _):
+                if let known = key.knownRange {
+                    (low, high, anyNull) = known
+                    break
+                }
                 key.forEachCode { _, code, isNull in
                     if isNull { anyNull = true; return }
                     low = min(low, code)

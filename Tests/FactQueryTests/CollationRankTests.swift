@@ -41,6 +41,74 @@ import Testing
         }
         #expect(bad == 0)
     }
+
+    /// Han-only names from a few characters that share readings (李 里 理 are all li): most
+    /// tie on their first 24 key bytes, many on 48, and homophones only on their own bytes.
+    static func homophones(_ n: Int) -> StringPool {
+        var p = StringPool()
+        let chars = Array("李里理市是事公工功山杉衫东冬动有限司")
+        var x: UInt64 = 0x2545_F491_4F6C_DD1D
+        while p.count < n {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            let len = 1 + Int(x >> 59)
+            var s = ""
+            var y = x
+            for _ in 0..<len { s.append(chars[Int(y % UInt64(chars.count))]); y /= UInt64(chars.count) ; if y == 0 { y = x >> 7 } }
+            _ = p.intern(s)
+        }
+        return p
+    }
+
+    @Test(arguments: [2_000, 150_000])
+    func homophonesFollowWholeKeys(_ n: Int) {
+        let p = Self.homophones(n)
+        let ranks = CollationRankTable(p).pinyin
+        var byRank = [Int](repeating: -1, count: p.count)
+        for (id, r) in ranks.enumerated() { byRank[Int(r)] = id }
+        #expect(!byRank.contains(-1), "ranks are a permutation")
+        let keys = (0..<p.count).map { CollationKey.key(p.string(UInt32($0))) }
+        var bad = 0
+        for r in 1..<byRank.count {
+            let a = keys[byRank[r - 1]], b = keys[byRank[r]]
+            if a.withUnsafeBytes({ x in b.withUnsafeBytes { y in CollationKey.compare(x, y) } }) >= 0 { bad += 1 }
+        }
+        #expect(bad == 0)
+    }
+
+    /// The key bytes a window makes without the key are the key's bytes, at every offset, and
+    /// texts it cannot make (digits, Latin letters, 第, punctuation, characters without a
+    /// reading) are left to the key.
+    @Test func windowsAreTheKeysBytes() {
+        let pool = Self.homophones(3_000)
+        let texts = (0..<pool.count).map { pool.string(UInt32($0)) }
+            + ["山东", "济宁市", "第十届", "第二批", "三一重工", "济宁2020", "Apple山东", "山东（济宁）", "㐀山", "山\u{0}", "",
+               "中国质量奖", "绍淮阳蜀纺织有限公司", "疆坤电子有限公司"]
+        var made = 0, left = 0, wrong = 0
+        CollationKey.withWindowTables { codes, words, lengths in
+            for t in texts {
+                let key = CollationKey.key(t)
+                var t = t
+                t.withUTF8 { u in
+                    for offset in stride(from: 0, through: 96, by: 24) {
+                        guard let w = CollationKey.window(UnsafeRawBufferPointer(u), at: offset, codes, words, lengths) else {
+                            left += 1
+                            continue
+                        }
+                        made += 1
+                        key.withUnsafeBytes { kb in
+                            let want = (CollationKey.word(kb, offset), CollationKey.word(kb, offset + 8), CollationKey.word(kb, offset + 16))
+                            let reachOK = w.reach == key.count || (w.reach == offset + 24 && key.count >= offset + 24)
+                            if w.words != want || !reachOK { wrong += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(made > 10_000)
+        // 第十届, 第二批, 济宁2020, Apple山东, 山东（济宁）, 㐀山 and 山 NUL, at each of 5 offsets.
+        #expect(left == 7 * 5, "the texts with digits, Latin letters, 第, punctuation or no reading")
+        #expect(wrong == 0)
+    }
 }
 
 /// `order by name limit N` on a big kind starts from `OrderedEntities.head`, made from 8-byte key
