@@ -329,6 +329,13 @@ extension QueryEngine {
                 // separate arrays and a count took three: the groups of a million names do not
                 // fit in any cache); a group without values keeps lo > hi. The column is read as
                 // stored, through pointers.
+                if let bounds = grouping.intBounds[c] {
+                    return .values((0..<n).map { g in
+                        let lo = bounds[2 * g], hi = bounds[2 * g + 1]
+                        if lo > hi { return .null }
+                        return isDate ? .date(f == .min ? lo : hi) : .int(f == .min ? lo : hi)
+                    })
+                }
                 var bounds = [Int64](repeating: 0, count: 2 * n)
                 for g in 0..<n { bounds[2 * g] = .max; bounds[2 * g + 1] = .min }
                 func scan<T: FixedWidthInteger>(_ a: [T], _ null: T) {
@@ -353,6 +360,7 @@ extension QueryEngine {
                 case .i64(let a): scan(a, Null.int)
                 }
                 try checkCancel()
+                grouping.intBounds[c] = bounds
                 return .values((0..<n).map { g in
                     let lo = bounds[2 * g], hi = bounds[2 * g + 1]
                     if lo > hi { return .null }
@@ -496,6 +504,9 @@ struct Grouping {
     /// Per group, each key's code.
     var codes: [[Int32]]
     var method: String
+    /// Each group's lowest and highest value of an int or date column (by column), kept from
+    /// `min(c)` for `max(c)` and the other way round: one pass over the rows for both.
+    var intBounds: [Int: [Int64]] = [:]
 
     var count: Int { counts.count }
 
@@ -900,6 +911,7 @@ struct GroupOrder {
     /// ascending, so ties keep group order, as in `less`.
     func packedOrder(_ groups: [Int]) -> [Int]? {
         guard groups.count > 1 else { return groups }
+        if let direct = packedDirectly(groups) { return direct }
         var keys: [RowSorter.KeyColumn] = []
         for (column, desc, _) in columns {
             var codes = [UInt64](repeating: 0, count: groups.count)
@@ -919,6 +931,80 @@ struct GroupOrder {
             keys.append(.codes(codes, nulls: nulls, descending: desc))
         }
         return RowSorter.packedOrder(groups.map { UInt32($0) }, keys)?.map { Int($0) }
+    }
+
+    /// `packedOrder` without a code array per column: each column's integers narrowed to their
+    /// range (a coded key's over its codes' table, a count's over the groups), with a place for
+    /// missing values last either way, packed under the group number into one integer per group
+    /// and sorted by a radix sort. Nil when the groups are not ascending or the columns do not
+    /// fit in 64 bits beside the group numbers.
+    func packedDirectly(_ groups: [Int]) -> [Int]? {
+        let n = groups.count
+        for i in 1..<n where groups[i] <= groups[i - 1] { return nil }
+        let groupBits = 64 - UInt64(groups[n - 1]).leadingZeroBitCount
+        enum Part {
+            /// Narrowed integer per code.
+            case table([Int32], [UInt64])
+            case counts([Int], low: Int, high: Int, desc: Bool)
+        }
+        var parts: [(Part, Int)] = []
+        var total = 0
+        for (column, desc, _) in columns {
+            switch column {
+            case .coded(let groupCodes, let perCode):
+                var low = Int64.max, high = Int64.min, anyNull = false
+                for v in perCode {
+                    if let v { low = min(low, v); high = max(high, v) } else { anyNull = true }
+                }
+                if low > high { low = 0; high = 0 }
+                let span = UInt64(bitPattern: high &- low)
+                guard span < 1 << 40 else { return nil }
+                let bits = 64 - (span &+ (anyNull ? 1 : 0)).leadingZeroBitCount
+                let table = perCode.map { v -> UInt64 in
+                    guard let v else { return span &+ 1 }
+                    return desc ? UInt64(bitPattern: high &- v) : UInt64(bitPattern: v &- low)
+                }
+                parts.append((.table(groupCodes, table), bits))
+                total += bits
+            case .counts(let c):
+                var low = Int.max, high = Int.min
+                for g in groups { low = min(low, c[g]); high = max(high, c[g]) }
+                let bits = 64 - UInt64(high - low).leadingZeroBitCount
+                parts.append((.counts(c, low: low, high: high, desc: desc), bits))
+                total += bits
+            case .values:
+                return nil
+            }
+        }
+        guard total + groupBits <= 64 else { return nil }
+        var keys = [UInt64](repeating: 0, count: n)
+        keys.withUnsafeMutableBufferPointer { k in
+            groups.withUnsafeBufferPointer { gs in
+                for (part, bits) in parts where bits > 0 {
+                    let shift = UInt64(bits)
+                    switch part {
+                    case .table(let codes, let table):
+                        codes.withUnsafeBufferPointer { cd in
+                            table.withUnsafeBufferPointer { t in
+                                for i in 0..<n { k[i] = k[i] << shift | t[Int(cd[gs[i]])] }
+                            }
+                        }
+                    case .counts(let c, let low, let high, let desc):
+                        c.withUnsafeBufferPointer { c in
+                            for i in 0..<n {
+                                let v = c[gs[i]]
+                                k[i] = k[i] << shift | UInt64(desc ? high - v : v - low)
+                            }
+                        }
+                    }
+                }
+                let top = UInt64(total)
+                for i in 0..<n { k[i] |= UInt64(gs[i]) << top }
+            }
+        }
+        RadixSort.sort(&keys, bits: total)
+        let top = UInt64(total)
+        return keys.map { Int($0 >> top) }
     }
 
     func less(_ a: Int, _ b: Int) -> Bool {

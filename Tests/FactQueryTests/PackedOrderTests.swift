@@ -136,7 +136,10 @@ import FactGraph
                       "count awards by firm order by firm desc", "count awards by year, edition order by count",
                       "awards summarize count, min(year), max(score) by firm order by max(score) desc",
                       "awards summarize count(distinct firm) by edition, year order by edition desc",
-                      "count awards by firm, edition having count > 1 order by count desc, edition"])
+                      "count awards by firm, edition having count > 1 order by count desc, edition",
+                      "awards summarize min(year), max(year) by firm order by max(year) desc, min(year)",
+                      "awards summarize max(day), count, min(day) by edition, year order by min(day) desc",
+                      "count awards by firm, year order by count desc, firm desc"])
     func wholeGroupOrderBeginsWithTheTopGroups(_ q: String) throws {
         let e = QueryEngine(graph: Self.graph)
         func texts(_ q: String) throws -> [[String]] {
@@ -165,6 +168,34 @@ import FactGraph
             let all = try texts(q)
             #expect(Array(all.prefix(9)) == (try texts(q + " limit 9")), "\(q)")
             #expect(Array(all.dropFirst(9).prefix(4)) == (try texts(q + " limit 4 offset 9")), "\(q)")
+        }
+    }
+
+    /// Text comparisons of names and of an entity column (compiled: by the names' places in
+    /// collation order) select what comparing the texts' keys one by one selects.
+    @Test(arguments: ["济宁3号", "金", "apple9号", "第十届", "item 10", "zzz", "a", ""])
+    func nameComparisonsFollowTheCollation(_ literal: String) throws {
+        let e = QueryEngine(graph: Self.graph)
+        let g = Self.graph
+        let firm = try #require(g.kinds.firstIndex { $0.plural == "firms" })
+        let names = g.kinds[firm].entityOfRow.map { g.name(of: $0) }
+        let key = CollationKey.key(literal)
+        func cmp(_ s: String) -> Int {
+            let k = CollationKey.key(s)
+            return k.withUnsafeBytes { a in key.withUnsafeBytes { b in CollationKey.compare(a, b) } }
+        }
+        let shown = try e.execute("awards show firm")
+        let awardFirms = shown.rows.indices.map { shown.text($0, 0) }
+        for (op, test) in [("<", { (c: Int) in c < 0 }), ("<=", { $0 <= 0 }), (">", { $0 > 0 }), (">=", { $0 >= 0 }),
+                           ("=", { $0 == 0 }), ("!=", { $0 != 0 })] as [(String, (Int) -> Bool)] {
+            let want = names.filter { test(cmp($0)) }.count
+            let got = try e.execute("count firms where name \(op) \"\(literal)\"").text(0, 0)
+            #expect(got == String(want), "name \(op) \(literal)")
+            if op != "=" && op != "!=" {
+                let wantAwards = awardFirms.filter { !$0.isEmpty && test(cmp($0)) }.count
+                let gotAwards = try e.execute("count awards where firm \(op) \"\(literal)\"").text(0, 0)
+                #expect(gotAwards == String(wantAwards), "firm \(op) \(literal)")
+            }
         }
     }
 
