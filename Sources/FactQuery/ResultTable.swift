@@ -129,9 +129,33 @@ public struct ResultTable: Sendable {
         if case .relation(let rel) = storage, let t = rel.types[column] {
             return t == .int || t == .number
         }
-        if case .groups(let g) = storage, column >= g.keyValues.count,
-           case .counts = g.aggregates[column - g.keyValues.count] {
-            return g.groups.count > 0
+        if case .groups(let g) = storage {
+            // Without reading every group (millions of them): a key's values are its codes'
+            // few, an aggregate's come from its type. Then only whether a group shows a value.
+            let numeric: Bool?
+            if column < g.keyValues.count {
+                var numbers = false, others = false
+                for v in g.keyValues[column] {
+                    switch v {
+                    case .int, .number: numbers = true
+                    case .null: continue
+                    default: others = true
+                    }
+                }
+                numeric = numbers && others ? nil : !others
+            } else if case .counts = g.aggregates[column - g.keyValues.count] {
+                return g.groups.count > 0
+            } else {
+                switch g.aggregateTypes[column - g.keyValues.count] {
+                case .int, .number: numeric = true
+                case .text, .date, .entity: numeric = false
+                case .dynamic: numeric = nil
+                }
+            }
+            if let numeric {
+                for r in 0..<rowCount where value(r, column) != .null { return numeric }
+                return false
+            }
         }
         var any = false
         for r in 0..<rowCount {
@@ -259,6 +283,8 @@ struct GroupRows: Sendable {
     /// Per key: the code of each group.
     let keyCodes: [[Int32]]
     let aggregates: [AggColumn]
+    /// Each aggregate's result type (`int` for counts).
+    let aggregateTypes: [ValueType]
 
     @inline(__always)
     func value(_ r: Int, _ c: Int) -> Value {

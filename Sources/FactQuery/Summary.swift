@@ -114,7 +114,8 @@ extension QueryEngine {
         plan.resultRows = candidates.count
         return ResultTable(graph: graph, columns: s.titles,
                            groups: GroupRows(groups: candidates.map { Int32($0) }, keyValues: keys.map(\.values),
-                                             keyCodes: grouping.codes, aggregates: columns))
+                                             keyCodes: grouping.codes, aggregates: columns,
+                                             aggregateTypes: s.aggregates.map(\.resultType)))
     }
 
     /// The groups a top N by count needs, for `count R by A, B limit N` over every row, ordered

@@ -199,6 +199,27 @@ import FactGraph
         }
     }
 
+    /// A summary's column is numeric (right-aligned in tables) exactly when its shown cells are
+    /// numbers or missing with at least one number: found from the key's values and the
+    /// aggregate's type, without reading every group, as reading every cell finds it.
+    @Test(arguments: ["count awards by year, firm", "count awards by firm, edition", "awards summarize min(year), max(firm), avg(score) by edition",
+                      "awards summarize sum(score), min(day), count(distinct firm) by year", "count awards by year having count > 100000",
+                      "awards where year = 2001 summarize max(year) by firm", "awards summarize min(edition), max(score) by firm limit 5"])
+    func summaryColumnsAreNumericAsTheirCells(_ q: String) throws {
+        let t = try QueryEngine(graph: Self.graph).execute(q)
+        for c in t.columns.indices {
+            var any = false, other = false
+            for r in 0..<t.rowCount {
+                switch t.value(r, c) {
+                case .int, .number: any = true
+                case .null: break
+                default: other = true
+                }
+            }
+            #expect(t.isNumeric(c) == (any && !other), "\(q): \(t.columns[c])")
+        }
+    }
+
     /// Rows from an index come in the index's order, not by row number.
     @Test(arguments: ["edition", "edition desc, day", "day", "year desc"])
     func rowsFromAnIndex(_ keys: String) throws {
