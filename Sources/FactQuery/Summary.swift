@@ -1164,8 +1164,10 @@ final class KeyCoder {
         case .name:
             source = .ids(kd.entityOfRow, isEntity: true)
             rawSlots = g.entityCount + 1
-        case .hop(.stored(let c), _, let inner) where kd.columns[c].type.isRef:
-            if let (through, isEntity) = Self.hopTable(g, inner) {
+        case .hop:
+            // A chain from a stored reference (`enterprise.industry`, `enterprise.city.province`):
+            // each entity's value of the rest of the chain, in a table.
+            if let (c, inner) = CompiledFilter.rooted(accessor, kd), let (through, isEntity) = Self.hopTable(g, inner) {
                 source = .hop(column: kd.idColumn(c), through: through, isEntity: isEntity)
                 rawSlots = isEntity ? g.entityCount + 1 : g.strings.count + 1
             }
@@ -1179,30 +1181,54 @@ final class KeyCoder {
     /// such column or the cell is empty), and whether the ids are entities. Nil otherwise.
     static func hopTable(_ g: FactGraph, _ inner: [Accessor?]) -> (through: [UInt32], isEntity: Bool)? {
         var isEntity: Bool? = nil
+        var readers: [(Int, (Int) -> UInt32)] = []
         for (k2, a) in inner.enumerated() {
             guard let a else { continue }
-            guard case .stored(let c2) = a, g.kinds[k2].role.isNamed else { return nil }
-            let t = g.kinds[k2].columns[c2].type
-            let entity: Bool
-            switch t {
-            case .ref: entity = true
-            case .text: entity = false
-            default: return nil
-            }
+            guard g.kinds[k2].role.isNamed, let (read, entity) = entityValues(a, k2, g) else { return nil }
             if let e = isEntity, e != entity { return nil }
             isEntity = entity
+            readers.append((k2, read))
         }
         guard let isEntity else { return nil }
         var through = [UInt32](repeating: Null.id, count: g.entityCount)
         through.withUnsafeMutableBufferPointer { t in
-            for (k2, a) in inner.enumerated() {
-                guard case .stored(let c2) = a else { continue }
-                let kind = g.kinds[k2]
-                let col = kind.idColumn(c2), ents = kind.entityOfRow
-                for r in 0..<min(kind.rowCount, ents.count, col.count) { t[Int(ents[r])] = col[r] }
+            for (k2, read) in readers {
+                let ents = g.kinds[k2].entityOfRow
+                for r in 0..<min(g.kinds[k2].rowCount, ents.count) { t[Int(ents[r])] = read(r) }
             }
         }
         return (through, isEntity)
+    }
+
+    /// How the rows of named kind `k` read `a` as a raw id (entity or string; `Null.id` for
+    /// none), and whether the ids are entities: a stored reference or text column, a place up
+    /// the location chain, or a chain through them (`city.province`, each step's table made
+    /// once). Nil for anything else.
+    static func entityValues(_ a: Accessor, _ k: Int, _ g: FactGraph) -> (read: (Int) -> UInt32, isEntity: Bool)? {
+        let kind = g.kinds[k]
+        switch a {
+        case .stored(let c):
+            let col = kind.idColumn(c)
+            switch kind.columns[c].type {
+            case .ref: return ({ col[$0] }, true)
+            case .text: return ({ col[$0] }, false)
+            default: return nil
+            }
+        case .place(let level):
+            // A named entity's place of a level: its own entry in the ancestors' table (itself
+            // when it is such a place).
+            let table = AncestorTables.of(g).table(level), ents = kind.entityOfRow
+            return ({ table[Int(ents[$0])] }, true)
+        case .hop(let first, _, let rest):
+            guard let (read, isEntity) = entityValues(first, k, g), isEntity,
+                  let (table, restIsEntity) = hopTable(g, rest) else { return nil }
+            return ({ r in
+                let e = read(r)
+                return e == Null.id ? Null.id : table[Int(e)]
+            }, restIsEntity)
+        default:
+            return nil
+        }
     }
 
     /// Each entity's place of `level` (`Null.id` for none), kept with the graph.
