@@ -191,8 +191,22 @@ struct CompiledFilter {
     /// one. Rows whose reference is missing are tested each.
     static func hopOnce(_ p: Predicate, _ k: Int, _ g: FactGraph, _ general: @escaping Test) -> Test? {
         let kind = g.kinds[k]
-        guard let acc = p.leafAccessor, let (c, inner) = rooted(acc, kind) else { return nil }
-        let col = kind.idColumn(c)
+        guard let acc = p.leafAccessor else { return nil }
+        // The entity each row names: in a reference column, or a place up its location chain
+        // (`city.province` on firms whose `city` is their location).
+        let next: (Int) -> UInt32
+        let inner: [Accessor?]
+        if let (c, perKind) = rooted(acc, kind) {
+            let col = kind.idColumn(c)
+            next = { col[$0] }
+            inner = perKind
+        } else if let (level, perKind) = rootedAtPlace(acc) {
+            let place = PlaceOfLocation(g, k, level)
+            next = { place.place($0) }
+            inner = perKind
+        } else {
+            return nil
+        }
         let known = TruthTable(count: g.entityCount)
         // Per kind of entity: the condition on its own rows (nil where it has no such column:
         // then the general test, which reads the missing value).
@@ -213,7 +227,7 @@ struct CompiledFilter {
             }
         }
         return { r in
-            let e = col[r]
+            let e = next(r)
             if e == Null.id { return general(r) }
             let cell = known.cell(Int(e))
             if cell != 0 { return Truth(rawValue: cell &- 1)! }
@@ -236,6 +250,15 @@ struct CompiledFilter {
         }
         guard let (c, base) = rooted(first, kind) else { return nil }
         return (c, base.map { $0.map { .hop($0, name, inner) } })
+    }
+
+    /// A hop chain that starts at a place up the row's location chain (`city.province` where
+    /// `city` is the location): the place's kind, and per kind of place the rest of the chain.
+    static func rootedAtPlace(_ a: Accessor) -> (level: Int, perKind: [Accessor?])? {
+        guard case .hop(let first, let name, let inner) = a else { return nil }
+        if case .place(let level) = first { return (level, inner) }
+        guard let (level, base) = rootedAtPlace(first) else { return nil }
+        return (level, base.map { $0.map { .hop($0, name, inner) } })
     }
 
     /// `and` of tests, three-valued: no if one is no, else unknown if one is unknown.

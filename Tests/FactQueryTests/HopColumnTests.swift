@@ -82,6 +82,10 @@ import FactGraph
         #expect(try Self.count("count awards where firm.city.province=山东省") == Self.expected(province) { $0 == "山东省" })
         #expect(try Self.count("count awards where firm.city.province is null") == Self.expected(province) { $0 == nil })
         #expect(try Self.count("count awards where not firm.city.province=山东省") == 0)
+        #expect(try Self.count("count awards where firm.province=山东省") == Self.expected(province) { $0 == "山东省" })
+        // From a place up the firms' own location chain (their city), then the city's column.
+        #expect(try Self.count("count firms where city.province=山东省") == d.city.filter { $0 != nil && $0 != "青岛市" }.count)
+        #expect(try Self.count("count firms where city.province is null") == d.city.filter { $0 == nil || $0 == "青岛市" }.count)
         #expect(try Self.count("count awards where firm.city in (济宁市, 青岛市) or firm.industry=纺织")
                 == d.firmOf.reduce(0) { n, f in
                     guard let f else { return n }
