@@ -109,6 +109,61 @@ public struct ResultTable: Sendable {
         }
     }
 
+    /// A summary's cells as renderers that stream millions of groups read them: by group
+    /// number, without a `Value` per cell. String ids are names' ids for entities; `Null.id`
+    /// and `Null.int` stand for missing values.
+    public enum GroupCells: Sendable {
+        /// A key: each group's code, and the string id or the int of each code.
+        case codedStrings(codes: [Int32], strings: [UInt32])
+        case codedInts(codes: [Int32], ints: [Int64])
+        /// An aggregate: a count, a string id or an int per group.
+        case counts([Int])
+        case strings([UInt32])
+        case ints([Int64])
+    }
+
+    /// For a summary's result: the group of each row, in order (read the cells with
+    /// `groupCells`).
+    public var groupNumbers: [UInt32]? {
+        guard case .groups(let g) = storage else { return nil }
+        return g.groups.map { UInt32(bitPattern: $0) }
+    }
+
+    /// Column `c` of a summary's result as `GroupCells`; nil for other results, and for a
+    /// column whose values are not all names, texts or ints (or missing).
+    public func groupCells(_ c: Int) -> GroupCells? {
+        guard case .groups(let g) = storage else { return nil }
+        let names = graph.entityName
+        /// The values as string ids, or as ints, when they are all of one sort.
+        func uniform<S: Sequence>(_ values: S) -> (strings: [UInt32]?, ints: [Int64]?)? where S.Element == Value {
+            var strings: [UInt32] = [], ints: [Int64] = []
+            var text = false, number = false
+            for v in values {
+                switch v {
+                case .null: strings.append(Null.id); ints.append(Null.int)
+                case .text(let id): text = true; strings.append(id); ints.append(Null.int)
+                case .entity(let e): text = true; strings.append(names[Int(e)]); ints.append(Null.int)
+                case .int(let x) where x != Null.int: number = true; strings.append(Null.id); ints.append(x)
+                default: return nil
+                }
+                if text && number { return nil }
+            }
+            return number ? (nil, ints) : (strings, nil)
+        }
+        if c < g.keyValues.count {
+            guard let u = uniform(g.keyValues[c]) else { return nil }
+            if let s = u.strings { return .codedStrings(codes: g.keyCodes[c], strings: s) }
+            return .codedInts(codes: g.keyCodes[c], ints: u.ints!)
+        }
+        switch g.aggregates[c - g.keyValues.count] {
+        case .counts(let n): return .counts(n)
+        case .values(let vs):
+            guard let u = uniform(vs) else { return nil }
+            if let s = u.strings { return .strings(s) }
+            return .ints(u.ints!)
+        }
+    }
+
     /// Every row as values. Reads the whole result: renderers use `rowCount` and `value(_:_:)`.
     public var rows: [[Value]] {
         get {

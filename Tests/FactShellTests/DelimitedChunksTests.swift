@@ -47,6 +47,22 @@ import Testing
         #expect(all.split(separator: "\n", omittingEmptySubsequences: false).count == 20_001 + 2)
     }
 
+    /// Summaries take the chunked path too, read by group number: names and texts as keys,
+    /// int keys with a missing value, counts, min/max of ints and of texts, a key of mixed
+    /// values (which stays row by row), `having`, `limit` and `offset`.
+    @Test(arguments: [DelimitedBytes.Quoting.csv, .tsv], [nil, "NULL"])
+    func summariesChunkedEqualRowByRow(_ quoting: DelimitedBytes.Quoting, _ null: String?) throws {
+        for q in ["count awards by enterprise, year", "count awards by year, remark", "count awards by remark",
+                  "awards summarize min(year), max(year), min(remark), max(remark), count(distinct remark) by enterprise, year",
+                  "count awards by year, remark having count > 30 order by remark desc", "count awards by remark, year limit 40 offset 7",
+                  "awards summarize avg(year) by remark", "count awards by year"] {
+            let a = try Self.render(q, quoting, chunked: true, null: null)
+            let b = try Self.render(q, quoting, chunked: false, null: null)
+            #expect(a == b, "\(q)")
+            #expect(a.split(separator: "\n").count > 2, "\(q)")
+        }
+    }
+
     /// A run of rows (`awards` with offset and limit keeps no list of row numbers) renders the
     /// whole table's slice, chunked or row by row; an offset past the end gives no rows.
     @Test func runOfRowsIsTheSlice() throws {

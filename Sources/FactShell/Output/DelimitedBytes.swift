@@ -97,6 +97,30 @@ struct DelimitedBytes {
             default: return .value
             }
         }
+        if rows >= chunkedFrom, let groups = table.groupNumbers {
+            // A summary whose every column is names, texts or ints: its groups rendered by
+            // `StoredRows` as rows, each column read by group number.
+            var cols: [StoredRows.Column] = []
+            for c in 0..<n {
+                guard let cells = table.groupCells(c) else { break }
+                switch cells {
+                case .codedStrings(let codes, let strings): cols.append(.codedStrings(codes, strings))
+                case .codedInts(let codes, let ints): cols.append(.codedInts(codes, ints))
+                case .counts(let counts): cols.append(.counts(counts))
+                case .strings(let strings): cols.append(.text(strings))
+                case .ints(let ints): cols.append(.ints(ints))
+                }
+            }
+            if cols.count == n {
+                let job = StoredRows(columns: cols, rowNumbers: RowNumbers(groups), pool: pool,
+                                     special: SpecialStrings.of(g).bits(quoting), names: names,
+                                     separator: separator, quoting: quoting, nullBytes: nullBytes)
+                try sink.write(bytes: out.bytes)
+                out.count = 0
+                try job.render(rows: rows, to: sink)
+                return
+            }
+        }
         if !rowNumbers.isEmpty && rows >= chunkedFrom && !readers.contains(where: { if case .value = $0 { return true } else { return false } }) {
             // Every column is a stored column: chunks of rows rendered by `StoredRows`, two
             // at a time on both cores once the result is big.
@@ -160,7 +184,19 @@ struct DelimitedBytes {
     /// byte of each, then copy. Past two chunks the second core renders every other chunk;
     /// chunks are written in order.
     struct StoredRows: @unchecked Sendable {
-        enum Column { case text([UInt32]), entity([UInt32]), int(IntColumn) }
+        enum Column {
+            case text([UInt32]), entity([UInt32]), int(IntColumn)
+            /// A summary's key by group number: the group's code, then the code's string id
+            /// or int; an aggregate's count or int per group (`text` for string ids).
+            case codedStrings([Int32], [UInt32]), codedInts([Int32], [Int64]), counts([Int]), ints([Int64])
+
+            var isInt: Bool {
+                switch self {
+                case .int, .codedInts, .counts, .ints: return true
+                case .text, .entity, .codedStrings: return false
+                }
+            }
+        }
         let columns: [Column]
         let rowNumbers: RowNumbers
         let pool: StringPool
@@ -263,11 +299,31 @@ struct DelimitedBytes {
                             case .i32(let a): gather(a, .min)
                             case .i64(let a): gather(a, Null.int)
                             }
+                        case .codedStrings(let codes, let strings):
+                            codes.withUnsafeBufferPointer { cd in
+                                strings.withUnsafeBufferPointer { st in
+                                    for i in 0..<count { ids[i * n + c] = st[Int(cd[Int(rn[i])])] }
+                                }
+                            }
+                        case .codedInts(let codes, let values):
+                            codes.withUnsafeBufferPointer { cd in
+                                values.withUnsafeBufferPointer { v in
+                                    for i in 0..<count { ints[i * n + c] = v[Int(cd[Int(rn[i])])]; ids[i * n + c] = Null.id }
+                                }
+                            }
+                        case .counts(let counts):
+                            counts.withUnsafeBufferPointer { v in
+                                for i in 0..<count { ints[i * n + c] = Int64(v[Int(rn[i])]); ids[i * n + c] = Null.id }
+                            }
+                        case .ints(let values):
+                            values.withUnsafeBufferPointer { v in
+                                for i in 0..<count { ints[i * n + c] = v[Int(rn[i])]; ids[i * n + c] = Null.id }
+                            }
                         }
                     }
                 }
             }
-            let isInt = columns.map { if case .int = $0 { return true } else { return false } }
+            let isInt = columns.map(\.isInt)
             pool.withStorage { bytes, starts in
                 // Pass 2: byte ranges. The offsets of the strings some cells ahead are asked of
                 // the memory early (a name column's strings are all over the pool).
