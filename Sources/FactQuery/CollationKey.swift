@@ -367,18 +367,49 @@ final class CollationRankTable: @unchecked Sendable {
     init(_ pool: StringPool) {
         self.pool = pool
         pthread_mutex_init(&mutex, nil)
+        pinyin = Self.build(pool, .pinyin)
+    }
+
+    /// Each string's rank in collation `c`. The strings in two parts split at half their
+    /// bytes, each part's sort items made and sorted on its own core when the pool is big, then
+    /// the parts merged. Whole keys are never kept: only the strings whose first 24 key bytes
+    /// tie get their next 24 (see `orderTies`). Han names' pinyin key bytes come from
+    /// `CollationKey.window` without making keys; in code point order the key is the text.
+    static func build(_ pool: StringPool, _ c: Collation) -> [UInt32] {
         let n = pool.count
-        // The strings in two parts split at half their bytes, each part's sort items made and
-        // sorted on its own core when the pool is big, then the parts merged. Whole keys are
-        // never kept: only the strings whose first 24 key bytes tie get their next 24 (see
-        // `orderTies`). Han names' bytes come from `CollationKey.window` without making keys.
         let half = n >= 65_536 ? max(1, min(pool.firstID(startingAtOrAfter: pool.byteCount / 2), n - 1)) : n
         if half < n {
-            let (a, b) = BackgroundWork.pair({ Self.items(pool, 0, half) }, { Self.items(pool, half, n) })
-            pinyin = Self.ranks(Self.merged(a, b, pool))
-        } else {
-            pinyin = Self.ranks(Self.merged(Self.items(pool, 0, n), [], pool))
+            let (a, b) = BackgroundWork.pair({ Self.items(pool, c, 0, half) }, { Self.items(pool, c, half, n) })
+            return Self.ranks(Self.merged(a, b, pool, c))
         }
+        return Self.ranks(Self.merged(Self.items(pool, c, 0, n), [], pool, c))
+    }
+
+    /// Bytes `offset ..< offset + 24` of text `s`'s key in collation `c`, and how far the key
+    /// reaches (its length, or at least `offset + 24`): `key` and `scratch` are reused.
+    @inline(__always)
+    static func keyWindow(_ s: UnsafeRawBufferPointer, at offset: Int, _ c: Collation, _ codes: UnsafeBufferPointer<UInt16>,
+                          _ words: UnsafeBufferPointer<UInt64>, _ lengths: UnsafeBufferPointer<UInt8>,
+                          _ key: inout [UInt8], _ scratch: inout CollationKey.Scratch) -> CollationKey.Window {
+        if c == .codepoint {
+            return CollationKey.Window(words: (CollationKey.word(s, offset), CollationKey.word(s, offset + 8), CollationKey.word(s, offset + 16)),
+                                       reach: s.count)
+        }
+        if let w = CollationKey.window(s, at: offset, codes, words, lengths) { return w }
+        key.removeAll(keepingCapacity: true)
+        CollationKey.append(s, to: &key, scratch: &scratch, stopAt: offset + 24)
+        return key.withUnsafeBytes { kb in
+            CollationKey.Window(words: (CollationKey.word(kb, offset), CollationKey.word(kb, offset + 8), CollationKey.word(kb, offset + 16)),
+                                reach: kb.count)
+        }
+    }
+
+    /// A text's whole key in collation `c`.
+    static func wholeKey(_ s: UnsafeRawBufferPointer, _ c: Collation, _ scratch: inout CollationKey.Scratch) -> [UInt8] {
+        if c == .codepoint { return Array(s) }
+        var k: [UInt8] = []
+        CollationKey.append(s, to: &k, scratch: &scratch)
+        return k
     }
 
     /// Sort items: the first 24 bytes of a key (padded with zeros, big-endian) as three
@@ -394,7 +425,7 @@ final class CollationRankTable: @unchecked Sendable {
     static func same(_ x: Item, _ y: Item) -> Bool { x.a == y.a && x.b == y.b && x.c == y.c }
 
     /// The sorted items of strings `lo ..< hi`.
-    @Sendable static func items(_ pool: StringPool, _ lo: Int, _ hi: Int) -> [Item] {
+    @Sendable static func items(_ pool: StringPool, _ c: Collation, _ lo: Int, _ hi: Int) -> [Item] {
         var scratch = CollationKey.Scratch()
         var key: [UInt8] = []
         key.reserveCapacity(256)
@@ -404,15 +435,8 @@ final class CollationRankTable: @unchecked Sendable {
             pool.withStorage { bytes, starts in
                 for i in lo..<hi {
                     let s = UnsafeRawBufferPointer(rebasing: bytes[Int(starts[i])..<Int(starts[i + 1])])
-                    if let w = CollationKey.window(s, at: 0, codes, words, lengths) {
-                        items.append(Item(a: w.words.0, b: w.words.1, c: w.words.2, id: Int32(i)))
-                        continue
-                    }
-                    key.removeAll(keepingCapacity: true)
-                    CollationKey.append(s, to: &key, scratch: &scratch, stopAt: 24)
-                    key.withUnsafeBytes { kb in
-                        items.append(Item(a: CollationKey.word(kb, 0), b: CollationKey.word(kb, 8), c: CollationKey.word(kb, 16), id: Int32(i)))
-                    }
+                    let w = keyWindow(s, at: 0, c, codes, words, lengths, &key, &scratch)
+                    items.append(Item(a: w.words.0, b: w.words.1, c: w.words.2, id: Int32(i)))
                 }
             }
         }
@@ -422,7 +446,7 @@ final class CollationRankTable: @unchecked Sendable {
 
     /// String ids in key order: the parts' sorted items merged into ids (with a mark where an
     /// item ties with the one before), then the runs of ties ordered by the keys' next bytes.
-    static func merged(_ l: [Item], _ r: [Item], _ pool: StringPool) -> [Int32] {
+    static func merged(_ l: [Item], _ r: [Item], _ pool: StringPool, _ c: Collation) -> [Int32] {
         let n = l.count + r.count
         var order = [Int32]()
         order.reserveCapacity(n)
@@ -455,9 +479,9 @@ final class CollationRankTable: @unchecked Sendable {
                 var split = 0, seen = 0
                 while split < runs.count && seen < tied / 2 { seen += runs[split].count; split += 1 }
                 let first = Array(runs[..<split]), second = Array(runs[split...])
-                _ = BackgroundWork.pair({ orderTies(ids, first, pool) }, { orderTies(ids, second, pool) })
+                _ = BackgroundWork.pair({ orderTies(ids, first, pool, c) }, { orderTies(ids, second, pool, c) })
             } else {
-                orderTies(ids, runs, pool)
+                orderTies(ids, runs, pool, c)
             }
         }
         return order
@@ -467,11 +491,11 @@ final class CollationRankTable: @unchecked Sendable {
     /// its own.
     struct SendableIDs: @unchecked Sendable { let base: UnsafeMutablePointer<Int32> }
 
-    /// Orders each run of ids whose keys tie on their first 24 bytes: by the next 24 bytes (keys
-    /// made again, up to them), then the runs still tied by the 24 after, and so on; a run whose
-    /// keys all end before the bytes compared (strings that differ only by NUL bytes) is sorted
-    /// by whole keys.
-    @Sendable static func orderTies(_ ids: SendableIDs, _ runs: [Range<Int>], _ pool: StringPool) {
+    /// Orders each run of ids whose keys (in collation `c`) tie on their first 24 bytes: by the
+    /// next 24 bytes (keys made again, up to them), then the runs still tied by the 24 after,
+    /// and so on; a run whose keys all end before the bytes compared (strings that differ only
+    /// by NUL bytes) is sorted by whole keys.
+    @Sendable static func orderTies(_ ids: SendableIDs, _ runs: [Range<Int>], _ pool: StringPool, _ c: Collation) {
         var pending: [(range: Range<Int>, offset: Int)] = runs.map { ($0, 24) }
         var scratch = CollationKey.Scratch()
         var key: [UInt8] = []
@@ -484,26 +508,15 @@ final class CollationRankTable: @unchecked Sendable {
                 for p in range {
                     let id = ids.base[p]
                     pool.withBytes(UInt32(id)) { s in
-                        if let w = CollationKey.window(s, at: offset, codes, words, lengths) {
-                            longest = max(longest, w.reach)
-                            items.append(Item(a: w.words.0, b: w.words.1, c: w.words.2, id: id))
-                            return
-                        }
-                        key.removeAll(keepingCapacity: true)
-                        CollationKey.append(s, to: &key, scratch: &scratch, stopAt: offset + 24)
-                        longest = max(longest, key.count)
-                        key.withUnsafeBytes { kb in
-                            items.append(Item(a: CollationKey.word(kb, offset), b: CollationKey.word(kb, offset + 8),
-                                              c: CollationKey.word(kb, offset + 16), id: id))
-                        }
+                        let w = keyWindow(s, at: offset, c, codes, words, lengths, &key, &scratch)
+                        longest = max(longest, w.reach)
+                        items.append(Item(a: w.words.0, b: w.words.1, c: w.words.2, id: id))
                     }
                 }
                 if longest <= offset {
                     // Keys equal as far as they go: whole keys, shorter first.
                     var keyed: [(key: [UInt8], id: Int32)] = items.map { x in
-                        var k: [UInt8] = []
-                        pool.withBytes(UInt32(x.id)) { CollationKey.append($0, to: &k, scratch: &scratch) }
-                        return (k, x.id)
+                        (pool.withBytes(UInt32(x.id)) { wholeKey($0, c, &scratch) }, x.id)
                     }
                     keyed.sort { x, y in x.key.withUnsafeBytes { p in y.key.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } } }
                     for (k, x) in keyed.enumerated() { ids.base[range.lowerBound + k] = x.id }
@@ -533,14 +546,7 @@ final class CollationRankTable: @unchecked Sendable {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         if let c = codepointRanks { return c }
-        var cp = (0..<Int32(pool.count)).map { $0 }
-        pool.withStorage { bytes, starts in
-            cp.sort { a, b in
-                CollationKey.compare(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[Int(a)])..<Int(starts[Int(a) + 1])]),
-                                     UnsafeRawBufferPointer(rebasing: bytes[Int(starts[Int(b)])..<Int(starts[Int(b) + 1])])) < 0
-            }
-        }
-        let r = Self.ranks(cp)
+        let r = Self.build(pool, .codepoint)
         codepointRanks = r
         return r
     }

@@ -75,6 +75,23 @@ import Testing
         #expect(bad == 0)
     }
 
+    /// Code point order (`collate codepoint`): the texts' bytes, `memcmp` then length, by the
+    /// same windows of 24 bytes, on pools that share long prefixes.
+    @Test(arguments: [1_000, 70_000, -150_000])
+    func codepointRanksFollowTheBytes(_ n: Int) {
+        let p = n > 0 ? Self.pool(n) : Self.homophones(-n)
+        let ranks = CollationRankTable(p).codepoint
+        var byRank = [Int](repeating: -1, count: p.count)
+        for (id, r) in ranks.enumerated() { byRank[Int(r)] = id }
+        #expect(!byRank.contains(-1), "ranks are a permutation")
+        var bad = 0
+        for r in 1..<byRank.count {
+            let a = Array(p.string(UInt32(byRank[r - 1])).utf8), b = Array(p.string(UInt32(byRank[r])).utf8)
+            if !a.lexicographicallyPrecedes(b) { bad += 1 }
+        }
+        #expect(bad == 0)
+    }
+
     /// The key bytes a window makes without the key are the key's bytes, at every offset, and
     /// texts it cannot make (digits, Latin letters, 第, punctuation, characters without a
     /// reading) are left to the key.
