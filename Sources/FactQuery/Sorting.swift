@@ -86,6 +86,10 @@ struct RowSorter {
             /// Entity ids of one kind (a reference column's, or the rows' own with `rowsOwn`)
             /// by their place among that kind's names (`OrderedEntities.places`).
             case placed(ids: [UInt32], places: OrderedEntities.Places, rowsOwn: Bool)
+            /// A place up the location chain: each row's location (or own entity), its place of
+            /// the level in `through` (`AncestorTables`), and that place's place among the
+            /// level's names.
+            case placedThrough(ids: [UInt32], through: [UInt32], places: OrderedEntities.Places)
         }
         let source: Source
         let rows: [UInt32]
@@ -93,8 +97,11 @@ struct RowSorter {
         /// The codes' range when it is known without reading them (places: 0 ..< count), and
         /// whether a row may have none.
         var knownRange: (low: UInt64, high: UInt64, mayBeMissing: Bool)? {
-            guard case .placed(_, let p, let rowsOwn) = source else { return nil }
-            return (0, UInt64(max(p.count, 1) - 1), !rowsOwn)
+            switch source {
+            case .placed(_, let p, let rowsOwn): return (0, UInt64(max(p.count, 1) - 1), !rowsOwn)
+            case .placedThrough(_, _, let p): return (0, UInt64(max(p.count, 1) - 1), true)
+            default: return nil
+            }
         }
 
         /// `body(position, code, isMissing)` for each row in turn.
@@ -130,6 +137,19 @@ struct RowSorter {
                                 for i in 0..<rows.count {
                                     let v = c[Int(rows[i])]
                                     if v == Null.id { body(i, 0, true) } else { body(i, UInt64(rk[Int(v)]), false) }
+                                }
+                            }
+                        }
+                    }
+                case .placedThrough(let ids, let through, let places):
+                    ids.withUnsafeBufferPointer { c in
+                        through.withUnsafeBufferPointer { t in
+                            places.places.withUnsafeBufferPointer { pl in
+                                let base = places.base
+                                for i in 0..<rows.count {
+                                    let v = c[Int(rows[i])]
+                                    let p = v == Null.id ? Null.id : t[Int(v)]
+                                    if p == Null.id { body(i, 0, true) } else { body(i, UInt64(pl[Int(p) &- base]), false) }
                                 }
                             }
                         }
@@ -267,6 +287,12 @@ struct RowSorter {
             case .number:
                 return nil
             }
+        case .place(let level):
+            guard Self.isTextual(key.type) else { return nil }
+            let ids: [UInt32]
+            if kind.role.isNamed { ids = kind.entityOfRow } else if let lc = kind.locationColumn { ids = kind.idColumn(lc) } else { return nil }
+            source = .placedThrough(ids: ids, through: AncestorTables.of(g).table(level),
+                                    places: OrderedEntities.of(g).places(ofKind: level, key.collation))
         case .name:
             guard Self.isTextual(key.type) else { return nil }
             source = .placed(ids: kind.entityOfRow, places: OrderedEntities.of(g).places(ofKind: self.kind, key.collation), rowsOwn: true)

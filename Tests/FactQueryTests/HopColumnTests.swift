@@ -161,6 +161,42 @@ import FactGraph
         #expect(counts == counts.sorted(by: >))
     }
 
+    /// `order by` a place up the location chain (awards' `city` and `province` through their
+    /// firm) reads each place's place among its kind's names: rows by the place's name, missing
+    /// ones last, ties in row order, as comparing the names does.
+    @Test(arguments: ["city", "city desc", "province, year desc", "province desc, city"])
+    func orderByAPlace(_ keys: String) throws {
+        let d = Self.data
+        let t = try QueryEngine(graph: d.graph).execute("awards order by \(keys) show city, province, year")
+        let got = t.rows.indices.map { r in (0..<3).map { t.text(r, $0) }.joined(separator: "|") }
+        func province(_ city: String?) -> String? { city.flatMap { $0 == "青岛市" ? nil : "山东省" } }
+        struct Row { let city: String?; let province: String?; let year: Int; let index: Int }
+        let rows = d.firmOf.enumerated().map { i, f in Row(city: f.flatMap { d.city[$0] }, province: province(f.flatMap { d.city[$0] }), year: d.year[i], index: i) }
+        func cmp(_ a: String?, _ b: String?, _ desc: Bool) -> Int {
+            switch (a, b) {
+            case (nil, nil): return 0
+            case (nil, _): return 1
+            case (_, nil): return -1
+            case let (x?, y?):
+                if x == y { return 0 }
+                return CollationKey.less(x, y) != desc ? -1 : 1
+            }
+        }
+        let sorted = rows.sorted { a, b in
+            var parts: [Int] = []
+            switch keys {
+            case "city": parts = [cmp(a.city, b.city, false)]
+            case "city desc": parts = [cmp(a.city, b.city, true)]
+            case "province, year desc": parts = [cmp(a.province, b.province, false), a.year == b.year ? 0 : (a.year > b.year ? -1 : 1)]
+            default: parts = [cmp(a.province, b.province, true), cmp(a.city, b.city, false)]
+            }
+            for p in parts where p != 0 { return p < 0 }
+            return a.index < b.index
+        }
+        let want = sorted.map { "\($0.city ?? "")|\($0.province ?? "")|\($0.year)" }
+        #expect(got == want)
+    }
+
     /// Groups by a chain of references and places (`firm.city.province`, `firm.province` up the
     /// location chain): one table per step, each entity's value read once. 青岛市 has no
     /// province, some firms no city, some awards no firm: all of them land in the missing group.
