@@ -296,12 +296,9 @@ extension QueryEngine {
             }
             return f == .count ? .counts(counts) : .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
         }
-        // Made when a path uses them (a million groups' worth is 50 MB to clear).
-        lazy var counts = [Int](repeating: 0, count: n)
-        lazy var sums = [Double](repeating: 0, count: n)
-        lazy var intSums = [Int64](repeating: 0, count: n)
-        lazy var exact = [Bool](repeating: true, count: n)
-        lazy var best = [Value](repeating: .null, count: n)
+        // Each path makes the per-group arrays it uses (a million groups' worth is 50 MB to
+        // clear), as plain local arrays: a `lazy var` would be copied at every write in a loop.
+        func zeros<T>(_ v: T) -> [T] { [T](repeating: v, count: n) }
         let gid = grouping.gid
         var i = 0
         // Typed fast paths over the column's storage.
@@ -311,6 +308,8 @@ extension QueryEngine {
                 let col = kind.intColumn(c)
                 let isDate = kind.columns[c].type == .date
                 if f == .count || f == .sum || f == .avg {
+                    var counts = zeros(0), intSums = f == .count ? [] : zeros(Int64(0))
+                    var sums = f == .count ? [] : zeros(0.0), exact = f == .count ? [] : zeros(true)
                     try rows.forEach { (r) throws(QueryError) in
                         let v = col[r]
                         let g = Int(gid[i])
@@ -324,7 +323,7 @@ extension QueryEngine {
                             sums[g] += Double(v)
                         }
                     }
-                    return f == .count ? .counts(counts) : .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
+                    return f == .count ? .counts(counts) : .values(finish(f, a.resultType, counts, sums, intSums, exact, []))
                 }
                 // Each group's lowest and highest value side by side (one cache line a row, where
                 // separate arrays and a count took three: the groups of a million names do not
@@ -370,6 +369,7 @@ extension QueryEngine {
             case .number:
                 let col = kind.numberColumn(c)
                 var lo = [Double](repeating: .infinity, count: n), hi = [Double](repeating: -.infinity, count: n)
+                var counts = zeros(0), sums = zeros(0.0)
                 try rows.forEach { (r) throws(QueryError) in
                     let v = col[r]
                     let g = Int(gid[i])
@@ -382,11 +382,11 @@ extension QueryEngine {
                 }
                 if f == .min || f == .max { return .values((0..<n).map { counts[$0] == 0 ? .null : .number(f == .min ? lo[$0] : hi[$0]) }) }
                 if f == .count { return .counts(counts) }
-                for g in 0..<n { exact[g] = false }
-                return .values(finish(f, a.resultType, counts, sums, intSums, exact, best))
+                return .values(finish(f, a.resultType, counts, sums, zeros(Int64(0)), zeros(false), []))
             case .text, .ref:
                 let col = kind.idColumn(c)
                 if f == .count {
+                    var counts = zeros(0)
                     try rows.forEach { (r) throws(QueryError) in
                         if col[r] != Null.id { counts[Int(gid[i])] += 1 }
                         i += 1
@@ -418,6 +418,7 @@ extension QueryEngine {
         // Any other column: read values.
         let ev = evaluator
         let order = ValueOrder(g: graph)
+        var counts = zeros(0), sums = zeros(0.0), intSums = zeros(Int64(0)), exact = zeros(true), best = zeros(Value.null)
         try rows.forEach { (r) throws(QueryError) in
             let g = Int(gid[i])
             i += 1

@@ -228,3 +228,37 @@ import FactGraph
         #expect(Binder.lowercased(name, is: low) == (name.lowercased() == low))
     }
 }
+
+/// Aggregates over many groups take time in proportion to the rows: each path's per-group
+/// arrays are written in place. (A `lazy var` array was copied at every write: a sum over
+/// 81,000 groups of 500,000 rows took 13 s, where it takes 0.1 s.) Here 150,000 groups of one
+/// row each: written in place, well under a second; copied at each write, 150,000 copies of
+/// 1.2 MB arrays, minutes.
+@Suite struct AggregateScaleTests {
+    static let graph: FactGraph = {
+        let b = GraphBuilder()
+        let firm = try! b.declareKind(name: "firm", plural: "firms", role: .entity, columns: [])
+        let award = try! b.declareKind(name: "award", plural: "awards", role: .relation, columns: [
+            Column(name: "firm", type: .ref(.kind(firm))), Column(name: "year", type: .int),
+            Column(name: "score", type: .number), Column(name: "note", type: .text)])
+        for f in 0..<150_000 {
+            let e = try! b.addEntity(kind: firm, name: "企业\(f)").entity
+            let r = b.addRow(kind: award)
+            b.setID(kind: award, column: 0, row: r, e)
+            b.setInt(kind: award, column: 1, row: r, Int64(2000 + f % 25))
+            b.setNumber(kind: award, column: 2, row: r, Double(f % 7) / 2)
+            b.setID(kind: award, column: 3, row: r, b.intern("n\(f % 13)"))
+        }
+        return b.finish()!
+    }()
+
+    @Test(arguments: ["sum(year)", "avg(year)", "count(year)", "sum(score)", "avg(score)", "min(note)", "max(score)", "sum(year), avg(score), count(note)"])
+    func manyGroupsInLinearTime(_ aggregates: String) throws {
+        let e = QueryEngine(graph: Self.graph)
+        let clock = ContinuousClock()
+        var t: ResultTable? = nil
+        let took = try clock.measure { t = try e.execute("awards summarize \(aggregates) by firm") }
+        #expect(t?.rowCount == 150_000)
+        #expect(took < .seconds(10), "\(aggregates): \(took)")
+    }
+}
