@@ -90,6 +90,10 @@ struct RowSorter {
             /// the level in `through` (`AncestorTables`), and that place's place among the
             /// level's names.
             case placedThrough(ids: [UInt32], through: [UInt32], places: OrderedEntities.Places)
+            /// A chain from a reference column (`enterprise.industry`): the column, each
+            /// entity's value of the rest of the chain (`KeyCoder.hopTable`: entity or string
+            /// ids), and the values' ranks (through their names when they are entities).
+            case hopped(column: [UInt32], through: [UInt32], names: [UInt32]?, ranks: [UInt32])
         }
         let source: Source
         let rows: [UInt32]
@@ -137,6 +141,19 @@ struct RowSorter {
                                 for i in 0..<rows.count {
                                     let v = c[Int(rows[i])]
                                     if v == Null.id { body(i, 0, true) } else { body(i, UInt64(rk[Int(v)]), false) }
+                                }
+                            }
+                        }
+                    }
+                case .hopped(let col, let through, let names, let ranks):
+                    col.withUnsafeBufferPointer { c in
+                        through.withUnsafeBufferPointer { t in
+                            ranks.withUnsafeBufferPointer { rk in
+                                for i in 0..<rows.count {
+                                    let v = c[Int(rows[i])]
+                                    let raw = v == Null.id ? Null.id : t[Int(v)]
+                                    if raw == Null.id { body(i, 0, true); continue }
+                                    body(i, UInt64(rk[Int(names.map { $0[Int(raw)] } ?? raw)]), false)
                                 }
                             }
                         }
@@ -287,6 +304,11 @@ struct RowSorter {
             case .number:
                 return nil
             }
+        case .hop:
+            guard Self.isTextual(key.type), let (c, inner) = CompiledFilter.rooted(key.accessor, kind),
+                  let (through, isEntity) = KeyCoder.hopTable(g, inner) else { return nil }
+            source = .hopped(column: kind.idColumn(c), through: through, names: isEntity ? g.entityName : nil,
+                             ranks: CollationRankTable.of(g).table(key.collation))
         case .place(let level):
             guard Self.isTextual(key.type) else { return nil }
             let ids: [UInt32]

@@ -197,6 +197,27 @@ import FactGraph
         #expect(got == want)
     }
 
+    /// `order by` a column of the entity a reference names (`firm.industry`) reads each entity's
+    /// value from a table and its rank: rows by the value, missing ones last, ties in row order.
+    @Test(arguments: [false, true])
+    func orderByAHop(_ descending: Bool) throws {
+        let d = Self.data
+        let t = try QueryEngine(graph: d.graph).execute("awards order by firm.industry\(descending ? " desc" : ""), year show firm.industry, year")
+        let got = t.rows.indices.map { r in "\(t.text(r, 0))|\(t.text(r, 1))" }
+        let rows = d.firmOf.enumerated().map { (industry: $0.element.flatMap { d.industry[$0] }, year: d.year[$0.offset], index: $0.offset) }
+        let sorted = rows.sorted { a, b in
+            switch (a.industry, b.industry) {
+            case (nil, nil): break
+            case (nil, _): return false
+            case (_, nil): return true
+            case let (x?, y?) where x != y: return CollationKey.less(x, y) != descending
+            default: break
+            }
+            return a.year != b.year ? a.year < b.year : a.index < b.index
+        }
+        #expect(got == sorted.map { "\($0.industry ?? "")|\($0.year)" })
+    }
+
     /// Groups by a chain of references and places (`firm.city.province`, `firm.province` up the
     /// location chain): one table per step, each entity's value read once. 青岛市 has no
     /// province, some firms no city, some awards no firm: all of them land in the missing group.
