@@ -77,6 +77,11 @@ import FactGraph
         #expect(try Self.count("count awards where firm.industry is null") == Self.expected(ind) { $0 == nil })
         #expect(try Self.count("count awards where firm.industry~工") == Self.expected(ind) { $0?.contains("工") ?? false })
         #expect(try Self.count("count awards where firm.city=济宁市") == Self.expected(city) { $0 == "济宁市" })
+        // Substrings, found once per string or entity (a text column, names, a name through a hop).
+        #expect(try Self.count("count firms where industry~工") == d.industry.filter { $0?.contains("工") ?? false }.count)
+        #expect(try Self.count("count firms where industry!~工") == d.industry.filter { $0 != nil && !$0!.contains("工") }.count)
+        #expect(try Self.count("count firms where name~9号") == (0..<700).filter { "企业\($0)号".contains("9号") }.count)
+        #expect(try Self.count("count awards where firm.name!~9号") == d.firmOf.filter { $0 != nil && !"企业\($0!)号".contains("9号") }.count)
         // Two hops: the firm's city's province (none for 青岛市 and for firms without a city).
         let province = { (f: Int) in d.city[f].flatMap { $0 == "青岛市" ? nil : "山东省" } }
         #expect(try Self.count("count awards where firm.city.province=山东省") == Self.expected(province) { $0 == "山东省" })
