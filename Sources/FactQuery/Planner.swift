@@ -24,14 +24,22 @@ struct Planner {
             for (i, x) in ps.enumerated() {
                 if let c = choose(x, k), best == nil || c.estimate < best!.1.estimate { best = (i, c) }
             }
-            guard let (i, c) = best else { return (.scan, n, p) }
+            guard let (i, c) = best, !Self.scanIsCheaper(c.estimate, n) else { return (.scan, n, p) }
             if !c.exact { return (c.path, c.estimate, p) }
             var rest = ps
             rest.remove(at: i)
             return (c.path, c.estimate, rest.isEmpty ? nil : (rest.count == 1 ? rest[0] : .all(rest)))
         }
-        guard let c = choose(p, k) else { return (.scan, n, p) }
+        guard let c = choose(p, k), !Self.scanIsCheaper(c.estimate, n) else { return (.scan, n, p) }
         return (c.path, c.estimate, c.exact ? nil : p)
+    }
+
+    /// Whether reading every row of a big relation (the condition compiled, a few nanoseconds a
+    /// row) beats an index that yields a quarter of them or more: its buckets' rows would be
+    /// merged into row order (`honor~质量` at a million: 182 honors' buckets, 2.9 million rows,
+    /// 139 ms; read in a scan, 30 ms). Small relations keep the index, whose plan reads better.
+    static func scanIsCheaper(_ estimate: Int, _ rows: Int) -> Bool {
+        rows >= 1 << 16 && estimate > rows / 4
     }
 
     func choose(_ p: Predicate, _ k: Int) -> Choice? {

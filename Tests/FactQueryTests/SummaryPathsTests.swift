@@ -262,3 +262,18 @@ import FactGraph
         #expect(took < .seconds(10), "\(aggregates): \(took)")
     }
 }
+
+extension AggregateScaleTests {
+    /// A big relation is scanned when an index would yield a quarter of its rows or more (the
+    /// buckets' rows merged into row order cost more than the compiled condition on every
+    /// row); a narrow condition keeps the index. Both count what the names say.
+    @Test(arguments: [("企业1", true), ("企业14999", false), ("企业7", false), ("业", true), ("企业149", false)])
+    func wideConditionsScan(_ literal: String, _ wide: Bool) throws {
+        let e = QueryEngine(graph: Self.graph)
+        let want = (0..<150_000).filter { "企业\($0)".contains(literal) }.count
+        #expect(try e.execute("count awards where firm~\(literal)").text(0, 0) == String(want))
+        let plan = try e.execute("explain count awards where firm~\(literal)")
+        let first = plan.text(0, 1)
+        #expect(first == (wide ? "scan" : "name index"), "\(literal): \(want) of 150000 rows, first step \(first)")
+    }
+}
