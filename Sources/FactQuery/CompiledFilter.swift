@@ -214,18 +214,16 @@ struct CompiledFilter {
         guard let acc = p.leafAccessor else { return nil }
         // The entity each row names: in a reference column, or a place up its location chain
         // (`city.province` on firms whose `city` is their location).
+        guard let (root, inner) = chainRoot(acc) else { return nil }
         let next: (Int) -> UInt32
-        let inner: [Accessor?]
-        if let (c, perKind) = rooted(acc, kind) {
+        switch root {
+        case .column(let c):
+            guard kind.columns[c].type.isRef else { return nil }
             let col = kind.idColumn(c)
             next = { col[$0] }
-            inner = perKind
-        } else if let (level, perKind) = rootedAtPlace(acc) {
+        case .place(let level):
             let place = PlaceOfLocation(g, k, level)
             next = { place.place($0) }
-            inner = perKind
-        } else {
-            return nil
         }
         let known = TruthTable(count: g.entityCount)
         // Per kind of entity: the condition on its own rows (nil where it has no such column:
@@ -260,25 +258,27 @@ struct CompiledFilter {
         }
     }
 
-    /// A hop chain (`enterprise.industry`, `enterprise.city.province`) that starts at a stored
-    /// reference column of `kind`: that column, and per kind of the entity it holds, the rest of
-    /// the chain read from that entity's own row (nil where its kind has no such column).
-    static func rooted(_ a: Accessor, _ kind: Kind) -> (column: Int, perKind: [Accessor?])? {
+    /// Where a hop chain starts: a stored column of the row, or a place up its location chain.
+    enum ChainRoot { case column(Int), place(level: Int) }
+
+    /// A hop chain (`enterprise.industry`, `enterprise.city.province`, `city.province` where
+    /// `city` is the location): where it starts, and per kind of the entity found there the
+    /// rest of the chain read from that entity's own row (nil where its kind has no such column).
+    static func chainRoot(_ a: Accessor) -> (root: ChainRoot, perKind: [Accessor?])? {
         guard case .hop(let first, let name, let inner) = a else { return nil }
-        if case .stored(let c) = first {
-            return kind.columns[c].type.isRef ? (c, inner) : nil
+        switch first {
+        case .stored(let c): return (.column(c), inner)
+        case .place(let level): return (.place(level: level), inner)
+        default:
+            guard let (root, base) = chainRoot(first) else { return nil }
+            return (root, base.map { $0.map { .hop($0, name, inner) } })
         }
-        guard let (c, base) = rooted(first, kind) else { return nil }
-        return (c, base.map { $0.map { .hop($0, name, inner) } })
     }
 
-    /// A hop chain that starts at a place up the row's location chain (`city.province` where
-    /// `city` is the location): the place's kind, and per kind of place the rest of the chain.
-    static func rootedAtPlace(_ a: Accessor) -> (level: Int, perKind: [Accessor?])? {
-        guard case .hop(let first, let name, let inner) = a else { return nil }
-        if case .place(let level) = first { return (level, inner) }
-        guard let (level, base) = rootedAtPlace(first) else { return nil }
-        return (level, base.map { $0.map { .hop($0, name, inner) } })
+    /// `chainRoot` when the chain starts at a stored reference column of `kind`.
+    static func rooted(_ a: Accessor, _ kind: Kind) -> (column: Int, perKind: [Accessor?])? {
+        guard let (root, inner) = chainRoot(a), case .column(let c) = root, kind.columns[c].type.isRef else { return nil }
+        return (c, inner)
     }
 
     /// `and` of tests, three-valued: no if one is no, else unknown if one is unknown.

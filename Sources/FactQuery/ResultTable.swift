@@ -122,6 +122,12 @@ public struct ResultTable: Sendable {
         case ints([Int64])
     }
 
+    /// Whether the table is a summary's result (its cells by `groupCells`).
+    public var isSummary: Bool {
+        if case .groups = storage { return true }
+        return false
+    }
+
     /// For a summary's result: the group of each row, in order (read the cells with
     /// `groupCells`).
     public var groupNumbers: [UInt32]? {

@@ -29,15 +29,20 @@ import Testing
         let p = Self.pool(n)
         let ranks = CollationRankTable(p).pinyin
         #expect(ranks.count == p.count)
+        Self.expectOrder(ranks, p) { CollationKey.key($0) }
+    }
+
+    /// The ranks are a permutation of the pool, and in rank order every string's key (whole
+    /// key, compared as `memcmp` then length) is below the next one's.
+    static func expectOrder(_ ranks: [UInt32], _ p: StringPool, key: (String) -> [UInt8]) {
         var byRank = [Int](repeating: -1, count: p.count)
         for (id, r) in ranks.enumerated() { byRank[Int(r)] = id }
         #expect(!byRank.contains(-1), "ranks are a permutation")
-        let keys = (0..<p.count).map { CollationKey.key(p.string(UInt32($0))) }
+        let keys = (0..<p.count).map { key(p.string(UInt32($0))) }
         var bad = 0
         for r in 1..<byRank.count {
             let a = keys[byRank[r - 1]], b = keys[byRank[r]]
-            let c = a.withUnsafeBytes { x in b.withUnsafeBytes { y in CollationKey.compare(x, y) } }
-            if c >= 0 { bad += 1 }
+            if a.withUnsafeBytes({ x in b.withUnsafeBytes { y in CollationKey.compare(x, y) } }) >= 0 { bad += 1 }
         }
         #expect(bad == 0)
     }
@@ -62,17 +67,7 @@ import Testing
     @Test(arguments: [2_000, 150_000])
     func homophonesFollowWholeKeys(_ n: Int) {
         let p = Self.homophones(n)
-        let ranks = CollationRankTable(p).pinyin
-        var byRank = [Int](repeating: -1, count: p.count)
-        for (id, r) in ranks.enumerated() { byRank[Int(r)] = id }
-        #expect(!byRank.contains(-1), "ranks are a permutation")
-        let keys = (0..<p.count).map { CollationKey.key(p.string(UInt32($0))) }
-        var bad = 0
-        for r in 1..<byRank.count {
-            let a = keys[byRank[r - 1]], b = keys[byRank[r]]
-            if a.withUnsafeBytes({ x in b.withUnsafeBytes { y in CollationKey.compare(x, y) } }) >= 0 { bad += 1 }
-        }
-        #expect(bad == 0)
+        Self.expectOrder(CollationRankTable(p).pinyin, p) { CollationKey.key($0) }
     }
 
     /// Code point order (`collate codepoint`): the texts' bytes, `memcmp` then length, by the
@@ -80,16 +75,7 @@ import Testing
     @Test(arguments: [1_000, 70_000, -150_000])
     func codepointRanksFollowTheBytes(_ n: Int) {
         let p = n > 0 ? Self.pool(n) : Self.homophones(-n)
-        let ranks = CollationRankTable(p).codepoint
-        var byRank = [Int](repeating: -1, count: p.count)
-        for (id, r) in ranks.enumerated() { byRank[Int(r)] = id }
-        #expect(!byRank.contains(-1), "ranks are a permutation")
-        var bad = 0
-        for r in 1..<byRank.count {
-            let a = Array(p.string(UInt32(byRank[r - 1])).utf8), b = Array(p.string(UInt32(byRank[r])).utf8)
-            if !a.lexicographicallyPrecedes(b) { bad += 1 }
-        }
-        #expect(bad == 0)
+        Self.expectOrder(CollationRankTable(p).codepoint, p) { Array($0.utf8) }
     }
 
     /// The key bytes a window makes without the key are the key's bytes, at every offset, and

@@ -97,9 +97,18 @@ struct DelimitedBytes {
             default: return .value
             }
         }
-        if rows >= chunkedFrom, let groups = table.groupNumbers {
-            // A summary whose every column is names, texts or ints: its groups rendered by
-            // `StoredRows` as rows, each column read by group number.
+        /// Rows in chunks by `StoredRows`, two at a time on both cores once the result is big.
+        func renderChunked(_ cols: [StoredRows.Column], _ rowNumbers: RowNumbers) throws(OutputStop) {
+            let job = StoredRows(columns: cols, rowNumbers: rowNumbers, pool: pool,
+                                 special: SpecialStrings.of(g).bits(quoting), names: names,
+                                 separator: separator, quoting: quoting, nullBytes: nullBytes)
+            try sink.write(bytes: out.bytes)
+            out.count = 0
+            try job.render(rows: rows, to: sink)
+        }
+        if rows >= chunkedFrom && table.isSummary {
+            // A summary whose every column is names, texts or ints: its groups rendered as
+            // rows, each column read by group number.
             var cols: [StoredRows.Column] = []
             for c in 0..<n {
                 guard let cells = table.groupCells(c) else { break }
@@ -111,19 +120,13 @@ struct DelimitedBytes {
                 case .ints(let ints): cols.append(.ints(ints))
                 }
             }
-            if cols.count == n {
-                let job = StoredRows(columns: cols, rowNumbers: RowNumbers(groups), pool: pool,
-                                     special: SpecialStrings.of(g).bits(quoting), names: names,
-                                     separator: separator, quoting: quoting, nullBytes: nullBytes)
-                try sink.write(bytes: out.bytes)
-                out.count = 0
-                try job.render(rows: rows, to: sink)
+            if cols.count == n, let groups = table.groupNumbers {
+                try renderChunked(cols, RowNumbers(groups))
                 return
             }
         }
         if !rowNumbers.isEmpty && rows >= chunkedFrom && !readers.contains(where: { if case .value = $0 { return true } else { return false } }) {
-            // Every column is a stored column: chunks of rows rendered by `StoredRows`, two
-            // at a time on both cores once the result is big.
+            // Every column is a stored column.
             let cols: [StoredRows.Column] = readers.map {
                 switch $0 {
                 case .text(let a): return .text(a)
@@ -132,12 +135,7 @@ struct DelimitedBytes {
                 case .value: fatalError("unreachable: checked above")
                 }
             }
-            let job = StoredRows(columns: cols, rowNumbers: rowNumbers, pool: pool,
-                                 special: SpecialStrings.of(g).bits(quoting), names: names,
-                                 separator: separator, quoting: quoting, nullBytes: nullBytes)
-            try sink.write(bytes: out.bytes)
-            out.count = 0
-            try job.render(rows: rows, to: sink)
+            try renderChunked(cols, rowNumbers)
             return
         }
         for r in 0..<rows {
