@@ -69,6 +69,9 @@ public enum BackgroundWork {
     /// Where another thread leaves its result.
     final class Slot<T>: @unchecked Sendable { var value: T? }
 
+    /// The cores online (at least 1).
+    public static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
     /// A thread that can be waited for.
     public final class Joinable: @unchecked Sendable {
         let thread: pthread_t

@@ -100,7 +100,7 @@ struct CompiledFilter {
         case .text(.stored(let c), let op, let lit) where kind.columns[c].type == .text && (op == .eq || op == .ne):
             // Equal text is the same interned string.
             let col = kind.idColumn(c)
-            var bytes = lit
+            let bytes = lit
             let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
             return { r in
                 let x = col[r]
@@ -148,17 +148,11 @@ struct CompiledFilter {
             // A substring of a text or of an entity's name depends on the string or entity
             // alone: found once for each, and kept in a table (300 honors over five million
             // awards: 300 searches).
-            let col = kind.idColumn(c), isRef = kind.columns[c].type.isRef, names = g.entityName, pool = g.strings
-            let known = TruthTable(count: isRef ? g.entityCount : pool.count)
+            let col = kind.idColumn(c)
+            let truths = SubstringTruths(g, isRef: kind.columns[c].type.isRef, lit, op)
             return { r in
                 let x = col[r]
-                if x == Null.id { return .unknown }
-                let cell = known.cell(Int(x))
-                if cell != 0 { return Truth(rawValue: cell &- 1)! }
-                let hit = pool.withBytes(isRef ? names[Int(x)] : x) { Evaluator.contains($0, lit) }
-                let t = Truth(hit == (op == .match))
-                known.set(Int(x), t)
-                return t
+                return x == Null.id ? .unknown : truths.truth(x)
             }
         case .text(.name, let op, let lit) where kind.role.isNamed && (op == .match || op == .notMatch):
             let ents = kind.entityOfRow, names = g.entityName, pool = g.strings
@@ -166,7 +160,7 @@ struct CompiledFilter {
         case .text(.name, let op, let lit) where kind.role.isNamed && (op == .eq || op == .ne):
             // A name is an interned string: equal text is the same id.
             let ents = kind.entityOfRow, names = g.entityName
-            var bytes = lit
+            let bytes = lit
             let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
             return { r in Truth((names[Int(ents[r])] == id) == (op == .eq)) }
         case .text(.name, let op, let lit) where kind.role.isNamed && [.lt, .le, .gt, .ge].contains(op):
@@ -210,17 +204,28 @@ struct CompiledFilter {
     /// row, compiled for its kind — and read from a table of one byte per entity at every later
     /// one. Rows whose reference is missing are tested each.
     static func hopOnce(_ p: Predicate, _ k: Int, _ g: FactGraph, _ general: @escaping Test) -> Test? {
+        hopOnceParts(p, k, g, general)?.test
+    }
+
+    /// `hopOnce`'s test, with the table of truths per entity it fills and the reference column
+    /// it reads (nil for a place up the location chain), for `BatchFilter` to read the table
+    /// first. `general` defaults to the evaluator's test.
+    static func hopOnceParts(_ p: Predicate, _ k: Int, _ g: FactGraph, _ general: Test? = nil)
+        -> (test: Test, known: TruthTable, column: Int?)? {
         let kind = g.kinds[k]
+        let general: Test = general ?? { [ev = Evaluator(g: g)] in ev.test(p, k, $0) }
         guard let acc = p.leafAccessor else { return nil }
         // The entity each row names: in a reference column, or a place up its location chain
         // (`city.province` on firms whose `city` is their location).
         guard let (root, inner) = chainRoot(acc) else { return nil }
         let next: (Int) -> UInt32
+        var column: Int? = nil
         switch root {
         case .column(let c):
             guard kind.columns[c].type.isRef else { return nil }
             let col = kind.idColumn(c)
             next = { col[$0] }
+            column = c
         case .place(let level):
             let place = PlaceOfLocation(g, k, level)
             next = { place.place($0) }
@@ -244,7 +249,7 @@ struct CompiledFilter {
                 }
             }
         }
-        return { r in
+        let test: Test = { r in
             let e = next(r)
             if e == Null.id { return general(r) }
             let cell = known.cell(Int(e))
@@ -256,6 +261,7 @@ struct CompiledFilter {
             known.set(Int(e), t)
             return t
         }
+        return (test, known, column)
     }
 
     /// Where a hop chain starts: a stored column of the row, or a place up its location chain.

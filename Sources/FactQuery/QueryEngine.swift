@@ -25,6 +25,10 @@ public final class QueryEngine: @unchecked Sendable {
     /// The last relation statement's plan.
     public internal(set) var lastPlan: QueryPlan?
 
+    /// `count(distinct)` of an entity or text column keeps a bit per group and id up to this
+    /// many bits (16 MB), else sorts (group, id) pairs.
+    var distinctBitsLimit = 1 << 27
+
     public init(graph: FactGraph) { self.graph = graph }
 
     var evaluator: Evaluator { Evaluator(g: graph) }
@@ -187,16 +191,76 @@ public final class QueryEngine: @unchecked Sendable {
             plan.matchedRows = out.count
             return .list(out)
         }
-        let test = CompiledFilter(residual, kind: k, graph: graph).test
-        var out: [UInt32] = []
-        var i = 0
-        try rows.forEach { (r) throws(QueryError) in
-            i &+= 1
-            if i & 0xFFFF == 0 { try checkCancel() }
-            if test(r) == .yes { out.append(UInt32(r)) }
-        }
+        let out = try filtered(rows, residual, k)
         plan.matchedRows = out.count
         return .list(out)
+    }
+
+    /// The rows that satisfy `cond`, in order, tested a block at a time (`BatchFilter`); past a
+    /// million rows (`parallelFrom`), the second half on another core with a filter of its own.
+    func filtered(_ rows: Planner.Rows, _ cond: Predicate, _ k: Int, parallelFrom: Int = 1 << 20) throws(QueryError) -> [UInt32] {
+        let n = rows.count
+        /// The matches among `rows[lo ..< hi]`, or nil once `stop` says so (checked every
+        /// 64 blocks).
+        func part(_ filter: BatchFilter, _ lo: Int, _ hi: Int, _ stop: () -> Bool) -> [UInt32]? {
+            let block = BatchFilter.blockRows
+            let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: block)
+            let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
+            defer { ids.deallocate(); codes.deallocate() }
+            var out: [UInt32] = []
+            func run(_ p: UnsafePointer<UInt32>, _ count: Int) {
+                filter.block(p, count, codes)
+                for j in 0..<count where codes[j] == TruthCode.yes { out.append(p[j]) }
+            }
+            var at = lo, blocks = 0
+            while at < hi {
+                let m = min(block, hi - at)
+                switch rows {
+                case .all:
+                    for j in 0..<m { ids[j] = UInt32(truncatingIfNeeded: at + j) }
+                    run(ids, m)
+                case .list(let l):
+                    l.withUnsafeBufferPointer { run($0.baseAddress! + at, m) }
+                case .bucket(let b, _):
+                    b.withUnsafeBufferPointer { run($0.baseAddress! + at, m) }
+                }
+                at += m
+                blocks += 1
+                if blocks & 63 == 0 && stop() { return nil }
+            }
+            return out
+        }
+        let cancelled = isCancelled
+        guard n >= parallelFrom, BackgroundWork.cores > 1 else {
+            guard let out = part(BatchFilter(cond, kind: k, graph: graph), 0, n, cancelled) else {
+                throw QueryError(.cancelled, 0..<0)
+            }
+            return out
+        }
+        // Each half its own filter (they keep scratch memory and caches); this thread asks
+        // whether the statement is cancelled and tells the other to stop.
+        final class Shared: @unchecked Sendable {
+            var stop = false
+            let second: BatchFilter
+            let work: (BatchFilter, Int, Int, () -> Bool) -> [UInt32]?
+            init(_ second: BatchFilter, _ work: @escaping (BatchFilter, Int, Int, () -> Bool) -> [UInt32]?) {
+                self.second = second
+                self.work = work
+            }
+        }
+        let first = BatchFilter(cond, kind: k, graph: graph)
+        let shared = Shared(BatchFilter(cond, kind: k, graph: graph), part)
+        let mid = n / 2
+        let (a, b) = BackgroundWork.pair({
+            shared.work(first, 0, mid) {
+                if cancelled() { shared.stop = true }
+                return shared.stop
+            }
+        }, {
+            shared.work(shared.second, mid, n) { shared.stop }
+        })
+        guard let a, let b else { throw QueryError(.cancelled, 0..<0) }
+        return a + b
     }
 
     /// The rows `0 ..< n` whose int cell compares true with `v` (a missing value never does),

@@ -111,6 +111,30 @@ import FactGraph
         }
     }
 
+    /// `count(distinct)` of entities and text per group: a bit per group and id, or sorted
+    /// (group, id) pairs when the bits would not fit; both give the counts of the data.
+    @Test(arguments: [0, 1 << 27])
+    func distinctCountsBothWays(_ bitsLimit: Int) throws {
+        let e = QueryEngine(graph: Self.graph)
+        e.distinctBitsLimit = bitsLimit
+        func rows(_ q: String) throws -> [[String]] {
+            let t = try e.execute(q)
+            return t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+        }
+        let byFirm = Dictionary(grouping: Self.data, by: \.enterprise)
+        let got = try rows("awards summarize count(distinct honor), count(distinct edition), count(distinct firm) by firm")
+        #expect(got.count == byFirm.count)
+        for row in got {
+            guard let f = Int(row[0].dropFirst(2)), let xs = byFirm[f] else { Issue.record("\(row)"); continue }
+            #expect(row == [row[0], String(Set(xs.map(\.honor)).count), String(Set(xs.compactMap(\.edition)).count), "1"])
+        }
+        let byYear = Dictionary(grouping: Self.data.filter { $0.year != nil }, by: { $0.year! })
+        let years = try rows("awards where year is not null summarize count(distinct firm), count(distinct edition) by year order by year")
+        #expect(years == byYear.keys.sorted().map { y in
+            [String(y), String(Set(byYear[y]!.map(\.enterprise)).count), String(Set(byYear[y]!.compactMap(\.edition)).count)]
+        })
+    }
+
     @Test func distinctWithoutGroups() throws {
         #expect(try table("awards where year=2020 summarize count(distinct firm)") == [[String(Set(Self.data.filter { $0.year == 2020 }.map(\.enterprise)).count)]])
     }
@@ -124,6 +148,9 @@ import FactGraph
         "honor=奖7", "honor!=奖7", "honor in (奖1, 奖2, 奖3)", "honor not in (奖1, 奖2)", "firm within 城3", "firm not within 城3",
         "city=城4", "city!=城4", "city in (城1, 城2)", "honor~奖1", "honor!~奖1", "(year=2020 or score>0) and not edition is null",
         "year=2020 or year is null", "not (year=2020 or edition~九)", "firm.city=城5", "source is null",
+        "(year=2020 or year=2021) and (edition is null or score>0)", "not (firm.city=城5 and year>2015)",
+        "firm.city=城5 or honor~奖1 or year is null", "year=2020 and honor~奖1 and firm.city!=城4",
+        "not (not year>2015 or not edition~三)", "firm.city is null or (score<0 and not honor in (奖1, 奖2))",
     ]
 
     @Test(arguments: conditions)
@@ -137,6 +164,48 @@ import FactGraph
         var differ = 0
         for r in 0..<g.kinds[k].rowCount where ev.test(p, k, r) != compiled(r) { differ += 1 }
         #expect(differ == 0, "\(c): \(differ) rows differ")
+    }
+
+    /// The block filter's codes are the evaluator's truths: over all rows in order, and over
+    /// every third row backwards (a list of rows, whose blocks `and`/`or` narrow further).
+    @Test(arguments: conditions)
+    func blocksAgree(_ c: String) throws {
+        let g = SummaryPathsTests.graph
+        let k = g.kind(named: "awards")!
+        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { Issue.record("parse"); return }
+        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let ev = Evaluator(g: g)
+        let n = g.kinds[k].rowCount
+        let batch = BatchFilter(p, kind: k, graph: g)
+        for rows in [(0..<n).map { UInt32($0) }, stride(from: n - 1, through: 0, by: -3).map { UInt32($0) }] {
+            var codes = [UInt8](repeating: 9, count: rows.count)
+            var at = 0
+            while at < rows.count {
+                let m = min(BatchFilter.blockRows, rows.count - at)
+                rows.withUnsafeBufferPointer { r in codes.withUnsafeMutableBufferPointer { batch.block(r.baseAddress! + at, m, $0.baseAddress! + at) } }
+                at += m
+            }
+            let differ = rows.indices.filter { codes[$0] != TruthCode.of(ev.test(p, k, Int(rows[$0]))) }.count
+            #expect(differ == 0, "\(c): \(differ) of \(rows.count) rows differ")
+        }
+        #expect(TruthCode.of(.no) == TruthCode.no && TruthCode.of(.yes) == TruthCode.yes && TruthCode.of(.unknown) == TruthCode.unknown)
+    }
+
+    /// The matching rows, one core or two (each half its own filter), are the evaluator's.
+    @Test(arguments: conditions)
+    func halvesAgree(_ c: String) throws {
+        let g = SummaryPathsTests.graph
+        let k = g.kind(named: "awards")!
+        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { Issue.record("parse"); return }
+        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let ev = Evaluator(g: g)
+        let n = g.kinds[k].rowCount
+        let want = (0..<n).filter { ev.test(p, k, $0) == .yes }.map { UInt32($0) }
+        let e = QueryEngine(graph: g)
+        #expect(try e.filtered(.all(n), p, k, parallelFrom: 1_000) == want, "\(c)")
+        #expect(try e.filtered(.all(n), p, k, parallelFrom: .max) == want, "\(c)")
+        let odd = (0..<n).filter { $0 % 2 == 1 }.map { UInt32($0) }
+        #expect(try e.filtered(.list(odd), p, k, parallelFrom: 1_000) == want.filter { $0 % 2 == 1 }, "\(c)")
     }
 }
 
