@@ -137,6 +137,9 @@ struct BatchFilter {
                 for i in 0..<n { out[i] = TruthCode.of((names[Int(ents[Int(rows[i])])] == id) == (op == .eq)) }
             }
         default:
+            if let (col, set, wanted) = CompiledFilter.hopNameMatch(p, k, g), col.count >= rowCount {
+                return idLeaf(col) { set.contains($0) == wanted }
+            }
             // A condition on the entity a reference names: its truth per entity, from the
             // table the row test fills.
             if let hop = CompiledFilter.hopOnceParts(p, k, g) {

@@ -194,8 +194,28 @@ struct CompiledFilter {
                 return Truth(hit != negated)
             }
         default:
+            if let (col, set, wanted) = hopNameMatch(p, k, g) {
+                return { r in
+                    let x = col[r]
+                    return x == Null.id ? .unknown : Truth(set.contains(x) == wanted)
+                }
+            }
             return hopOnce(p, k, g, general) ?? general
         }
+    }
+
+    /// `ref.name ~ text` (or `!~`) on a reference to one kind: the entities whose name holds
+    /// the text, found at once in the string pool's bytes (`entitiesWhoseName`), and whether a
+    /// row wants its entity among them.
+    static func hopNameMatch(_ p: Predicate, _ k: Int, _ g: FactGraph) -> (column: [UInt32], set: EntitySet, wanted: Bool)? {
+        guard case .text(.hop(.stored(let c), _, let inner), let op, let lit) = p, op == .match || op == .notMatch,
+              case .ref(.kind(let target)) = g.kinds[k].columns[c].type,
+              g.kinds[target].role.isNamed, target < inner.count, inner[target] == .name else { return nil }
+        var set = EntitySet(capacity: g.entityCount)
+        g.entitiesWhoseName(contains: String(decoding: lit, as: UTF8.self)).forEach { e in
+            if Int(g.entityKind[Int(e)]) == target { set.insert(e) }
+        }
+        return (g.kinds[k].idColumn(c), set, op == .match)
     }
 
     /// A condition on a column of the entity that a stored reference names
