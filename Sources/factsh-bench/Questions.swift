@@ -110,9 +110,10 @@ struct Questions {
     static let noPeer: Set<String> = ["Q13a", "Q13b"]
 
     /// Other statements a user types at a big graph, beyond the questions: whole sorts, groups
-    /// of a million, columns of linked entities, text order, distinct counts, `having`. Only the
-    /// time to their first row is measured (factsh alone, in a process of their own, so that
-    /// their memory is not in the questions' peak).
+    /// of a million, columns of linked entities, text order, distinct counts, `having`, conditions
+    /// joined with `or` and on linked entities. Only the time to their first row is measured
+    /// (factsh alone, in a process of their own, so that their memory is not in the questions'
+    /// peak).
     var otherShapes: [(id: String, statement: String)] {
         let shapes = [
             "awards order by year", "awards order by year desc", "awards order by enterprise",
@@ -128,6 +129,9 @@ struct Questions {
             "awards where honor.level=国家级", "count awards by honor.level, province",
             "awards where enterprise > \(Self.fq(p.q4_enterprise)) order by enterprise",
             "enterprises where not has awards order by name", "count awards by province, city, year",
+            "count awards where year=2020 or year=2021", "count awards where enterprise.industry=化工 or edition=1",
+            "awards summarize count(distinct enterprise), count(distinct honor) by year",
+            "count awards where enterprise.name~\(p.q6_substring)",
         ]
         return shapes.enumerated().map { (id: "S\($0.offset + 1)", statement: $0.element) }
     }
