@@ -354,20 +354,50 @@ extension Collation {
 /// - Complexity: O(n log n) comparisons of 24-byte key windows, then the same for the next 24
 ///   bytes of the strings that tie; at a million names about 150 ms on two cores, once.
 final class CollationRankTable: @unchecked Sendable {
-    /// Rank of each string id in pinyin collation.
-    let pinyin: [UInt32]
     let pool: StringPool
     private var mutex = pthread_mutex_t()
     private var codepointRanks: [UInt32]? = nil
+    /// Guards `pinyinRanks` alone (taken inside `mutex` by `byPinyinRank`, never the other way).
+    private var pinyinMutex = pthread_mutex_t()
+    private var pinyinRanks: [UInt32]? = nil
 
     static func of(_ g: FactGraph) -> CollationRankTable {
         g.derived.value(CollationRankTable.self) { CollationRankTable(g.strings) }
     }
 
+    /// Ranks nothing yet: each collation's ranks are built when first asked for, so a
+    /// statement in code point order does not wait for pinyin's.
     init(_ pool: StringPool) {
         self.pool = pool
         pthread_mutex_init(&mutex, nil)
-        pinyin = Self.build(pool, .pinyin)
+        pthread_mutex_init(&pinyinMutex, nil)
+    }
+
+    /// Whether the graph's ranks in collation `c` are there to read: built, not being built
+    /// (nothing is built or waited for here).
+    static func isBuilt(_ g: FactGraph, _ c: Collation) -> Bool {
+        g.derived.has(CollationRankTable.self) && of(g).isBuilt(c)
+    }
+
+    func isBuilt(_ c: Collation) -> Bool {
+        if c == .pinyin {
+            guard pthread_mutex_trylock(&pinyinMutex) == 0 else { return false }
+            defer { pthread_mutex_unlock(&pinyinMutex) }
+            return pinyinRanks != nil
+        }
+        guard pthread_mutex_trylock(&mutex) == 0 else { return false }
+        defer { pthread_mutex_unlock(&mutex) }
+        return codepointRanks != nil
+    }
+
+    /// Rank of each string id in pinyin collation, built on first use.
+    var pinyin: [UInt32] {
+        pthread_mutex_lock(&pinyinMutex)
+        defer { pthread_mutex_unlock(&pinyinMutex) }
+        if let p = pinyinRanks { return p }
+        let r = Self.build(pool, .pinyin)
+        pinyinRanks = r
+        return r
     }
 
     /// Each string's rank in collation `c`. The strings in two parts split at half their
@@ -621,7 +651,7 @@ final class OrderedEntities: @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
         if let head, !cached { return head }
         let ents = g.kinds[k].entityOfRow
-        if cached || ents.count < 50_000 || want > 4096 || g.derived.has(CollationRankTable.self) { return nil }
+        if cached || ents.count < 50_000 || want > 4096 || CollationRankTable.isBuilt(g, c) { return nil }
         let pool = g.strings, names = g.entityName
         @Sendable func prefixes(_ lo: Int, _ hi: Int) -> [UInt64] {
             var out = [UInt64](repeating: 0, count: hi - lo)

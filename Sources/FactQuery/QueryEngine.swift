@@ -577,7 +577,7 @@ extension QueryEngine {
     public static func warmUp(_ g: FactGraph) {
         BackgroundWork.start {
             _ = LinkTable.of(g)
-            _ = CollationRankTable.of(g)
+            _ = CollationRankTable.of(g).pinyin
             _ = PinyinIndex.of(g)
         }
     }

@@ -904,7 +904,7 @@ struct GroupOrder {
             if column < keys.count {
                 let key = keys[column]
                 let codes = grouping.codes[column]
-                if topN && position > 0 && key.cardinality > 20_000 && !g.derived.has(CollationRankTable.self) {
+                if topN && position > 0 && key.cardinality > 20_000 && !CollationRankTable.isBuilt(g, collation) {
                     cols.append((.values({ key.value(codes[$0]) }), desc, collation))
                 } else if let perCode = key.integerOrder(collation, g) {
                     cols.append((.coded(codes, perCode: perCode), desc, collation))
@@ -1637,7 +1637,7 @@ final class KeyCoder {
         var scale = 0   // 1: names and texts (ranks), 2: numbers, 3: dates
         // A few thousand names are ranked among themselves; the graph's rank table (built once,
         // seconds at a million names) only for more, or when it is there already.
-        if values.count <= 20_000 && !g.derived.has(CollationRankTable.self) {
+        if values.count <= 20_000 && !CollationRankTable.isBuilt(g, collation) {
             var texts: [(Int, UInt32)] = []
             for (i, v) in values.enumerated() {
                 switch v {

@@ -27,17 +27,17 @@ public struct MarkdownFormat: OutputFormat {
         if n > 0 {
             let numeric = (0..<n).map { table.isNumeric($0) }
             let header = table.columns.map { o.headers ? Self.cell($0) : "" }
-            var cells: [[String]] = []
-            cells.reserveCapacity(window.shown + 1)
+            // Cells are made twice (measured, then written) rather than kept, as `table` does:
+            // a result of millions of rows streams in constant memory.
+            var widths = header.map { max(3, CellText.width($0)) }
+            var made = 0
             for range in window.rows {
-                if !cells.isEmpty { cells.append([String](repeating: "…", count: n)) }
                 for r in range {
-                    cells.append((0..<n).map { Self.cell(o.text(table, r, $0)) })
-                    if r % 4096 == 4095 { try sink.write("") }   // polls a cancellation
+                    for c in 0..<n { widths[c] = max(widths[c], CellText.width(Self.cell(o.text(table, r, c)))) }
+                    made += 1
+                    if made % 4096 == 0 { try sink.write("") }   // polls a cancellation
                 }
             }
-            var widths = header.map { max(3, CellText.width($0)) }
-            for row in cells { for c in 0..<n { widths[c] = max(widths[c], CellText.width(row[c])) } }
 
             func line(_ row: [String]) -> String {
                 var s = "|"
@@ -48,9 +48,14 @@ public struct MarkdownFormat: OutputFormat {
             out += "|" + (0..<n).map { c in
                 numeric[c] ? String(repeating: "-", count: widths[c] + 1) + ":" : String(repeating: "-", count: widths[c] + 2)
             }.joined(separator: "|") + "|\n"
-            for (r, row) in cells.enumerated() {
-                out += line(row)
-                if r % rowsPerWrite == rowsPerWrite - 1 { try sink.write(out); out = "" }
+            var written = 0
+            for (i, range) in window.rows.enumerated() {
+                if i > 0 && written > 0 { out += line([String](repeating: "…", count: n)) }
+                for r in range {
+                    out += line((0..<n).map { Self.cell(o.text(table, r, $0)) })
+                    written += 1
+                    if written % rowsPerWrite == 0 { try sink.write(out); out = "" }
+                }
             }
         }
         var trailer: [String] = []
