@@ -80,3 +80,51 @@ import Testing
         #expect(t.relationRows?[0] == 20_000)
     }
 }
+
+/// JSON and JSON Lines of big results (`DelimitedBytes.renderJSON`) write the bytes of the
+/// row-by-row path: keys, escapes (quotes, backslashes, tabs, control characters), `null` for
+/// missing values whatever `.nullvalue` says, the array's commas up to the last object, chunk
+/// edges and `.maxrows`.
+@Suite struct JSONChunksTests {
+    static func render(_ q: String, lines: Bool, chunked: Bool, maxRows: Int? = nil) throws -> String {
+        let t = try QueryEngine(graph: DelimitedChunksTests.graph).execute(q)
+        var o = RenderOptions()
+        o.nullText = "NULL"
+        o.maxRows = maxRows
+        let sink = StringSink()
+        if lines {
+            var f = JSONLinesFormat()
+            f.chunkedFrom = chunked ? 1 : Int.max
+            try f.render(t, o, to: sink)
+        } else {
+            var f = JSONFormat()
+            f.chunkedFrom = chunked ? 1 : Int.max
+            try f.render(t, o, to: sink)
+        }
+        return sink.text
+    }
+
+    @Test(arguments: [false, true])
+    func chunkedEqualsRowByRow(_ lines: Bool) throws {
+        for q in ["awards", "awards show remark, enterprise where year >= 2010", "enterprises", "awards limit 12000 offset 5000",
+                  "count awards by enterprise, year", "count awards by year, remark", "count awards by remark limit 1",
+                  "awards summarize min(year), max(remark) by enterprise, year", "awards where year = 1900"] {
+            let a = try Self.render(q, lines: lines, chunked: true)
+            let b = try Self.render(q, lines: lines, chunked: false)
+            #expect(a == b, "\(q)")
+        }
+        let a = try Self.render("awards", lines: lines, chunked: true, maxRows: 9_000)
+        #expect(a == (try Self.render("awards", lines: lines, chunked: false, maxRows: 9_000)))
+        #expect(a.split(separator: "\n").count == 9_000 + (lines ? 0 : 2))
+    }
+
+    /// The chunked array is JSON that Foundation reads back, with every row.
+    @Test func arrayParses() throws {
+        let text = try Self.render("awards", lines: false, chunked: true)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+        #expect(rows.count == 20_001)
+        #expect(rows[0]["enterprise"] as? String == "甲, 有限公司")
+        #expect(rows[1]["enterprise"] as? String == "乙\tTab公司")
+        #expect(rows.contains { $0["remark"] is NSNull } && rows.contains { $0["remark"] as? String == "a,\"b\"" })
+    }
+}

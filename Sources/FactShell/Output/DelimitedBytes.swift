@@ -97,45 +97,13 @@ struct DelimitedBytes {
             default: return .value
             }
         }
-        /// Rows in chunks by `StoredRows`, two at a time on both cores once the result is big.
-        func renderChunked(_ cols: [StoredRows.Column], _ rowNumbers: RowNumbers) throws(OutputStop) {
-            let job = StoredRows(columns: cols, rowNumbers: rowNumbers, pool: pool,
+        if rows >= chunkedFrom, let (cols, numbers) = Self.chunkColumns(table) {
+            let job = StoredRows(columns: cols, rowNumbers: numbers, pool: pool,
                                  special: SpecialStrings.of(g).bits(quoting), names: names,
                                  separator: separator, quoting: quoting, nullBytes: nullBytes)
             try sink.write(bytes: out.bytes)
             out.count = 0
             try job.render(rows: rows, to: sink)
-        }
-        if rows >= chunkedFrom && table.isSummary {
-            // A summary whose every column is names, texts or ints: its groups rendered as
-            // rows, each column read by group number.
-            var cols: [StoredRows.Column] = []
-            for c in 0..<n {
-                guard let cells = table.groupCells(c) else { break }
-                switch cells {
-                case .codedStrings(let codes, let strings): cols.append(.codedStrings(codes, strings))
-                case .codedInts(let codes, let ints): cols.append(.codedInts(codes, ints))
-                case .counts(let counts): cols.append(.counts(counts))
-                case .strings(let strings): cols.append(.text(strings))
-                case .ints(let ints): cols.append(.ints(ints))
-                }
-            }
-            if cols.count == n, let groups = table.groupNumbers {
-                try renderChunked(cols, RowNumbers(groups))
-                return
-            }
-        }
-        if !rowNumbers.isEmpty && rows >= chunkedFrom && !readers.contains(where: { if case .value = $0 { return true } else { return false } }) {
-            // Every column is a stored column.
-            let cols: [StoredRows.Column] = readers.map {
-                switch $0 {
-                case .text(let a): return .text(a)
-                case .entity(let a): return .entity(a)
-                case .int(let a): return .int(a)
-                case .value: fatalError("unreachable: checked above")
-                }
-            }
-            try renderChunked(cols, rowNumbers)
             return
         }
         for r in 0..<rows {
@@ -175,6 +143,57 @@ struct DelimitedBytes {
     /// Rows per chunk of the stored-columns path.
     static let chunkRows = 8192
 
+    /// The columns `StoredRows` can render in chunks, and the rows to read them by: a
+    /// summary's groups when every column is names, texts or ints (each read by group
+    /// number), or a relation's rows when every column is a stored text, entity or int column;
+    /// nil for anything else (numbers, dates, computed columns), which is read cell by cell.
+    static func chunkColumns(_ table: ResultTable) -> ([StoredRows.Column], RowNumbers)? {
+        let n = table.columns.count
+        guard n > 0 else { return nil }
+        if table.isSummary {
+            var cols: [StoredRows.Column] = []
+            for c in 0..<n {
+                guard let cells = table.groupCells(c) else { return nil }
+                switch cells {
+                case .codedStrings(let codes, let strings): cols.append(.codedStrings(codes, strings))
+                case .codedInts(let codes, let ints): cols.append(.codedInts(codes, ints))
+                case .counts(let counts): cols.append(.counts(counts))
+                case .strings(let strings): cols.append(.text(strings))
+                case .ints(let ints): cols.append(.ints(ints))
+                }
+            }
+            guard let groups = table.groupNumbers else { return nil }
+            return (cols, RowNumbers(groups))
+        }
+        guard let rowNumbers = table.relationRows, !rowNumbers.isEmpty else { return nil }
+        var cols: [StoredRows.Column] = []
+        for c in 0..<n {
+            switch table.storedCells(c) {
+            case .text(let a)?: cols.append(.text(a))
+            case .entity(let a)?: cols.append(.entity(a))
+            case .int(let a)?: cols.append(.int(a))
+            default: return nil
+            }
+        }
+        return (cols, rowNumbers)
+    }
+
+    /// JSON objects (`json`, `jsonl`) in chunks by `StoredRows`, when `chunkColumns` can read
+    /// the table and it has at least `chunkRows` rows to show; false (nothing written) when not.
+    static func renderJSON(_ table: ResultTable, rows: Int, array: Bool, to sink: any TextSink,
+                           chunkedFrom: Int = chunkRows) throws(OutputStop) -> Bool {
+        guard rows >= chunkedFrom, rows > 0, let (cols, numbers) = chunkColumns(table) else { return false }
+        let g = table.graph
+        let keys: [[UInt8]] = JSONText.keys(table).enumerated().map { c, k in Array(((c == 0 ? "{" : ",") + k + ":").utf8) }
+        var job = StoredRows(columns: cols, rowNumbers: numbers, pool: g.strings, special: SpecialStrings.of(g).json,
+                             names: g.entityName, separator: 0x2C, quoting: .csv, nullBytes: Array("null".utf8))
+        job.json = StoredRows.JSONStyle(keys: keys, array: array, total: rows)
+        if array { try sink.write("[\n") }
+        try job.render(rows: rows, to: sink)
+        if array { try sink.write("]\n") }
+        return true
+    }
+
     /// Rows whose every column is a stored column (a relation's text, entity and int cells by
     /// row number), rendered a chunk at a time in three tight passes, so the random reads of a
     /// big graph (an entity's name id, the name's place in the pool, its bytes) overlap instead
@@ -205,6 +224,18 @@ struct DelimitedBytes {
         let separator: UInt8
         let quoting: Quoting
         let nullBytes: [UInt8]
+        /// JSON objects instead of delimited rows: each field after its key, strings quoted and
+        /// escaped (`special` then marks the strings JSON escapes), missing values `null`
+        /// (`nullBytes`), and in an array a comma after every object but the last.
+        var json: JSONStyle? = nil
+
+        struct JSONStyle {
+            /// Per column: `{"key":` for the first, `,"key":` for the others.
+            let keys: [[UInt8]]
+            let array: Bool
+            /// The rows rendered in all (the last object takes no comma).
+            let total: Int
+        }
 
         /// One core's working memory, kept from chunk to chunk (a streamed result never holds
         /// more than two chunks).
@@ -336,7 +367,12 @@ struct DelimitedBytes {
                 // Pass 3: the bytes, into room reserved once for the chunk's worst case (every
                 // field quoted with every byte doubled), through a pointer and a local position.
                 var need = count + 64
-                for k in 0..<(count * n) { need += ids[k] != Null.id ? 2 * Int(to[k] &- from[k]) + 3 : 2 * nullBytes.count + 24 }
+                // JSON: a string may grow sixfold (`\u00XX`), each row takes its keys and braces.
+                let grow = json == nil ? 2 : 6
+                for k in 0..<(count * n) { need += ids[k] != Null.id ? grow * Int(to[k] &- from[k]) + 3 : 2 * nullBytes.count + 24 }
+                let keys = json?.keys ?? []
+                if json != nil { need += count * (keys.reduce(0) { $0 + $1.count } + 4) }
+                let lastRow = json.map { $0.array ? $0.total - 1 - lo : Int.max } ?? Int.max
                 out.reserve(need)
                 var pos = out.count
                 let dst = out.base
@@ -346,6 +382,40 @@ struct DelimitedBytes {
                 special.withUnsafeBufferPointer { sp in
                   self.special.withUnsafeBufferPointer { sb in
                     nullBytes.withUnsafeBytes { nb in
+                        /// A JSON string's bytes, escaped (the quotes are written around it).
+                        @inline(__always) func putEscaped(_ src: UnsafeRawPointer, _ len: Int) {
+                            for j in 0..<len {
+                                let b = src.load(fromByteOffset: j, as: UInt8.self)
+                                var esc: UInt8 = 0
+                                switch b {
+                                case 0x22: esc = 0x22
+                                case 0x5C: esc = 0x5C
+                                case 0x0A: esc = 0x6E
+                                case 0x0D: esc = 0x72
+                                case 0x09: esc = 0x74
+                                case 0..<0x20:
+                                    let hex: StaticString = "0123456789abcdef"
+                                    for (i, x) in [0x5C, 0x75, 0x30, 0x30].enumerated() { dst.storeBytes(of: UInt8(x), toByteOffset: pos + i, as: UInt8.self) }
+                                    dst.storeBytes(of: hex.utf8Start[Int(b >> 4)], toByteOffset: pos + 4, as: UInt8.self)
+                                    dst.storeBytes(of: hex.utf8Start[Int(b & 0xF)], toByteOffset: pos + 5, as: UInt8.self)
+                                    pos += 6
+                                    continue
+                                default: break
+                                }
+                                if esc != 0 {
+                                    dst.storeBytes(of: 0x5C, toByteOffset: pos, as: UInt8.self)
+                                    dst.storeBytes(of: esc, toByteOffset: pos + 1, as: UInt8.self)
+                                    pos += 2
+                                } else {
+                                    dst.storeBytes(of: b, toByteOffset: pos, as: UInt8.self)
+                                    pos += 1
+                                }
+                            }
+                        }
+                        @inline(__always) func putRaw(_ p: UnsafeRawBufferPointer) {
+                            if p.count > 0 { (dst + pos).copyMemory(from: p.baseAddress!, byteCount: p.count) }
+                            pos += p.count
+                        }
                         @inline(__always) func put(_ src: UnsafeRawPointer, _ len: Int) {
                             var needs = false
                             var j = 0
@@ -418,14 +488,31 @@ struct DelimitedBytes {
                                 }
                             }
                             for c in 0..<n {
-                                if c > 0 { dst.storeBytes(of: separator, toByteOffset: pos, as: UInt8.self); pos += 1 }
+                                if json != nil {
+                                    keys[c].withUnsafeBytes { putRaw($0) }
+                                } else if c > 0 {
+                                    dst.storeBytes(of: separator, toByteOffset: pos, as: UInt8.self); pos += 1
+                                }
                                 let k = i * n + c
                                 if isInt[c] {
                                     let v = ints[k]
-                                    if v != Null.int { putInt(v) } else if nb.count > 0 { put(nb.baseAddress!, nb.count) }
+                                    if v != Null.int { putInt(v) } else if json != nil { putRaw(nb) } else if nb.count > 0 { put(nb.baseAddress!, nb.count) }
                                 } else if ids[k] != Null.id {
                                     let id = Int(ids[k]), len = Int(to[k] &- from[k])
-                                    if sb[id >> 6] & (1 << UInt64(id & 63)) == 0 {
+                                    let plain = sb[id >> 6] & (1 << UInt64(id & 63)) == 0
+                                    if json != nil {
+                                        // Quoted; escaped only when the string needs it.
+                                        dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self)
+                                        pos += 1
+                                        if plain {
+                                            if len > 0 { (dst + pos).copyMemory(from: base + Int(from[k]), byteCount: len) }
+                                            pos += len
+                                        } else {
+                                            putEscaped(base + Int(from[k]), len)
+                                        }
+                                        dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self)
+                                        pos += 1
+                                    } else if plain {
                                         let at = Int(from[k])
                                         if len <= 64 && at + 64 <= poolBytes {
                                             // Short fields (most are) in 16-byte pieces, not a
@@ -445,8 +532,18 @@ struct DelimitedBytes {
                                     } else {
                                         put(base + Int(from[k]), len)
                                     }
+                                } else if json != nil {
+                                    putRaw(nb)
                                 } else if nb.count > 0 {
                                     put(nb.baseAddress!, nb.count)
+                                }
+                            }
+                            if let json {
+                                dst.storeBytes(of: 0x7D, toByteOffset: pos, as: UInt8.self)
+                                pos += 1
+                                if json.array && i != lastRow {
+                                    dst.storeBytes(of: 0x2C, toByteOffset: pos, as: UInt8.self)
+                                    pos += 1
                                 }
                             }
                             dst.storeBytes(of: 0x0A, toByteOffset: pos, as: UInt8.self)
@@ -513,22 +610,25 @@ struct DelimitedBytes {
 final class SpecialStrings: @unchecked Sendable {
     let csv: [UInt64]
     let tsv: [UInt64]
+    /// Strings a JSON string literal must escape: a quote, backslash or control character.
+    let json: [UInt64]
 
     static func of(_ g: FactGraph) -> SpecialStrings { g.derived.value(SpecialStrings.self) { SpecialStrings(g.strings) } }
 
     func bits(_ quoting: DelimitedBytes.Quoting) -> [UInt64] { quoting == .csv ? csv : tsv }
 
-    /// Per byte: 1 if CSV quotes it, 2 if TSV escapes it.
+    /// Per byte: 1 if CSV quotes it, 2 if TSV escapes it, 4 if JSON does.
     static let flags: [UInt8] = (0..<256).map {
-        (DelimitedBytes.csvSpecial[$0] ? 1 : 0) | (DelimitedBytes.tsvSpecial[$0] ? 2 : 0)
+        (DelimitedBytes.csvSpecial[$0] ? 1 : 0) | (DelimitedBytes.tsvSpecial[$0] ? 2 : 0) | ($0 < 0x20 || $0 == 0x22 || $0 == 0x5C ? 4 : 0)
     }
 
     init(_ pool: StringPool) {
         let n = pool.count
         let words = n / 64 + 1
         // Two halves of the strings, split at a word of bits, each with its own bits.
-        @Sendable func part(_ lo: Int, _ hi: Int) -> ([UInt64], [UInt64]) {
+        @Sendable func part(_ lo: Int, _ hi: Int) -> ([UInt64], [UInt64], [UInt64]) {
             var csv = [UInt64](repeating: 0, count: words), tsv = [UInt64](repeating: 0, count: words)
+            var json = [UInt64](repeating: 0, count: words)
             pool.withStorage { bytes, starts in
                 Self.flags.withUnsafeBufferPointer { fl in
                     for s in lo..<hi {
@@ -536,18 +636,20 @@ final class SpecialStrings: @unchecked Sendable {
                         for i in Int(starts[s])..<Int(starts[s + 1]) { f |= fl[Int(bytes[i])] }
                         if f & 1 != 0 { csv[s >> 6] |= 1 << UInt64(s & 63) }
                         if f & 2 != 0 { tsv[s >> 6] |= 1 << UInt64(s & 63) }
+                        if f & 4 != 0 { json[s >> 6] |= 1 << UInt64(s & 63) }
                     }
                 }
             }
-            return (csv, tsv)
+            return (csv, tsv, json)
         }
         if pool.byteCount < 1 << 22 {
-            (csv, tsv) = part(0, n)
+            (csv, tsv, json) = part(0, n)
         } else {
             let mid = min(n, (n / 2) & ~63)
             let (a, b) = BackgroundWork.pair({ part(0, mid) }, { part(mid, n) })
             csv = zip(a.0, b.0).map { $0 | $1 }
             tsv = zip(a.1, b.1).map { $0 | $1 }
+            json = zip(a.2, b.2).map { $0 | $1 }
         }
     }
 }

@@ -18,10 +18,15 @@ import FactQuery
 /// `table.note` is not written.
 public struct JSONFormat: OutputFormat {
     public init() {}
+    /// Results of at least this many rows read from stored columns are written in chunks
+    /// (`DelimitedBytes.renderJSON`); tests set it to compare both paths.
+    var chunkedFrom = DelimitedBytes.chunkRows
 
     public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
         let shown = o.visibleRowCount(table.rowCount)
         if shown == 0 { try sink.write("[]\n"); return }
+        // Big results of stored columns: bytes straight from the string pool, in chunks.
+        if try DelimitedBytes.renderJSON(table, rows: shown, array: true, to: sink, chunkedFrom: chunkedFrom) { return }
         let keys = JSONText.keys(table)
         var out = "[\n"
         for r in 0..<shown {
@@ -43,8 +48,12 @@ public struct JSONFormat: OutputFormat {
 /// `.maxrows` truncates without a note; `table.note` is not written.
 public struct JSONLinesFormat: OutputFormat {
     public init() {}
+    /// As `JSONFormat.chunkedFrom`.
+    var chunkedFrom = DelimitedBytes.chunkRows
 
     public func render(_ table: ResultTable, _ o: RenderOptions, to sink: any TextSink) throws(OutputStop) {
+        if try DelimitedBytes.renderJSON(table, rows: o.visibleRowCount(table.rowCount), array: false, to: sink,
+                                         chunkedFrom: chunkedFrom) { return }
         let keys = JSONText.keys(table)
         var out = ""
         for r in 0..<o.visibleRowCount(table.rowCount) {
