@@ -88,6 +88,10 @@ struct BatchFilter {
             let bytes = lit
             let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
             return idLeaf(col) { ($0 == id) == (op == .eq) }
+        case .textIn(.stored(let c), let lits, let negated) where kind.columns[c].type == .text:
+            guard let col = ids(c) else { break }
+            let set = CompiledFilter.textIDs(lits, g)
+            return idLeaf(col) { set.contains($0) != negated }
         case .text(.stored(let c), let op, let lit)
             where (kind.columns[c].type == .text || kind.columns[c].type.isRef) && (op == .match || op == .notMatch):
             guard let col = ids(c) else { break }

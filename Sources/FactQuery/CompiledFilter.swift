@@ -107,6 +107,13 @@ struct CompiledFilter {
                 if x == Null.id { return .unknown }
                 return Truth((x == id) == (op == .eq))
             }
+        case .textIn(.stored(let c), let lits, let negated) where kind.columns[c].type == .text:
+            // Equal text is the same interned string: the literals' ids, once.
+            let col = kind.idColumn(c), ids = textIDs(lits, g)
+            return { r in
+                let x = col[r]
+                return x == Null.id ? .unknown : Truth(ids.contains(x) != negated)
+            }
         case .text(.stored(let c), let op, let lit)
             where (kind.columns[c].type == .text || kind.columns[c].type.isRef) && [.lt, .le, .gt, .ge].contains(op):
             // Text order by collation rank: the literal's place among the pool's strings is
@@ -305,6 +312,12 @@ struct CompiledFilter {
     static func rooted(_ a: Accessor, _ kind: Kind) -> (column: Int, perKind: [Accessor?])? {
         guard let (root, inner) = chainRoot(a), case .column(let c) = root, kind.columns[c].type.isRef else { return nil }
         return (c, inner)
+    }
+
+    /// The string ids of the texts that are in the graph's pool (a text that is not names no
+    /// cell).
+    static func textIDs(_ texts: [[UInt8]], _ g: FactGraph) -> Set<UInt32> {
+        Set(texts.compactMap { t in t.withUnsafeBytes { g.strings.lookup($0) } })
     }
 
     /// `and` of tests, three-valued: no if one is no, else unknown if one is unknown.

@@ -152,6 +152,7 @@ import FactGraph
         "firm.city=城5 or honor~奖1 or year is null", "year=2020 and honor~奖1 and firm.city!=城4",
         "not (not year>2015 or not edition~三)", "firm.city is null or (score<0 and not honor in (奖1, 奖2))",
         "firm.name~业12", "firm.name!~业1 or year<2003", "honor.name~奖2 and not firm.name~9",
+        "edition in (第3届, 第9届, 第10届)", "edition not in (第3届, 第9届)", "edition in (无此届)", "edition not in (无此届) or year=2001",
     ]
 
     @Test(arguments: conditions)
