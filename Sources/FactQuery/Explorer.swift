@@ -113,31 +113,41 @@ struct Explorer {
     func neighbors(_ l: Literal, depth: Int) throws(QueryError) -> ResultTable {
         let start = try entity(l)
         let maxDepth = max(1, min(depth, 6))
-        var seen: Set<EntityID> = [start]
+        var seen = EntitySet(capacity: g.entityCount)
+        seen.insert(start)
         var frontier = [start]
         var rows: [[Value]] = []
-        var edges: [ResultTable.Edge] = []
+        // Labels and kind names made once each, not once per row.
+        var labels: [Int: Value] = [:]
+        let kindNames = g.kinds.map { Value.string($0.name) }
+        var local: [(EntityID, Int, Int, Int)] = []
         for d in 1...maxDepth {
             var next: [EntityID] = []
             for e in frontier {
                 try engine.checkCancel()
-                var local: [(EntityID, Int, Int, Int)] = []
+                local.removeAll(keepingCapacity: true)
                 forEachLink(e) { o, k, r, c in local.append((o, k, r, c)) }
                 for (o, k, r, c) in local {
                     // Within one level, each new entity is reported once, by its first link.
                     if seen.contains(o) { continue }
                     seen.insert(o)
                     next.append(o)
-                    let lab = label(k, c)
-                    rows.append([.int(Int64(d)), .entity(e), .string(lab), .entity(o), .string(g.kindOf(o).name), provenance(k, r)])
-                    edges.append(.init(from: g.name(of: e), label: lab, to: g.name(of: o)))
+                    let key = k << 16 | c
+                    let lab = labels[key] ?? {
+                        let v = Value.string(label(k, c))
+                        labels[key] = v
+                        return v
+                    }()
+                    rows.append([.int(Int64(d)), .entity(e), lab, .entity(o), kindNames[Int(g.entityKind[Int(o)])], provenance(k, r)])
                 }
             }
             frontier = next
             if frontier.isEmpty { break }
         }
         engine.lastStats.plan = "breadth-first over reference indexes"
-        return ResultTable(graph: g, columns: ["depth", "from", "link", "to", "kind", "source"], rows: rows, shape: .graph, edges: edges)
+        var table = ResultTable(graph: g, columns: ["depth", "from", "link", "to", "kind", "source"], rows: rows, shape: .graph)
+        table.edgeColumns = (1, 2, 3)
+        return table
     }
 
     // MARK: path

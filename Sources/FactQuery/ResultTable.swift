@@ -39,7 +39,16 @@ public struct ResultTable: Sendable {
     public var columns: [String]
     var storage: Storage
     public var shape: Shape
-    public var edges: [Edge]
+    /// The edges of a `.graph` or `.card` table, for pictures: listed, or read from the rows
+    /// when asked (`neighbors` of a big graph: half a million rows, whose edges would each be
+    /// two names made at once).
+    public var edges: [Edge] {
+        guard let (f, l, t) = edgeColumns else { return listedEdges }
+        return (0..<rowCount).map { Edge(from: text($0, f), label: text($0, l), to: text($0, t)) }
+    }
+    var listedEdges: [Edge]
+    /// The columns of each row's edge: from, label, to.
+    var edgeColumns: (Int, Int, Int)? = nil
     /// A line to show after the table, e.g. "path of 3 links" (renderers may ignore it).
     public var note: String?
     public let graph: FactGraph
@@ -61,7 +70,7 @@ public struct ResultTable: Sendable {
         self.columns = columns
         self.storage = storage
         self.shape = shape
-        self.edges = edges
+        self.listedEdges = edges
         self.note = note
     }
 

@@ -34,7 +34,8 @@ public struct DotFormat: OutputFormat {
         var out = "digraph factsh {\n  rankdir=LR;\n"
         out += "  node [shape=box, fontname=\"sans-serif\"];\n  edge [fontname=\"sans-serif\"];\n"
         var hidden: String?
-        if table.shape == .card && table.edges.isEmpty {
+        let tableEdges = table.edges   // made once (a graph table may make them from its rows)
+        if table.shape == .card && tableEdges.isEmpty {
             // The card's own entity is its "name" row; each other entity cell is a link.
             let fieldColumn = table.columns.firstIndex(of: "field") ?? 0
             let valueColumn = table.columns.firstIndex(of: "value") ?? min(1, table.columns.count - 1)
@@ -54,14 +55,14 @@ public struct DotFormat: OutputFormat {
                 }
             }
             for edge in edges { out += "  " + edge + ";\n" }
-        } else if table.shape == .graph || !table.edges.isEmpty {
-            let shown = o.visibleRowCount(table.edges.count)
-            for e in table.edges.prefix(shown) {
+        } else if table.shape == .graph || !tableEdges.isEmpty {
+            let shown = o.visibleRowCount(tableEdges.count)
+            for e in tableEdges.prefix(shown) {
                 out += "  " + Self.id(e.from) + " -> " + Self.id(e.to)
                 if !e.label.isEmpty { out += " [label=" + Self.id(e.label) + "]" }
                 out += ";\n"
             }
-            hidden = o.hiddenRowsLine(total: table.edges.count, noun: "edge")
+            hidden = o.hiddenRowsLine(total: tableEdges.count, noun: "edge")
         } else {
             var nodes: [String] = []
             var seenNodes: Set<String> = []
