@@ -1210,6 +1210,10 @@ final class KeyCoder {
         case .place(let p) where kd.role == .relation && kd.locationColumn != nil:
             source = .place(location: kd.idColumn(kd.locationColumn!), level: p)
             rawSlots = g.entityCount + 1
+        case .place(let p) where kd.role.isNamed && kd.entityOfRow.count >= kd.rowCount:
+            // A named row's place of a level: its own entity's entry in the ancestors' table.
+            source = .place(location: kd.entityOfRow, level: p)
+            rawSlots = g.entityCount + 1
         case .name:
             source = .ids(kd.entityOfRow, isEntity: true)
             rawSlots = g.entityCount + 1

@@ -227,7 +227,7 @@ import FactGraph
     /// location chain): one table per step, each entity's value read once. 青岛市 has no
     /// province, some firms no city, some awards no firm: all of them land in the missing group.
     @Test(arguments: ["awards by firm.city.province", "awards by firm.province", "firms by city.province",
-                      "awards by firm.city.province, year"])
+                      "awards by firm.city.province, year", "firms by province", "firms by city", "firms by province, city"])
     func chains(_ what: String) throws {
         let d = Self.data
         let t = try QueryEngine(graph: d.graph).execute("count \(what)")
@@ -235,7 +235,11 @@ import FactGraph
         for r in t.rows.indices { got[t.columns.indices.dropLast().map { t.text(r, $0) }.joined(separator: "|")] = Int(t.text(r, t.columns.count - 1))! }
         func province(_ city: String?) -> String { city.map { $0 == "青岛市" ? "" : "山东省" } ?? "" }
         var want: [String: Int] = [:]
-        if what.hasPrefix("firms") {
+        if what == "firms by city" {
+            for c in d.city { want[c ?? "", default: 0] += 1 }
+        } else if what == "firms by province, city" {
+            for c in d.city { want["\(province(c))|\(c ?? "")", default: 0] += 1 }
+        } else if what.hasPrefix("firms") {
             for c in d.city { want[province(c), default: 0] += 1 }
         } else {
             for (f, y) in zip(d.firmOf, d.year) {
