@@ -335,6 +335,19 @@ import FactGraph
 }
 
 extension AggregateScaleTests {
+    /// A cancelled statement stops a block filter's scan, on one core or two.
+    @Test(arguments: [1_000, Int.max])
+    func filterStopsWhenCancelled(_ parallelFrom: Int) throws {
+        let g = Self.graph
+        let k = g.kind(named: "awards")!
+        guard case .query(let q) = try Parser.parse("awards where year=2001 or note=n3"), let cond = q.condition else { Issue.record("parse"); return }
+        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let e = QueryEngine(graph: g)
+        #expect(try e.filtered(.all(g.kinds[k].rowCount), p, k, parallelFrom: parallelFrom).count > 0)
+        e.isCancelled = { true }
+        #expect(throws: QueryError.self) { try e.filtered(.all(g.kinds[k].rowCount), p, k, parallelFrom: parallelFrom) }
+    }
+
     /// A big relation is scanned when an index would yield a quarter of its rows or more (the
     /// buckets' rows merged into row order cost more than the compiled condition on every
     /// row); a narrow condition keeps the index. Both count what the names say.
