@@ -79,6 +79,9 @@ public final class FactGraph: @unchecked Sendable {
 
     public func kindOf(_ e: EntityID) -> Kind { kinds[Int(entityKind[Int(e)])] }
 
+    /// The string ids of entity `e`'s aliases.
+    public func aliasStrings(of e: EntityID) -> ArraySlice<UInt32> { aliasIDs[aliasRange(Int(e))] }
+
     public func aliases(of e: EntityID) -> [String] {
         aliasRange(Int(e)).map { strings.string(aliasIDs[$0]) }
     }

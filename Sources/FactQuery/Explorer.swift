@@ -251,21 +251,27 @@ struct Explorer {
         let q = NameText.normalize(l.text)
         let ql = q.lowercased()
         let qb = Array(ql.utf8)
-        // entity → (score, matched text if not the name; nil: compute the pinyin for display)
-        var best: [EntityID: (score: Int, via: String?)] = [:]
-        func offer(_ e: EntityID, _ score: Int, _ via: String?) {
+        // entity → (score, the string that matched: a name or an alias; nil for the pinyin
+        // reading, made for display)
+        var best: [EntityID: (score: Int, via: UInt32?)] = [:]
+        func offer(_ e: EntityID, _ score: Int, _ via: UInt32?) {
             if let b = best[e], b.score <= score { return }
             best[e] = (score, via)
         }
         var examined = 0
         if !qb.isEmpty {
+            let pool = g.strings
+            let simpleQuery = Self.isSimple(qb)
             g.entitiesWithName(containing: q).forEach { e in
                 examined += 1
-                for name in [g.name(of: e)] + g.aliases(of: e) {
-                    let nl = name.lowercased()
-                    if nl == ql { offer(e, 0, name) }
-                    else if nl.hasPrefix(ql) { offer(e, 1, name) }
-                    else if Evaluator.contains(Array(nl.utf8), qb) { offer(e, 2, name) }
+                Self.forEachName(g, e) { s in
+                    let score = pool.withBytes(s) { b in Self.matchScore(b, qb, simpleQuery: simpleQuery) } ?? {
+                        let nl = pool.string(s).lowercased()
+                        if nl == ql { return 0 }
+                        if nl.hasPrefix(ql) { return 1 }
+                        return Evaluator.contains(Array(nl.utf8), qb) ? 2 : nil
+                    }()
+                    if let score { offer(e, score, s) }
                 }
             }
         }
@@ -278,26 +284,86 @@ struct Explorer {
         try engine.checkCancel()
         engine.lastStats.rowsExamined = examined
         engine.lastStats.plan = asciiQuery ? "name index and pinyin index" : "name index"
-        // Best first; then shorter names; then in collation order.
-        let keyed = best.map { (e, m) -> (EntityID, Int, Int, [UInt8]) in
-            let n = g.name(of: e)
-            return (e, m.score, n.unicodeScalars.count, CollationKey.key(n))
+        // Best first; then shorter names; then in collation order (by the graph's ranks when
+        // they are built, else by each name's key).
+        let names = g.entityName, pool = g.strings
+        let ranks: [UInt32]? = CollationRankTable.isBuilt(g, .pinyin) ? CollationRankTable.of(g).pinyin : nil
+        let keyed = best.map { (e, m) -> (EntityID, Int, Int, UInt32, [UInt8]) in
+            let s = names[Int(e)]
+            return pool.withBytes(s) { b in
+                var scalars = 0
+                for x in b where x & 0xC0 != 0x80 { scalars += 1 }
+                var key: [UInt8] = []
+                if ranks == nil { key.reserveCapacity(b.count * 3 + 2); CollationKey.append(b, to: &key) }
+                return (e, m.score, scalars, ranks?[Int(s)] ?? 0, key)
+            }
         }.sorted { x, y in
             if x.1 != y.1 { return x.1 < y.1 }
             if x.2 != y.2 { return x.2 < y.2 }
-            return x.3.withUnsafeBytes { p in y.3.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
+            if ranks != nil { return x.3 < y.3 }
+            return x.4.withUnsafeBytes { p in y.4.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
         }
-        let rows: [[Value]] = keyed.map { (e, score, _, _) in
-            let n = g.name(of: e)
-            var via = best[e]!.via
-            if via == nil {
-                // The reading that matched, for the names found by pinyin.
-                let names = [n] + g.aliases(of: e)
-                let readings = names.filter { !Pinyin.isASCII($0) }.map { score == 4 ? Pinyin.initials($0) : Pinyin.full($0) }
-                via = readings.first { score == 5 ? $0.contains(ql) : $0.hasPrefix(ql) } ?? readings.first
+        let kindNames = g.kinds.map { Value.string($0.name) }
+        let rows: [[Value]] = keyed.map { (e, score, _, _, _) in
+            let kind = kindNames[Int(g.entityKind[Int(e)])]
+            if let via = best[e]!.via {
+                // A name matched: shown only when it is an alias.
+                return [.entity(e), kind, via == names[Int(e)] ? .null : .string(pool.string(via))]
             }
-            return [.entity(e), .string(g.kindOf(e).name), via == n ? .null : via.map { .string($0) } ?? .null]
+            // The reading that matched, for the names found by pinyin.
+            let n = g.name(of: e)
+            let all = [n] + g.aliases(of: e)
+            let readings = all.filter { !Pinyin.isASCII($0) }.map { score == 4 ? Pinyin.initials($0) : Pinyin.full($0) }
+            let via = readings.first { score == 5 ? $0.contains(ql) : $0.hasPrefix(ql) } ?? readings.first
+            return [.entity(e), kind, via == n ? .null : via.map { .string($0) } ?? .null]
         }
         return ResultTable(graph: g, columns: ["name", "kind", "matched"], rows: rows)
+    }
+
+    /// Calls `body` with the string ids of entity `e`'s name, then its aliases.
+    @inline(__always)
+    static func forEachName(_ g: FactGraph, _ e: EntityID, _ body: (UInt32) -> Void) {
+        body(g.entityName[Int(e)])
+        for s in g.aliasStrings(of: e) { body(s) }
+    }
+
+    /// How text `b` matches the lower-cased query `q`: 0 the whole text, 1 its beginning, 2
+    /// somewhere, nil not at all, with ASCII letters folded to lower case. `.none` when the
+    /// bytes cannot decide what `String`'s `lowercased()`, `==` and `hasPrefix` would (see
+    /// `isSimple`): the caller then compares the `String`s.
+    static func matchScore(_ b: UnsafeRawBufferPointer, _ q: [UInt8], simpleQuery: Bool) -> Int?? {
+        guard simpleQuery, isSimple(b) else { return .none }
+        @inline(__always) func low(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+        let n = b.count, m = q.count
+        if m > n { return .some(nil) }
+        var prefix = true
+        for j in 0..<m where low(b[j]) != q[j] { prefix = false; break }
+        if prefix { return .some(m == n ? 0 : 1) }
+        return .some(Evaluator.contains(b, q) ? 2 : nil)
+    }
+
+    /// Whether UTF-8 text holds only characters whose bytes say all that case folding,
+    /// equality and prefixes of `String`s say: ASCII but CR (CR LF is one character), and
+    /// U+3000–U+9FFF (CJK punctuation, kana, Han, none with a case) but its combining marks
+    /// (U+302A–U+302F, U+3099–U+309A, which join the character before them).
+    static func isSimple<B: RandomAccessCollection>(_ b: B) -> Bool where B.Element == UInt8, B.Index == Int {
+        var i = b.startIndex
+        while i < b.endIndex {
+            let x = b[i]
+            if x < 0x80 {
+                if x == 0x0D { return false }
+                i += 1
+            } else if x >= 0xE3 && x <= 0xE9 && i + 2 < b.endIndex {
+                if x == 0xE3 {
+                    let y = b[i + 1], z = b[i + 2]
+                    if y == 0x80 && z >= 0xAA && z <= 0xAF { return false }
+                    if y == 0x82 && (z == 0x99 || z == 0x9A) { return false }
+                }
+                i += 3
+            } else {
+                return false
+            }
+        }
+        return true
     }
 }
