@@ -195,12 +195,21 @@ struct Planner {
     /// Sorted union of row lists.
     func union(_ parts: [[UInt32]]) -> [UInt32] {
         if parts.isEmpty { return [] }
-        if parts.count == 1 { return parts[0].sorted() }
-        var all = parts.flatMap { $0 }
-        all.sort()
+        if parts.count == 1 { return Self.sortedRows(parts[0]) }
+        let all = Self.sortedRows(parts.flatMap { $0 })
         var out: [UInt32] = []
         out.reserveCapacity(all.count)
         for r in all where out.last != r { out.append(r) }
         return out
+    }
+
+    /// Row numbers in increasing order, by a radix sort on as many bits as the largest needs
+    /// (a city's 430,000 awards: three passes, where a comparison sort took 20 ms).
+    static func sortedRows<C: Collection>(_ rows: C) -> [UInt32] where C.Element == UInt32 {
+        var a = Array(rows)
+        var top: UInt32 = 0
+        for r in a { top = max(top, r) }
+        RadixSort.sort(&a, bits: UInt32.bitWidth - top.leadingZeroBitCount)
+        return a
     }
 }

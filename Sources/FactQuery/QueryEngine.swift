@@ -179,7 +179,7 @@ public final class QueryEngine: @unchecked Sendable {
     func matching(_ plan: inout QueryPlan) throws(QueryError) -> Planner.Rows {
         let k = plan.kind
         var rows = planner.rows(plan.access, k)
-        if case .bucket(let b, _) = rows { rows = .list(b.sorted()) }
+        if case .bucket(let b, _) = rows { rows = .list(Planner.sortedRows(b)) }
         plan.examinedRows = rows.count
         guard let residual = plan.residual else {
             plan.matchedRows = rows.count
