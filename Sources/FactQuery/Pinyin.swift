@@ -49,9 +49,42 @@ public enum Pinyin {
         return out
     }
 
-    public static func full(_ s: String) -> String { syllables(s).joined() }
+    /// The syllables, joined: made as bytes, no `String` per syllable (`find` reads the
+    /// readings of tens of thousands of names).
+    public static func full(_ s: String) -> String { reading(s, initialsOnly: false) }
 
-    public static func initials(_ s: String) -> String { String(syllables(s).compactMap(\.first)) }
+    /// The first letter of each syllable (and of each run of ASCII letters and digits).
+    public static func initials(_ s: String) -> String { reading(s, initialsOnly: true) }
+
+    /// Each syllable's bytes, by syllable index.
+    static let syllableBytes: [[UInt8]] = PinyinTable.syllables.map { Array($0.utf8) }
+
+    /// `syllables(s)` joined, or their first letters: ASCII letters and digits lower-cased in
+    /// runs (anything else ends a run), each character with a reading its syllable.
+    static func reading(_ s: String, initialsOnly: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(initialsOnly ? 16 : 64)
+        var inRun = false
+        for u in s.unicodeScalars {
+            if u.isASCII {
+                let b = UInt8(u.value)
+                let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                if (lower >= 0x61 && lower <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+                    if !initialsOnly || !inRun { out.append(lower) }
+                    inRun = true
+                } else {
+                    inRun = false
+                }
+                continue
+            }
+            inRun = false
+            if u.value >= PinyinTable.first && u.value <= PinyinTable.last {
+                let syl = syllableBytes[Int(codes[Int(u.value - PinyinTable.first)])]
+                if let first = syl.first { if initialsOnly { out.append(first) } else { out.append(contentsOf: syl) } }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// Whether a lower-case ASCII query matches a name's pinyin: as a prefix or substring of the
     /// full reading, or as a prefix of the initials.

@@ -53,3 +53,21 @@ import Testing
         #expect(decided > 2_000)
     }
 }
+
+/// `Pinyin.full` and `initials`, made as bytes, are the syllables joined and their first
+/// letters, on random texts of Han, ASCII letters of both cases, digits, punctuation and
+/// characters without a reading.
+@Suite struct PinyinReadingTests {
+    @Test func readingsAreTheSyllables() {
+        let alphabet: [String] = ["济", "宁", "行", "银", "〇", "A", "b", "Z", "7", " ", "-", "é", "（", "😀", "市", "Ⅱ", "_", "Jin"]
+        var rng = SplitMix64(seed: 12)
+        for _ in 0..<5_000 {
+            let s = (0..<Int.random(in: 0...8, using: &rng)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }.joined()
+            let syl = Pinyin.syllables(s)
+            #expect(Pinyin.full(s) == syl.joined(), "\(s)")
+            #expect(Pinyin.initials(s) == String(syl.compactMap(\.first)), "\(s)")
+        }
+        #expect(Pinyin.full("济宁市") == "jiningshi" && Pinyin.initials("济宁市") == "jns")
+        #expect(Pinyin.full("ABC公司2024") == "abcgongsi2024" && Pinyin.initials("ABC公司2024") == "ags2")
+    }
+}
