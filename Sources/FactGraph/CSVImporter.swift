@@ -150,7 +150,7 @@ struct CSVFilePlan {
 /// A finished column, ready to install into a kind.
 enum CSVFinalColumn {
     case ids([UInt32], ColumnType)
-    case ints([Int64])
+    case ints(IntColumn)
     case numbers([Double])
     /// A text column whose cells are ids into the scan parts' pools, numbered one pool after the
     /// other. They are interned into the graph's string pool only after every reference is
@@ -670,13 +670,15 @@ struct Importer {
         // Columns that only need their parts appended (references resolved while scanning, int
         // columns) are joined on another thread while this one decides and maps the others.
         // Appending the later parts to the first part's array copies only them.
+        // Int columns become their narrow `IntColumn` from the parts (no joined 8-byte copy).
         final class Join: @unchecked Sendable {
             var ids: [[UInt32]] = [], ints: [[Int64]] = []
+            var column: IntColumn? = nil
             func run(_ total: Int) {
                 if !ids.isEmpty {
                     for j in ids.indices.dropFirst() { ids[0].reserveCapacity(total); ids[0].append(contentsOf: ids[j]); ids[j] = [] }
                 } else if !ints.isEmpty {
-                    for j in ints.indices.dropFirst() { ints[0].reserveCapacity(total); ints[0].append(contentsOf: ints[j]); ints[j] = [] }
+                    column = IntColumn(parts: &ints)
                 }
             }
         }
@@ -709,7 +711,7 @@ struct Importer {
                 out.append(.ids([], .ref(.kind(target))))   // filled in from `joins` below
             case .text, .value:
                 if joins[c] != nil {
-                    out.append(.ints([]))   // filled in from `joins` below
+                    out.append(.ints(IntColumn(nulls: 0)))   // filled in from `joins` below
                     continue
                 }
                 // Parts that stayed int become text like the rest.
@@ -780,6 +782,8 @@ struct Importer {
             }
         }
         background?.wait()
+        // One part (nothing ran in the background): its columns are made here.
+        if background == nil { for join in joining { join.run(total) } }
         var i = 0
         for c in plan.ops.indices {
             switch plan.ops[c] {
@@ -792,9 +796,7 @@ struct Importer {
                     if !join.ids.isEmpty { swap(&ids, &join.ids[0]) }
                     out[i] = .ids(ids, type)
                 } else {
-                    var ints: [Int64] = []
-                    if !join.ints.isEmpty { swap(&ints, &join.ints[0]) }
-                    out[i] = .ints(ints)
+                    out[i] = .ints(join.column ?? IntColumn(nulls: total))
                 }
             }
             i += 1
@@ -992,7 +994,7 @@ extension Kind {
             let slot = columns[i].slot
             switch v {
             case .ids(let a, _), .localText(let a, _): ids[slot] = a
-            case .ints(let a): ints[slot] = IntColumn(a)
+            case .ints(let a): ints[slot] = a
             case .numbers(let a): numbers[slot] = a
             }
         }

@@ -29,6 +29,45 @@ public struct IntColumn: Sendable, RandomAccessCollection {
         }
     }
 
+    /// The narrowest storage for the values of `parts`, one after the other; each part is
+    /// emptied once copied, so that at most one part's 8-byte values are held beside the
+    /// narrow column (a CSV file's parts, scanned on two cores, join here).
+    public init(parts: inout [[Int64]]) {
+        var lo = Int64.max, hi = Int64.min, total = 0
+        for p in parts {
+            total += p.count
+            for v in p where v != Null.int {
+                lo = Swift.min(lo, v)
+                hi = Swift.max(hi, v)
+            }
+        }
+        func narrow<T: FixedWidthInteger>(_: T.Type, _ null: T) -> [T] {
+            [T](unsafeUninitializedCapacity: total) { buffer, count in
+                var at = 0
+                for j in parts.indices {
+                    parts[j].withUnsafeBufferPointer { p in
+                        for v in p {
+                            buffer[at] = v == Null.int ? null : T(truncatingIfNeeded: v)
+                            at += 1
+                        }
+                    }
+                    parts[j] = []
+                }
+                count = at
+            }
+        }
+        if lo > hi || (lo > Int64(Int16.min) && hi <= Int64(Int16.max)) {
+            storage = .i16(narrow(Int16.self, .min))
+        } else if lo > Int64(Int32.min) && hi <= Int64(Int32.max) {
+            storage = .i32(narrow(Int32.self, .min))
+        } else if parts.count == 1 {
+            storage = .i64(parts[0])
+            parts[0] = []
+        } else {
+            storage = .i64(narrow(Int64.self, Null.int))
+        }
+    }
+
     /// `count` missing values.
     public init(nulls count: Int) {
         storage = .i16([Int16](repeating: .min, count: count))

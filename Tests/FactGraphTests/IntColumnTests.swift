@@ -42,6 +42,25 @@ import Testing
         #expect(Array(c.select([3, 1, 0])) == [4, Null.int, 1])
     }
 
+    /// A column made from parts (a CSV file scanned on two cores) is the column of the parts
+    /// joined, as narrow, and the parts are emptied.
+    @Test(arguments: [
+        [[2020, Null.int], [], [1999, 7]],
+        [[Null.int], [Null.int, Null.int]],
+        [[70_000], [-3, Null.int]],
+        [[Int64(Int32.max) + 1, 5], [Null.int]],
+        [[Int64.min + 1], []],
+        [[], []],
+    ] as [[[Int64]]])
+    func partsJoinNarrow(_ given: [[Int64]]) {
+        var parts = given
+        let c = IntColumn(parts: &parts)
+        let whole = IntColumn(given.flatMap { $0 })
+        #expect(Array(c) == given.flatMap { $0 })
+        #expect(c.width == whole.width)
+        #expect(parts.allSatisfy { $0.isEmpty })
+    }
+
     /// Through the store: a graph built row by row reads back every value it was given.
     @Test func graphBuilderRoundTrip() throws {
         let b = GraphBuilder()
