@@ -155,12 +155,18 @@ import FactGraph
         "edition in (第3届, 第9届, 第10届)", "edition not in (第3届, 第9届)", "edition in (无此届)", "edition not in (无此届) or year=2001",
     ]
 
+    /// The graph, the awards' kind and condition `c` on them, bound.
+    static func bound(_ c: String) throws -> (FactGraph, Int, Predicate) {
+        let g = SummaryPathsTests.graph
+        let k = try #require(g.kind(named: "awards"))
+        struct NotACondition: Error { let text: String }
+        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { throw NotACondition(text: c) }
+        return (g, k, try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k)))
+    }
+
     @Test(arguments: conditions)
     func agrees(_ c: String) throws {
-        let g = SummaryPathsTests.graph
-        let k = g.kind(named: "awards")!
-        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { Issue.record("parse"); return }
-        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let (g, k, p) = try Self.bound(c)
         let ev = Evaluator(g: g)
         let compiled = CompiledFilter(p, kind: k, graph: g).test
         var differ = 0
@@ -172,10 +178,7 @@ import FactGraph
     /// every third row backwards (a list of rows, whose blocks `and`/`or` narrow further).
     @Test(arguments: conditions)
     func blocksAgree(_ c: String) throws {
-        let g = SummaryPathsTests.graph
-        let k = g.kind(named: "awards")!
-        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { Issue.record("parse"); return }
-        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let (g, k, p) = try Self.bound(c)
         let ev = Evaluator(g: g)
         let n = g.kinds[k].rowCount
         let batch = BatchFilter(p, kind: k, graph: g)
@@ -196,10 +199,7 @@ import FactGraph
     /// The matching rows, one core or two (each half its own filter), are the evaluator's.
     @Test(arguments: conditions)
     func halvesAgree(_ c: String) throws {
-        let g = SummaryPathsTests.graph
-        let k = g.kind(named: "awards")!
-        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { Issue.record("parse"); return }
-        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let (g, k, p) = try Self.bound(c)
         let ev = Evaluator(g: g)
         let n = g.kinds[k].rowCount
         let want = (0..<n).filter { ev.test(p, k, $0) == .yes }.map { UInt32($0) }

@@ -19,6 +19,23 @@ struct DelimitedBytes {
     /// `StoredRows` (tests set it to compare both paths).
     var chunkedFrom = DelimitedBytes.chunkRows
 
+    /// Backslash escapes by byte, the letter after the backslash (0: none; `u`: `\u00XX`):
+    /// TSV's (backslash, tab, LF, CR) and a JSON string's (quote, backslash, control characters).
+    static let tsvEscapes: [UInt8] = (0..<256).map {
+        switch $0 { case 0x5C: return 0x5C; case 0x09: return 0x74; case 0x0A: return 0x6E; case 0x0D: return 0x72; default: return 0 }
+    }
+    static let jsonEscapes: [UInt8] = (0..<256).map {
+        switch $0 {
+        case 0x22: return 0x22
+        case 0x5C: return 0x5C
+        case 0x09: return 0x74
+        case 0x0A: return 0x6E
+        case 0x0D: return 0x72
+        case 0..<0x20: return 0x75
+        default: return 0
+        }
+    }
+
     /// Which bytes make a field need quoting (CSV) or escaping (TSV).
     static let csvSpecial: [Bool] = (0..<256).map { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     static let tsvSpecial: [Bool] = (0..<256).map { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
@@ -382,33 +399,25 @@ struct DelimitedBytes {
                 special.withUnsafeBufferPointer { sp in
                   self.special.withUnsafeBufferPointer { sb in
                     nullBytes.withUnsafeBytes { nb in
-                        /// A JSON string's bytes, escaped (the quotes are written around it).
-                        @inline(__always) func putEscaped(_ src: UnsafeRawPointer, _ len: Int) {
+                        /// Bytes with backslash escapes (TSV fields, JSON strings): `escapes[b]`
+                        /// is the letter after the backslash, `u` for `\u00XX`, 0 for none.
+                        @inline(__always) func putBackslashed(_ src: UnsafeRawPointer, _ len: Int, _ escapes: [UInt8]) {
                             for j in 0..<len {
                                 let b = src.load(fromByteOffset: j, as: UInt8.self)
-                                var esc: UInt8 = 0
-                                switch b {
-                                case 0x22: esc = 0x22
-                                case 0x5C: esc = 0x5C
-                                case 0x0A: esc = 0x6E
-                                case 0x0D: esc = 0x72
-                                case 0x09: esc = 0x74
-                                case 0..<0x20:
+                                let e = escapes[Int(b)]
+                                if e == 0 {
+                                    dst.storeBytes(of: b, toByteOffset: pos, as: UInt8.self)
+                                    pos += 1
+                                } else if e == 0x75 {
                                     let hex: StaticString = "0123456789abcdef"
                                     for (i, x) in [0x5C, 0x75, 0x30, 0x30].enumerated() { dst.storeBytes(of: UInt8(x), toByteOffset: pos + i, as: UInt8.self) }
                                     dst.storeBytes(of: hex.utf8Start[Int(b >> 4)], toByteOffset: pos + 4, as: UInt8.self)
                                     dst.storeBytes(of: hex.utf8Start[Int(b & 0xF)], toByteOffset: pos + 5, as: UInt8.self)
                                     pos += 6
-                                    continue
-                                default: break
-                                }
-                                if esc != 0 {
-                                    dst.storeBytes(of: 0x5C, toByteOffset: pos, as: UInt8.self)
-                                    dst.storeBytes(of: esc, toByteOffset: pos + 1, as: UInt8.self)
-                                    pos += 2
                                 } else {
-                                    dst.storeBytes(of: b, toByteOffset: pos, as: UInt8.self)
-                                    pos += 1
+                                    dst.storeBytes(of: 0x5C, toByteOffset: pos, as: UInt8.self)
+                                    dst.storeBytes(of: e, toByteOffset: pos + 1, as: UInt8.self)
+                                    pos += 2
                                 }
                             }
                         }
@@ -440,25 +449,7 @@ struct DelimitedBytes {
                                 dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self)
                                 pos += 1
                             } else {
-                                for j in 0..<len {
-                                    let b = src.load(fromByteOffset: j, as: UInt8.self)
-                                    var esc: UInt8 = 0
-                                    switch b {
-                                    case 0x5C: esc = 0x5C
-                                    case 0x09: esc = 0x74
-                                    case 0x0A: esc = 0x6E
-                                    case 0x0D: esc = 0x72
-                                    default: break
-                                    }
-                                    if esc != 0 {
-                                        dst.storeBytes(of: 0x5C, toByteOffset: pos, as: UInt8.self)
-                                        dst.storeBytes(of: esc, toByteOffset: pos + 1, as: UInt8.self)
-                                        pos += 2
-                                    } else {
-                                        dst.storeBytes(of: b, toByteOffset: pos, as: UInt8.self)
-                                        pos += 1
-                                    }
-                                }
+                                putBackslashed(src, len, DelimitedBytes.tsvEscapes)
                             }
                         }
                         @inline(__always) func putInt(_ v: Int64) {
@@ -508,7 +499,7 @@ struct DelimitedBytes {
                                             if len > 0 { (dst + pos).copyMemory(from: base + Int(from[k]), byteCount: len) }
                                             pos += len
                                         } else {
-                                            putEscaped(base + Int(from[k]), len)
+                                            putBackslashed(base + Int(from[k]), len, DelimitedBytes.jsonEscapes)
                                         }
                                         dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self)
                                         pos += 1
