@@ -22,11 +22,13 @@ struct BatchFilter {
 
     let block: Block
 
-    init(_ p: Predicate, kind k: Int, graph g: FactGraph) {
-        block = Self.compile(p, k, g)
+    /// `rows`: how many rows the filter is about to test (a condition on places reads a
+    /// table of every entity's place when they are many).
+    init(_ p: Predicate, kind k: Int, graph g: FactGraph, rows: Int = 0) {
+        block = Self.compile(p, k, g, rows)
     }
 
-    static func compile(_ p: Predicate, _ k: Int, _ g: FactGraph) -> Block {
+    static func compile(_ p: Predicate, _ k: Int, _ g: FactGraph, _ rowsToTest: Int) -> Block {
         let kind = g.kinds[k]
         let rowCount = kind.rowCount
         /// A stored column's array, when it has a cell for every row (always, in a built graph;
@@ -37,11 +39,11 @@ struct BatchFilter {
         }
         switch p {
         case .all(let ps):
-            return combine(ps.map { compile($0, k, g) }, and: true)
+            return combine(ps.map { compile($0, k, g, rowsToTest) }, and: true)
         case .any(let ps):
-            return combine(ps.map { compile($0, k, g) }, and: false)
+            return combine(ps.map { compile($0, k, g, rowsToTest) }, and: false)
         case .not(let x):
-            let b = compile(x, k, g)
+            let b = compile(x, k, g, rowsToTest)
             return { rows, n, out in
                 b(rows, n, out)
                 for i in 0..<n { out[i] = TruthCode.yes &- out[i] }
@@ -80,9 +82,17 @@ struct BatchFilter {
             return idLeaf(col) { set.contains($0) != negated }
         case .within(.stored(let c), let places, let negated) where kind.columns[c].type.isRef:
             guard let col = ids(c) else { break }
+            let set = CompiledFilter.descendants(places, g)
+            return idLeaf(col) { set.contains($0) != negated }
+        case .entityIs(.place(let level), let es, let negated):
+            guard let places = placeTable(k, level, g, rows: rowsToTest) else { break }
             var set = EntitySet(capacity: g.entityCount)
-            for p in places { for d in g.descendants(of: p) { set.insert(d) } }
-            return idLeaf(col) { [set] in set.contains($0) != negated }
+            for e in es { set.insert(e) }
+            return placeLeaf(places) { [set] in set.contains($0) != negated }
+        case .within(.place(let level), let within, let negated):
+            guard let places = placeTable(k, level, g, rows: rowsToTest) else { break }
+            let set = CompiledFilter.descendants(within, g)
+            return placeLeaf(places) { set.contains($0) != negated }
         case .text(.stored(let c), let op, let lit) where kind.columns[c].type == .text && (op == .eq || op == .ne):
             guard let col = ids(c) else { break }
             let bytes = lit
@@ -248,6 +258,41 @@ struct BatchFilter {
         case .gt: return loop { $0 > 0 }
         case .ge: return loop { $0 >= 0 }
         case .match, .notMatch: return { _, n, out in out.update(repeating: TruthCode.no, count: n) }
+        }
+    }
+
+    /// Each row's location and every entity's place of `level` (the ancestors' table kept
+    /// with the graph), when `rows` are many: the table costs a walk up from every entity, once
+    /// per graph, where the row test walks up from the locations it meets. Nil for few rows, or
+    /// for a relation without a location column.
+    static func placeTable(_ k: Int, _ level: Int, _ g: FactGraph, rows: Int) -> (location: [UInt32], place: [UInt32])? {
+        let kind = g.kinds[k]
+        guard rows >= max(65_536, g.entityCount / 8) else { return nil }
+        let location: [UInt32]
+        if kind.role.isNamed {
+            location = kind.entityOfRow
+        } else if let lc = kind.locationColumn {
+            location = kind.idColumn(lc)
+        } else {
+            return nil
+        }
+        guard location.count >= kind.rowCount else { return nil }
+        return (location, AncestorTables.of(g).table(level))
+    }
+
+    /// A test of each row's place (its location's entry in the table): a missing one is unknown.
+    static func placeLeaf(_ t: (location: [UInt32], place: [UInt32]), _ hit: @escaping (UInt32) -> Bool) -> Block {
+        let location = t.location, place = t.place
+        return { rows, n, out in
+            location.withUnsafeBufferPointer { l in
+                place.withUnsafeBufferPointer { p in
+                    for i in 0..<n {
+                        let x = l[Int(rows[i])]
+                        let a = x == Null.id || Int(x) >= p.count ? Null.id : p[Int(x)]
+                        out[i] = a == Null.id ? TruthCode.unknown : TruthCode.of(hit(a))
+                    }
+                }
+            }
         }
     }
 

@@ -83,12 +83,19 @@ struct CompiledFilter {
             }
         case .within(.stored(let c), let places, let negated) where kind.columns[c].type.isRef:
             // Everything within the places, found once.
-            var set = EntitySet(capacity: g.entityCount)
-            for p in places { for d in g.descendants(of: p) { set.insert(d) } }
+            let set = descendants(places, g)
             let col = kind.idColumn(c)
             return { r in
                 let x = col[r]
                 return x == Null.id ? .unknown : Truth(set.contains(x) != negated)
+            }
+        case .within(.place(let level), let places, let negated):
+            // The place of a level a row lies in, looked up once per location, within the places.
+            let set = descendants(places, g)
+            let location = PlaceOfLocation(g, k, level)
+            return { r in
+                let a = location.place(r)
+                return a == Null.id ? .unknown : Truth(set.contains(a) != negated)
             }
         case .entityIs(.place(let level), let es, let negated):
             // The place of a level a row lies in, looked up once per location.
@@ -312,6 +319,13 @@ struct CompiledFilter {
     static func rooted(_ a: Accessor, _ kind: Kind) -> (column: Int, perKind: [Accessor?])? {
         guard let (root, inner) = chainRoot(a), case .column(let c) = root, kind.columns[c].type.isRef else { return nil }
         return (c, inner)
+    }
+
+    /// The places and everything within them (the entities `within` accepts), once.
+    static func descendants(_ places: [EntityID], _ g: FactGraph) -> EntitySet {
+        var set = EntitySet(capacity: g.entityCount)
+        for p in places { for d in g.descendants(of: p) { set.insert(d) } }
+        return set
     }
 
     /// The string ids of the texts that are in the graph's pool (a text that is not names no

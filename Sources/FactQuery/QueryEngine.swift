@@ -232,7 +232,7 @@ public final class QueryEngine: @unchecked Sendable {
         }
         let cancelled = isCancelled
         guard n >= parallelFrom, BackgroundWork.cores > 1 else {
-            guard let out = part(BatchFilter(cond, kind: k, graph: graph), 0, n, cancelled) else {
+            guard let out = part(BatchFilter(cond, kind: k, graph: graph, rows: n), 0, n, cancelled) else {
                 throw QueryError(.cancelled, 0..<0)
             }
             return out
@@ -248,8 +248,8 @@ public final class QueryEngine: @unchecked Sendable {
                 self.work = work
             }
         }
-        let first = BatchFilter(cond, kind: k, graph: graph)
-        let shared = Shared(BatchFilter(cond, kind: k, graph: graph), part)
+        let first = BatchFilter(cond, kind: k, graph: graph, rows: n)
+        let shared = Shared(BatchFilter(cond, kind: k, graph: graph, rows: n), part)
         let mid = n / 2
         let (a, b) = BackgroundWork.pair({
             shared.work(first, 0, mid) {

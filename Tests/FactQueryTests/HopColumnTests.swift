@@ -223,6 +223,31 @@ import FactGraph
         #expect(got == sorted.map { "\($0.industry ?? "")|\($0.year)" })
     }
 
+    /// Conditions on places up the location chain, tested a block at a time through the
+    /// ancestors' table (as a big scan does), give the evaluator's truths: awards without a
+    /// firm, firms without a city and 青岛市 without a province are unknown.
+    @Test(arguments: ["city=济宁市", "province=山东省", "province!=山东省", "city within 山东省", "city not within 济宁市",
+                      "firm.city within 山东省", "province in (山东省) or year=2020"])
+    func placeConditionsInBlocks(_ c: String) throws {
+        let g = Self.data.graph
+        let k = try #require(g.kind(named: "awards"))
+        guard case .query(let q) = try Parser.parse("awards where " + c), let cond = q.condition else { Issue.record("parse"); return }
+        let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
+        let ev = Evaluator(g: g)
+        let rows = (0..<g.kinds[k].rowCount).map { UInt32($0) }
+        let batch = BatchFilter(p, kind: k, graph: g, rows: .max)
+        var codes = [UInt8](repeating: 9, count: rows.count)
+        var at = 0
+        while at < rows.count {
+            let m = min(BatchFilter.blockRows, rows.count - at)
+            rows.withUnsafeBufferPointer { r in codes.withUnsafeMutableBufferPointer { batch.block(r.baseAddress! + at, m, $0.baseAddress! + at) } }
+            at += m
+        }
+        let want = rows.map { TruthCode.of(ev.test(p, k, Int($0))) }
+        #expect(codes == want, "\(c)")
+        #expect(want.contains(TruthCode.unknown) && want.contains(c.contains("!=") ? TruthCode.no : TruthCode.yes), "\(c)")
+    }
+
     /// Groups by a chain of references and places (`firm.city.province`, `firm.province` up the
     /// location chain): one table per step, each entity's value read once. 青岛市 has no
     /// province, some firms no city, some awards no firm: all of them land in the missing group.

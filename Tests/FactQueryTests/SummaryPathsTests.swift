@@ -153,6 +153,7 @@ import FactGraph
         "not (not year>2015 or not edition~三)", "firm.city is null or (score<0 and not honor in (奖1, 奖2))",
         "firm.name~业12", "firm.name!~业1 or year<2003", "honor.name~奖2 and not firm.name~9",
         "edition in (第3届, 第9届, 第10届)", "edition not in (第3届, 第9届)", "edition in (无此届)", "edition not in (无此届) or year=2001",
+        "city within 城4", "city not within 城4", "firm.city within 城5", "city within 城4 or city in (城1, 城2)",
     ]
 
     /// The graph, the awards' kind and condition `c` on them, bound.
@@ -175,13 +176,14 @@ import FactGraph
     }
 
     /// The block filter's codes are the evaluator's truths: over all rows in order, and over
-    /// every third row backwards (a list of rows, whose blocks `and`/`or` narrow further).
-    @Test(arguments: conditions)
-    func blocksAgree(_ c: String) throws {
+    /// every third row backwards (a list of rows, whose blocks `and`/`or` narrow further); for
+    /// few rows and for many (places then read from the ancestors' table).
+    @Test(arguments: conditions, [0, Int.max])
+    func blocksAgree(_ c: String, _ rowsToTest: Int) throws {
         let (g, k, p) = try Self.bound(c)
         let ev = Evaluator(g: g)
         let n = g.kinds[k].rowCount
-        let batch = BatchFilter(p, kind: k, graph: g)
+        let batch = BatchFilter(p, kind: k, graph: g, rows: rowsToTest)
         for rows in [(0..<n).map { UInt32($0) }, stride(from: n - 1, through: 0, by: -3).map { UInt32($0) }] {
             var codes = [UInt8](repeating: 9, count: rows.count)
             var at = 0
