@@ -111,7 +111,11 @@ struct LineEditingKeysTests {
         try shell.waitForPrompt()
         shell.type(".read \(dir.path)/q")
         shell.press("Tab")
-        let rows = try shell.wait(for: "the list and its closing line") { rows in rows.contains { $0.hasPrefix("… and ") } }
+        // The list, its closing line and the prompt redrawn below it (the screen may show the
+        // list before the prompt is back).
+        let rows = try shell.wait(for: "the list, its closing line and the prompt") { rows in
+            rows.contains { $0.hasPrefix("… and ") } && rows.last?.hasPrefix(shell.promptRow) == true
+        }
         let closing = try #require(rows.first { $0.hasPrefix("… and ") })
         let shown = rows.filter { !$0.hasPrefix(shell.promptRow) && !$0.hasPrefix("… and ") && $0.contains("q") }
             .reduce(0) { $0 + $1.split(separator: " ").filter { $0.hasSuffix(".fq") }.count }
