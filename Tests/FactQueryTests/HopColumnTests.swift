@@ -235,14 +235,7 @@ import FactGraph
         let p = try Binder(g: g, parameters: [:], notes: NoteSink()).predicate(cond, .rows(k))
         let ev = Evaluator(g: g)
         let rows = (0..<g.kinds[k].rowCount).map { UInt32($0) }
-        let batch = BatchFilter(p, kind: k, graph: g, rows: .max)
-        var codes = [UInt8](repeating: 9, count: rows.count)
-        var at = 0
-        while at < rows.count {
-            let m = min(BatchFilter.blockRows, rows.count - at)
-            rows.withUnsafeBufferPointer { r in codes.withUnsafeMutableBufferPointer { batch.block(r.baseAddress! + at, m, $0.baseAddress! + at) } }
-            at += m
-        }
+        let codes = BatchFilter(p, kind: k, graph: g, rows: .max).codes(rows)
         let want = rows.map { TruthCode.of(ev.test(p, k, Int($0))) }
         #expect(codes == want, "\(c)")
         #expect(want.contains(TruthCode.unknown) && want.contains(c.contains("!=") ? TruthCode.no : TruthCode.yes), "\(c)")

@@ -140,6 +140,20 @@ import FactGraph
     }
 }
 
+extension BatchFilter {
+    /// The truth codes of `rows`, tested a block at a time.
+    func codes(_ rows: [UInt32]) -> [UInt8] {
+        var codes = [UInt8](repeating: 9, count: rows.count)
+        var at = 0
+        while at < rows.count {
+            let m = min(BatchFilter.blockRows, rows.count - at)
+            rows.withUnsafeBufferPointer { r in codes.withUnsafeMutableBufferPointer { block(r.baseAddress! + at, m, $0.baseAddress! + at) } }
+            at += m
+        }
+        return codes
+    }
+}
+
 /// The compiled filter gives exactly the evaluator's three-valued answer on every row.
 @Suite struct CompiledFilterTests {
     static let conditions = [
@@ -185,13 +199,7 @@ import FactGraph
         let n = g.kinds[k].rowCount
         let batch = BatchFilter(p, kind: k, graph: g, rows: rowsToTest)
         for rows in [(0..<n).map { UInt32($0) }, stride(from: n - 1, through: 0, by: -3).map { UInt32($0) }] {
-            var codes = [UInt8](repeating: 9, count: rows.count)
-            var at = 0
-            while at < rows.count {
-                let m = min(BatchFilter.blockRows, rows.count - at)
-                rows.withUnsafeBufferPointer { r in codes.withUnsafeMutableBufferPointer { batch.block(r.baseAddress! + at, m, $0.baseAddress! + at) } }
-                at += m
-            }
+            let codes = batch.codes(rows)
             let differ = rows.indices.filter { codes[$0] != TruthCode.of(ev.test(p, k, Int(rows[$0]))) }.count
             #expect(differ == 0, "\(c): \(differ) of \(rows.count) rows differ")
         }
