@@ -95,8 +95,7 @@ struct BatchFilter {
             return placeLeaf(places) { set.contains($0) != negated }
         case .text(.stored(let c), let op, let lit) where kind.columns[c].type == .text && (op == .eq || op == .ne):
             guard let col = ids(c) else { break }
-            let bytes = lit
-            let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
+            let id = lit.withUnsafeBytes { g.strings.lookup($0) }
             return idLeaf(col) { ($0 == id) == (op == .eq) }
         case .textIn(.stored(let c), let lits, let negated) where kind.columns[c].type == .text:
             guard let col = ids(c) else { break }
@@ -145,8 +144,7 @@ struct BatchFilter {
         case .text(.name, let op, let lit) where kind.role.isNamed && (op == .eq || op == .ne):
             guard kind.entityOfRow.count >= rowCount else { break }
             let ents = kind.entityOfRow, names = g.entityName
-            let bytes = lit
-            let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
+            let id = lit.withUnsafeBytes { g.strings.lookup($0) }
             return { rows, n, out in
                 for i in 0..<n { out[i] = TruthCode.of((names[Int(ents[Int(rows[i])])] == id) == (op == .eq)) }
             }
@@ -267,16 +265,7 @@ struct BatchFilter {
     /// for a relation without a location column.
     static func placeTable(_ k: Int, _ level: Int, _ g: FactGraph, rows: Int) -> (location: [UInt32], place: [UInt32])? {
         let kind = g.kinds[k]
-        guard rows >= max(65_536, g.entityCount / 8) else { return nil }
-        let location: [UInt32]
-        if kind.role.isNamed {
-            location = kind.entityOfRow
-        } else if let lc = kind.locationColumn {
-            location = kind.idColumn(lc)
-        } else {
-            return nil
-        }
-        guard location.count >= kind.rowCount else { return nil }
+        guard rows >= max(65_536, g.entityCount / 8), let location = kind.placeAnchors, location.count >= kind.rowCount else { return nil }
         return (location, AncestorTables.of(g).table(level))
     }
 

@@ -355,22 +355,53 @@ extension Collation {
 ///   bytes of the strings that tie; at a million names about 150 ms on two cores, once.
 final class CollationRankTable: @unchecked Sendable {
     let pool: StringPool
+    /// Guards `pinyinOrder`.
     private var mutex = pthread_mutex_t()
-    private var codepointRanks: [UInt32]? = nil
-    /// Guards `pinyinRanks` alone (taken inside `mutex` by `byPinyinRank`, never the other way).
-    private var pinyinMutex = pthread_mutex_t()
-    private var pinyinRanks: [UInt32]? = nil
+    /// Each collation's ranks, built when first asked for, so a statement in code point order
+    /// does not wait for pinyin's.
+    private let pinyinRanks: Ranks, codepointRanks: Ranks
 
     static func of(_ g: FactGraph) -> CollationRankTable {
         g.derived.value(CollationRankTable.self) { CollationRankTable(g.strings) }
     }
 
-    /// Ranks nothing yet: each collation's ranks are built when first asked for, so a
-    /// statement in code point order does not wait for pinyin's.
+    /// Ranks nothing yet.
     init(_ pool: StringPool) {
         self.pool = pool
         pthread_mutex_init(&mutex, nil)
-        pthread_mutex_init(&pinyinMutex, nil)
+        pinyinRanks = Ranks(pool, .pinyin)
+        codepointRanks = Ranks(pool, .codepoint)
+    }
+
+    /// One collation's ranks of the pool's strings, built on first use (by one caller; the
+    /// others wait for it).
+    final class Ranks: @unchecked Sendable {
+        let pool: StringPool
+        let collation: Collation
+        private var mutex = pthread_mutex_t()
+        private var built: [UInt32]? = nil
+
+        init(_ pool: StringPool, _ collation: Collation) {
+            self.pool = pool
+            self.collation = collation
+            pthread_mutex_init(&mutex, nil)
+        }
+
+        var value: [UInt32] {
+            pthread_mutex_lock(&mutex)
+            defer { pthread_mutex_unlock(&mutex) }
+            if let r = built { return r }
+            let r = CollationRankTable.build(pool, collation)
+            built = r
+            return r
+        }
+
+        /// Whether they are built (false while they are being built: nothing waits here).
+        var isBuilt: Bool {
+            guard pthread_mutex_trylock(&mutex) == 0 else { return false }
+            defer { pthread_mutex_unlock(&mutex) }
+            return built != nil
+        }
     }
 
     /// Whether the graph's ranks in collation `c` are there to read: built, not being built
@@ -379,26 +410,13 @@ final class CollationRankTable: @unchecked Sendable {
         g.derived.has(CollationRankTable.self) && of(g).isBuilt(c)
     }
 
-    func isBuilt(_ c: Collation) -> Bool {
-        if c == .pinyin {
-            guard pthread_mutex_trylock(&pinyinMutex) == 0 else { return false }
-            defer { pthread_mutex_unlock(&pinyinMutex) }
-            return pinyinRanks != nil
-        }
-        guard pthread_mutex_trylock(&mutex) == 0 else { return false }
-        defer { pthread_mutex_unlock(&mutex) }
-        return codepointRanks != nil
-    }
+    func isBuilt(_ c: Collation) -> Bool { (c == .pinyin ? pinyinRanks : codepointRanks).isBuilt }
 
     /// Rank of each string id in pinyin collation, built on first use.
-    var pinyin: [UInt32] {
-        pthread_mutex_lock(&pinyinMutex)
-        defer { pthread_mutex_unlock(&pinyinMutex) }
-        if let p = pinyinRanks { return p }
-        let r = Self.build(pool, .pinyin)
-        pinyinRanks = r
-        return r
-    }
+    var pinyin: [UInt32] { pinyinRanks.value }
+
+    /// Ranks in code point order, built on first use.
+    var codepoint: [UInt32] { codepointRanks.value }
 
     /// Each string's rank in collation `c`. The strings in two parts split at half their
     /// bytes, each part's sort items made and sorted on its own core when the pool is big, then
@@ -568,16 +586,6 @@ final class CollationRankTable: @unchecked Sendable {
     static func ranks(_ order: [Int32]) -> [UInt32] {
         var r = [UInt32](repeating: 0, count: order.count)
         for (rank, id) in order.enumerated() { r[Int(id)] = UInt32(rank) }
-        return r
-    }
-
-    /// Ranks in code point order, built on first use.
-    var codepoint: [UInt32] {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        if let c = codepointRanks { return c }
-        let r = Self.build(pool, .codepoint)
-        codepointRanks = r
         return r
     }
 

@@ -107,8 +107,7 @@ struct CompiledFilter {
         case .text(.stored(let c), let op, let lit) where kind.columns[c].type == .text && (op == .eq || op == .ne):
             // Equal text is the same interned string.
             let col = kind.idColumn(c)
-            let bytes = lit
-            let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
+            let id = lit.withUnsafeBytes { g.strings.lookup($0) }
             return { r in
                 let x = col[r]
                 if x == Null.id { return .unknown }
@@ -174,8 +173,7 @@ struct CompiledFilter {
         case .text(.name, let op, let lit) where kind.role.isNamed && (op == .eq || op == .ne):
             // A name is an interned string: equal text is the same id.
             let ents = kind.entityOfRow, names = g.entityName
-            let bytes = lit
-            let id = bytes.withUnsafeBytes { g.strings.lookup($0) }
+            let id = lit.withUnsafeBytes { g.strings.lookup($0) }
             return { r in Truth((names[Int(ents[r])] == id) == (op == .eq)) }
         case .text(.name, let op, let lit) where kind.role.isNamed && [.lt, .le, .gt, .ge].contains(op):
             // Names in text order by collation rank, as a stored text column above.
@@ -377,31 +375,33 @@ struct CompiledFilter {
     }
 }
 
+extension Kind {
+    /// Where each row's places up the location chain are found from: a named row's own entity,
+    /// a relation's location column; nil for a relation without one (its rows lie in no place).
+    var placeAnchors: [UInt32]? {
+        if role.isNamed { return entityOfRow.count >= rowCount ? entityOfRow : nil }
+        return locationColumn.map { idColumn($0) }
+    }
+}
+
 /// The place of one level each row of a relation lies in, looked up once per location.
 final class PlaceOfLocation {
     let g: FactGraph
     let level: Int
     let location: [UInt32]
     var memo: [UInt32]
-    let named: [UInt32]?
 
     init(_ g: FactGraph, _ k: Int, _ level: Int) {
         self.g = g
         self.level = level
         let kind = g.kinds[k]
-        if kind.role.isNamed {
-            named = kind.entityOfRow
-            location = []
-        } else {
-            named = nil
-            location = kind.locationColumn.map { kind.idColumn($0) } ?? [UInt32](repeating: Null.id, count: kind.rowCount)
-        }
+        location = kind.placeAnchors ?? [UInt32](repeating: Null.id, count: kind.rowCount)
         memo = [UInt32](repeating: UInt32.max - 1, count: g.entityCount)
     }
 
     @inline(__always)
     func place(_ row: Int) -> UInt32 {
-        let l = named?[row] ?? location[row]
+        let l = location[row]
         if l == Null.id { return Null.id }
         var m = memo[Int(l)]
         if m == UInt32.max - 1 {

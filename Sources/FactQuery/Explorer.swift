@@ -119,7 +119,7 @@ struct Explorer {
         var rows: [[Value]] = []
         // Labels and kind names made once each, not once per row.
         var labels: [Int: Value] = [:]
-        let kindNames = g.kinds.map { Value.string($0.name) }
+        let kindNames = kindNameValues
         var local: [(EntityID, Int, Int, Int)] = []
         for d in 1...maxDepth {
             var next: [EntityID] = []
@@ -303,7 +303,7 @@ struct Explorer {
             if ranks != nil { return x.3 < y.3 }
             return x.4.withUnsafeBytes { p in y.4.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
         }
-        let kindNames = g.kinds.map { Value.string($0.name) }
+        let kindNames = kindNameValues
         let rows: [[Value]] = keyed.map { (e, score, _, _, _) in
             let kind = kindNames[Int(g.entityKind[Int(e)])]
             if let via = best[e]!.via {
@@ -319,6 +319,9 @@ struct Explorer {
         }
         return ResultTable(graph: g, columns: ["name", "kind", "matched"], rows: rows)
     }
+
+    /// Each kind's name as a cell, by kind index (made once per statement, not once per row).
+    var kindNameValues: [Value] { g.kinds.map { .string($0.name) } }
 
     /// Calls `body` with the string ids of entity `e`'s name, then its aliases.
     @inline(__always)

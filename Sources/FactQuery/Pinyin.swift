@@ -56,9 +56,6 @@ public enum Pinyin {
     /// The first letter of each syllable (and of each run of ASCII letters and digits).
     public static func initials(_ s: String) -> String { reading(s, initialsOnly: true) }
 
-    /// Each syllable's bytes, by syllable index.
-    static let syllableBytes: [[UInt8]] = PinyinTable.syllables.map { Array($0.utf8) }
-
     /// `syllables(s)` joined, or their first letters: ASCII letters and digits lower-cased in
     /// runs (anything else ends a run), each character with a reading its syllable.
     static func reading(_ s: String, initialsOnly: Bool) -> String {
@@ -79,7 +76,7 @@ public enum Pinyin {
             }
             inRun = false
             if u.value >= PinyinTable.first && u.value <= PinyinTable.last {
-                let syl = syllableBytes[Int(codes[Int(u.value - PinyinTable.first)])]
+                let syl = CollationKey.syllableBytes[Int(codes[Int(u.value - PinyinTable.first)])]
                 if let first = syl.first { if initialsOnly { out.append(first) } else { out.append(contentsOf: syl) } }
             }
         }

@@ -311,8 +311,7 @@ struct RowSorter {
                              ranks: CollationRankTable.of(g).table(key.collation))
         case .place(let level):
             guard Self.isTextual(key.type) else { return nil }
-            let ids: [UInt32]
-            if kind.role.isNamed { ids = kind.entityOfRow } else if let lc = kind.locationColumn { ids = kind.idColumn(lc) } else { return nil }
+            guard let ids = kind.placeAnchors else { return nil }
             source = .placedThrough(ids: ids, through: AncestorTables.of(g).table(level),
                                     places: OrderedEntities.of(g).places(ofKind: level, key.collation))
         case .name:

@@ -233,35 +233,12 @@ extension QueryEngine {
         let f = a.aggregate.function
         guard let acc = a.accessor else { return .counts(grouping.counts) }   // plain count
         let kind = graph.kinds[k]
-        if a.aggregate.distinct, f == .count, n == 1, case .stored(let c) = acc,
-           kind.columns[c].type.isRef || kind.columns[c].type == .text {
-            // count(distinct) of an entity or text column over all rows: a bit per entity or
-            // string id, no codes.
-            let col = kind.idColumn(c)
-            let size = kind.columns[c].type == .text ? graph.strings.count : graph.entityCount
-            var bits = [UInt64](repeating: 0, count: size / 64 + 1)
-            var distinct = 0
-            var i = 0
-            try bits.withUnsafeMutableBufferPointer { (b) throws(QueryError) in
-                try col.withUnsafeBufferPointer { (col) throws(QueryError) in
-                    try rows.forEach { (r) throws(QueryError) in
-                        let v = col[r]
-                        i &+= 1
-                        if i & 0xFFFF == 0 { try checkCancel() }
-                        if v == Null.id { return }
-                        let w = Int(v >> 6), m: UInt64 = 1 << (UInt64(v) & 63)
-                        if b[w] & m == 0 { b[w] |= m; distinct += 1 }
-                    }
-                }
-            }
-            return .counts([distinct])
-        }
         if a.aggregate.distinct, f == .count, case .stored(let c) = acc,
            kind.columns[c].type.isRef || kind.columns[c].type == .text {
             // Counting distinct entities or strings needs their equality alone: the ids, not
             // their order (no collation ranks). A bit per group and id when those fit in
-            // `distinctBitsLimit` (27 years × a million firms: 3.4 MB), else (group, id) pairs
-            // made unique.
+            // `distinctBitsLimit` (one group: a bit per id; 27 years × a million firms: 3.4 MB),
+            // else (group, id) pairs made unique.
             let col = kind.idColumn(c)
             let size = kind.columns[c].type == .text ? graph.strings.count : graph.entityCount
             var counts = [Int](repeating: 0, count: n)
@@ -269,11 +246,12 @@ extension QueryEngine {
             var i = 0
             if n <= distinctBitsLimit / max(size, 1) {
                 var bits = [UInt64](repeating: 0, count: (n * size) / 64 + 1)
+                let one = n == 1   // (one group: its numbers need not be read)
                 try bits.withUnsafeMutableBufferPointer { (b) throws(QueryError) in
                     try col.withUnsafeBufferPointer { (col) throws(QueryError) in
                         try rows.forEach { (r) throws(QueryError) in
                             let v = col[r]
-                            let g = Int(gid[i])
+                            let g = one ? 0 : Int(gid[i])
                             i &+= 1
                             if i & 0xFFFF == 0 { try checkCancel() }
                             if v == Null.id { return }
@@ -1207,12 +1185,9 @@ final class KeyCoder {
             case .number:
                 source = .values
             }
-        case .place(let p) where kd.role == .relation && kd.locationColumn != nil:
-            source = .place(location: kd.idColumn(kd.locationColumn!), level: p)
-            rawSlots = g.entityCount + 1
-        case .place(let p) where kd.role.isNamed && kd.entityOfRow.count >= kd.rowCount:
-            // A named row's place of a level: its own entity's entry in the ancestors' table.
-            source = .place(location: kd.entityOfRow, level: p)
+        case .place(let p) where kd.placeAnchors != nil:
+            // Each row's location (a named row: its own entity), through the ancestors' table.
+            source = .place(location: kd.placeAnchors!, level: p)
             rawSlots = g.entityCount + 1
         case .name:
             source = .ids(kd.entityOfRow, isEntity: true)

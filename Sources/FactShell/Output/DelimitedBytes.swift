@@ -117,7 +117,7 @@ struct DelimitedBytes {
         if rows >= chunkedFrom, let (cols, numbers) = Self.chunkColumns(table) {
             let job = StoredRows(columns: cols, rowNumbers: numbers, pool: pool,
                                  special: SpecialStrings.of(g).bits(quoting), names: names,
-                                 separator: separator, quoting: quoting, nullBytes: nullBytes)
+                                 style: .delimited(separator: separator, quoting), nullBytes: nullBytes)
             try sink.write(bytes: out.bytes)
             out.count = 0
             try job.render(rows: rows, to: sink)
@@ -202,9 +202,9 @@ struct DelimitedBytes {
         guard rows >= chunkedFrom, rows > 0, let (cols, numbers) = chunkColumns(table) else { return false }
         let g = table.graph
         let keys: [[UInt8]] = JSONText.keys(table).enumerated().map { c, k in Array(((c == 0 ? "{" : ",") + k + ":").utf8) }
-        var job = StoredRows(columns: cols, rowNumbers: numbers, pool: g.strings, special: SpecialStrings.of(g).json,
-                             names: g.entityName, separator: 0x2C, quoting: .csv, nullBytes: Array("null".utf8))
-        job.json = StoredRows.JSONStyle(keys: keys, array: array, total: rows)
+        let job = StoredRows(columns: cols, rowNumbers: numbers, pool: g.strings, special: SpecialStrings.of(g).json,
+                             names: g.entityName, style: .json(.init(keys: keys, array: array, total: rows)),
+                             nullBytes: Array("null".utf8))
         if array { try sink.write("[\n") }
         try job.render(rows: rows, to: sink)
         if array { try sink.write("]\n") }
@@ -238,13 +238,18 @@ struct DelimitedBytes {
         /// escaped (TSV). Fields whose bit is clear are copied without looking at their bytes.
         let special: [UInt64]
         let names: [UInt32]
-        let separator: UInt8
-        let quoting: Quoting
+        let style: Style
         let nullBytes: [UInt8]
-        /// JSON objects instead of delimited rows: each field after its key, strings quoted and
-        /// escaped (`special` then marks the strings JSON escapes), missing values `null`
-        /// (`nullBytes`), and in an array a comma after every object but the last.
-        var json: JSONStyle? = nil
+
+        /// What a row is written as.
+        enum Style {
+            /// Fields between separators, quoted (CSV) or escaped (TSV) when `special` says so.
+            case delimited(separator: UInt8, Quoting)
+            /// A JSON object: each field after its key, strings quoted and escaped (`special`
+            /// then marks the strings JSON escapes), missing values `null` (`nullBytes`), and
+            /// in an array a comma after every object but the last.
+            case json(JSONStyle)
+        }
 
         struct JSONStyle {
             /// Per column: `{"key":` for the first, `,"key":` for the others.
@@ -311,7 +316,12 @@ struct DelimitedBytes {
             let out = scratch.out
             out.count = 0
             let ids = scratch.ids, ints = scratch.ints, from = scratch.from, to = scratch.to
-            let special = quoting == .csv ? DelimitedBytes.csvSpecial : DelimitedBytes.tsvSpecial
+            let json: JSONStyle?, separator: UInt8, csv: Bool
+            switch style {
+            case .delimited(let s, let q): (json, separator, csv) = (nil, s, q == .csv)
+            case .json(let j): (json, separator, csv) = (j, 0, false)
+            }
+            let special = csv ? DelimitedBytes.csvSpecial : DelimitedBytes.tsvSpecial
             // Pass 1: each cell's string id (names through the entity's name), or the int.
             withRows(lo, hi, scratch) { rn in
                 names.withUnsafeBufferPointer { nm in
@@ -395,7 +405,6 @@ struct DelimitedBytes {
                 let dst = out.base
                 let base = bytes.baseAddress ?? UnsafeRawPointer(dst)
                 let poolBytes = bytes.count
-                let csv = quoting == .csv
                 special.withUnsafeBufferPointer { sp in
                   self.special.withUnsafeBufferPointer { sb in
                     nullBytes.withUnsafeBytes { nb in
