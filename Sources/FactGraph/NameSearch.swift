@@ -24,11 +24,22 @@ public struct EntitySet: Sendable, Hashable {
 
     /// The members in increasing order.
     public func forEach(_ body: (EntityID) -> Void) {
-        for (i, var w) in words.enumerated() {
-            while w != 0 {
-                let b = w.trailingZeroBitCount
-                body(EntityID(i * 64 + b))
-                w &= w - 1
+        forEach(inWords: 0..<words.count, body)
+    }
+
+    /// The words of the bitset (64 entities each: word `i` holds entities `64 i ..< 64 i + 64`).
+    public var wordCount: Int { words.count }
+
+    /// The members in words `range`, in increasing order (a part of the set for one core).
+    public func forEach(inWords range: Range<Int>, _ body: (EntityID) -> Void) {
+        words.withUnsafeBufferPointer { words in
+            for i in range {
+                var w = words[i]
+                while w != 0 {
+                    let b = w.trailingZeroBitCount
+                    body(EntityID(i * 64 + b))
+                    w &= w - 1
+                }
             }
         }
     }

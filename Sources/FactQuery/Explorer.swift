@@ -26,17 +26,19 @@ struct Explorer {
     /// A short label for the fact behind a link.
     func label(_ k: Int, _ c: Int) -> String {
         let kind = g.kinds[k]
-        return "\(kind.name).\(kind.columns[c].name)"
+        return Self.label(g.kinds[k], c)
     }
+
+    static func label(_ kind: borrowing Kind, _ c: Int) -> String { "\(kind.name).\(kind.columns[c].name)" }
 
     /// One line describing a relation row (or a named row) without the given entity.
     func summary(_ k: Int, _ row: Int, without e: EntityID) -> String {
-        summary(g.kinds[k], row, without: e)
+        Self.summary(g, g.kinds[k], row, without: e)
     }
 
     /// `summary` of a row of a kind the caller holds (a card of thousands of rows reads the
     /// kind once).
-    func summary(_ kind: borrowing Kind, _ row: Int, without e: EntityID) -> String {
+    static func summary(_ g: FactGraph, _ kind: borrowing Kind, _ row: Int, without e: EntityID) -> String {
         // A named row is shown by its name; a relation row by its other cells.
         if kind.role.isNamed { return g.name(of: kind.entityOfRow[row]) }
         // Made as bytes, names and texts copied from the pool: one string per line, not one per
@@ -57,10 +59,10 @@ struct Explorer {
     }
 
     func provenance(_ k: Int, _ row: Int) -> Value {
-        provenance(g.kinds[k], row)
+        Self.provenance(g, g.kinds[k], row)
     }
 
-    func provenance(_ kind: borrowing Kind, _ row: Int) -> Value {
+    static func provenance(_ g: FactGraph, _ kind: borrowing Kind, _ row: Int) -> Value {
         guard kind.hasProvenance else { return .null }
         let p = kind.provenance(row)
         if p.isEmpty { return .null }
@@ -87,25 +89,39 @@ struct Explorer {
         let chain = g.chain(of: e).dropFirst()
         if !chain.isEmpty { add("located in", .string(chain.map { g.name(of: $0) }.joined(separator: " → "))) }
         engine.lastStats.plan = "name index, then reference indexes"
-        // Everything that refers to it, grouped by kind and column, in row order.
+        // Everything that refers to it, grouped by kind and column, in row order: each row's
+        // line is made when a renderer reads it (a hub's card has hundreds of thousands, and a
+        // terminal shows the first and last few).
+        var sections: [CardRows.Section] = []
+        var end = rows.count
         for (k2, kind2) in g.kinds.enumerated() {
             for (c, col) in kind2.columns.enumerated() where col.type.isRef {
                 guard let refs = g.rows(kind: k2, column: c, referring: e), !refs.isEmpty else { continue }
+                try engine.checkCancel()
                 let field = Value.string(kind2.role.isNamed ? "\(kind2.name) (\(col.name))" : "\(kind2.name) (as \(col.name))")
-                rows.reserveCapacity(rows.count + refs.count)
-                for r in refs.sorted() {
-                    engine.lastStats.rowsExamined += 1
-                    rows.append([field, .string(summary(kind2, Int(r), without: e)), provenance(kind2, Int(r))])
-                }
+                // Index buckets are in row order unless sorted by another column.
+                let ordered = g.indexSortColumn(kind: k2, column: c) == nil ? Array(refs) : Planner.sortedRows(refs)
+                end += ordered.count
+                engine.lastStats.rowsExamined += ordered.count
+                sections.append(CardRows.Section(field: field, kind: kind2, rows: ordered, end: end))
             }
         }
-        // The card's links as edges, for pictures (`.mode dot`, `svg`): each linked entity once.
-        var edges: [ResultTable.Edge] = []
-        var seen = Set<EntityID>()
-        forEachLink(e) { o, k, _, c in
-            if seen.insert(o).inserted { edges.append(.init(from: g.name(of: e), label: label(k, c), to: g.name(of: o))) }
+        let card = CardRows(graph: g, entity: e, head: rows, sections: sections)
+        // The card's links as edges, for pictures (`.mode dot`, `svg`): each linked entity once,
+        // made when a picture asks.
+        let graph = g
+        let edges: @Sendable () -> [ResultTable.Edge] = {
+            var edges: [ResultTable.Edge] = []
+            var seen = EntitySet(capacity: graph.entityCount)
+            let from = graph.name(of: e)
+            LinkTable.of(graph).forEachLink(graph, e) { o, k, _, c in
+                if seen.contains(o) { return }
+                seen.insert(o)
+                edges.append(.init(from: from, label: Explorer.label(graph.kinds[k], c), to: graph.name(of: o)))
+            }
+            return edges
         }
-        return ResultTable(graph: g, columns: ["field", "value", "source"], rows: rows, shape: .card, edges: edges)
+        return ResultTable(graph: g, columns: ["field", "value", "source"], card: card, edges: edges)
     }
 
     // MARK: neighbors
@@ -251,73 +267,24 @@ struct Explorer {
         let q = NameText.normalize(l.text)
         let ql = q.lowercased()
         let qb = Array(ql.utf8)
-        // entity → (score, the string that matched: a name or an alias; nil for the pinyin
-        // reading, made for display)
-        var best: [EntityID: (score: Int, via: UInt32?)] = [:]
-        func offer(_ e: EntityID, _ score: Int, _ via: UInt32?) {
-            if let b = best[e], b.score <= score { return }
-            best[e] = (score, via)
-        }
+        var hits = FindHits(entityCount: g.entityCount)
         var examined = 0
         if !qb.isEmpty {
-            let pool = g.strings
-            let simpleQuery = Self.isSimple(qb)
-            g.entitiesWithName(containing: q).forEach { e in
-                examined += 1
-                Self.forEachName(g, e) { s in
-                    let score = pool.withBytes(s) { b in Self.matchScore(b, qb, simpleQuery: simpleQuery) } ?? {
-                        let nl = pool.string(s).lowercased()
-                        if nl == ql { return 0 }
-                        if nl.hasPrefix(ql) { return 1 }
-                        return Evaluator.contains(Array(nl.utf8), qb) ? 2 : nil
-                    }()
-                    if let score { offer(e, score, s) }
-                }
-            }
+            examined += hits.offerNames(of: g.entitiesWithName(containing: q), g, query: ql)
         }
         let asciiQuery = !qb.isEmpty && qb.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
         if asciiQuery {
             let index = PinyinIndex.of(g)
-            index.searchFull(qb) { e, prefix in examined += 1; offer(e, prefix ? 3 : 5, nil) }
-            index.searchInitials(qb) { e, _ in examined += 1; offer(e, 4, nil) }
+            index.searchFull(qb) { e, prefix in examined += 1; hits.offer(e, prefix ? 3 : 5, FindHits.reading) }
+            index.searchInitials(qb) { e, _ in examined += 1; hits.offer(e, 4, FindHits.reading) }
         }
         try engine.checkCancel()
         engine.lastStats.rowsExamined = examined
         engine.lastStats.plan = asciiQuery ? "name index and pinyin index" : "name index"
-        // Best first; then shorter names; then in collation order (by the graph's ranks when
-        // they are built, else by each name's key).
-        let names = g.entityName, pool = g.strings
-        let ranks: [UInt32]? = CollationRankTable.isBuilt(g, .pinyin) ? CollationRankTable.of(g).pinyin : nil
-        let keyed = best.map { (e, m) -> (EntityID, Int, Int, UInt32, [UInt8]) in
-            let s = names[Int(e)]
-            return pool.withBytes(s) { b in
-                var scalars = 0
-                for x in b where x & 0xC0 != 0x80 { scalars += 1 }
-                var key: [UInt8] = []
-                if ranks == nil { key.reserveCapacity(b.count * 3 + 2); CollationKey.append(b, to: &key) }
-                return (e, m.score, scalars, ranks?[Int(s)] ?? 0, key)
-            }
-        }.sorted { x, y in
-            if x.1 != y.1 { return x.1 < y.1 }
-            if x.2 != y.2 { return x.2 < y.2 }
-            if ranks != nil { return x.3 < y.3 }
-            return x.4.withUnsafeBytes { p in y.4.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
-        }
-        let kindNames = kindNameValues
-        let rows: [[Value]] = keyed.map { (e, score, _, _, _) in
-            let kind = kindNames[Int(g.entityKind[Int(e)])]
-            if let via = best[e]!.via {
-                // A name matched: shown only when it is an alias.
-                return [.entity(e), kind, via == names[Int(e)] ? .null : .string(pool.string(via))]
-            }
-            // The reading that matched, for the names found by pinyin.
-            let n = g.name(of: e)
-            let all = [n] + g.aliases(of: e)
-            let readings = all.filter { !Pinyin.isASCII($0) }.map { score == 4 ? Pinyin.initials($0) : Pinyin.full($0) }
-            let via = readings.first { score == 5 ? $0.contains(ql) : $0.hasPrefix(ql) } ?? readings.first
-            return [.entity(e), kind, via == n ? .null : via.map { .string($0) } ?? .null]
-        }
-        return ResultTable(graph: g, columns: ["name", "kind", "matched"], rows: rows)
+        let order = hits.ordered(g)
+        try engine.checkCancel()
+        return ResultTable(graph: g, columns: ["name", "kind", "matched"],
+                           computed: FindRows(graph: g, entities: order, hits: hits, query: ql, kindNames: kindNameValues))
     }
 
     /// Each kind's name as a cell, by kind index (made once per statement, not once per row).
@@ -368,5 +335,247 @@ struct Explorer {
             }
         }
         return true
+    }
+}
+
+/// A `describe` card's rows: its fields, then a section per reference column that points at
+/// the entity, whose rows become lines (`Explorer.summary`) and sources only when read.
+struct CardRows: ComputedRows {
+    struct Section: Sendable {
+        let field: Value
+        let kind: Kind
+        /// The referring rows, ascending.
+        let rows: [UInt32]
+        /// The card row after this section's last.
+        let end: Int
+    }
+    let graph: FactGraph
+    let entity: EntityID
+    /// The fields before the sections, as rows of three cells.
+    let head: [[Value]]
+    let sections: [Section]
+
+    var count: Int { sections.last?.end ?? head.count }
+
+    /// The first row is the kind (text), lines and sources are text: no column holds only
+    /// numbers.
+    func isNumeric(_ c: Int) -> Bool { false }
+
+    func value(_ r: Int, _ c: Int) -> Value {
+        if r < head.count { return head[r][c] }
+        // The section holding row r (a card has a few sections).
+        var i = 0
+        while sections[i].end <= r { i += 1 }
+        let s = sections[i]
+        if c == 0 { return s.field }
+        let row = Int(s.rows[r - (s.end - s.rows.count)])
+        return c == 1 ? .string(Explorer.summary(graph, s.kind, row, without: entity)) : Explorer.provenance(graph, s.kind, row)
+    }
+}
+
+/// What `find` found: each entity's best score (0 the whole name … 5 a pinyin substring) and
+/// the string that matched (a name or an alias; `reading` for a pinyin reading), in arrays by
+/// entity (a search that matches every firm of a million offers a million times).
+struct FindHits: Sendable {
+    static let none: UInt8 = 0xFF
+    /// `via` of a match by a pinyin reading (made for display when the row is shown).
+    static let reading = UInt32.max
+    private(set) var score: [UInt8]
+    private(set) var via: [UInt32]
+    /// The entities found, in the order first found.
+    private(set) var found: [EntityID] = []
+
+    init(entityCount: Int) {
+        score = [UInt8](repeating: Self.none, count: entityCount)
+        via = [UInt32](repeating: 0, count: entityCount)
+    }
+
+    /// Offers each entity of `set` whose name or an alias holds `query` (lower-cased) with its
+    /// best match among them (see `Explorer.matchScore`); returns how many were examined. A big
+    /// set is matched in two halves on two cores (each writes its own entities' scores; the
+    /// halves' finds are joined in order).
+    mutating func offerNames(of set: EntitySet, _ g: FactGraph, query: String) -> Int {
+        guard set.count > 0 else { return 0 }
+        let qb = Array(query.utf8)
+        let words = set.wordCount
+        let half = set.count >= Self.twoCoresFrom ? words / 2 : words
+        let (first, second): ([EntityID], [EntityID]) = score.withUnsafeMutableBufferPointer { sc in
+            via.withUnsafeMutableBufferPointer { vi in
+                let m = NameMatch(graph: g, set: set, query: query, queryBytes: qb, simpleQuery: Explorer.isSimple(qb),
+                                  score: sc.baseAddress!, via: vi.baseAddress!)
+                if half == words { return (m.run(0..<words), []) }
+                return BackgroundWork.pair({ m.run(0..<half) }, { m.run(half..<words) })
+            }
+        }
+        found += first
+        found += second
+        return set.count
+    }
+
+    /// From how many entities `offerNames` splits over two cores.
+    static let twoCoresFrom = 1 << 16
+
+    /// The matching of `offerNames` over some words of the set, writing scores and what matched
+    /// through pointers (each part its own entities).
+    struct NameMatch: @unchecked Sendable {
+        let graph: FactGraph
+        let set: EntitySet
+        let query: String
+        let queryBytes: [UInt8]
+        let simpleQuery: Bool
+        let score: UnsafeMutablePointer<UInt8>
+        let via: UnsafeMutablePointer<UInt32>
+
+        /// The entities found in `words`, in increasing order.
+        func run(_ words: Range<Int>) -> [EntityID] {
+            var found: [EntityID] = []
+            let pool = graph.strings, qb = queryBytes, ql = query
+            set.forEach(inWords: words) { e in
+                Explorer.forEachName(graph, e) { s in
+                    let match = pool.withBytes(s) { b in Explorer.matchScore(b, qb, simpleQuery: simpleQuery) } ?? {
+                        let nl = pool.string(s).lowercased()
+                        if nl == ql { return 0 }
+                        if nl.hasPrefix(ql) { return 1 }
+                        return Evaluator.contains(Array(nl.utf8), qb) ? 2 : nil
+                    }()
+                    guard let match else { return }
+                    let i = Int(e)
+                    let old = score[i]
+                    if old == FindHits.none { found.append(e) } else if Int(old) <= match { return }
+                    score[i] = UInt8(match)
+                    via[i] = s
+                }
+            }
+            return found
+        }
+    }
+
+    @inline(__always)
+    mutating func offer(_ e: EntityID, _ s: Int, _ v: UInt32) {
+        let i = Int(e)
+        let old = score[i]
+        if old == Self.none { found.append(e) } else if Int(old) <= s { return }
+        score[i] = UInt8(s)
+        via[i] = v
+    }
+
+    /// The entities found, best first; then shorter names; then names in collation order: by
+    /// the graph's ranks and a radix sort when they are built or when so many are found that
+    /// ranking every string costs less than sorting by keys (an eighth of the strings: the
+    /// ranks of a million names take about 150 ms, their keys' sort ten times that); else by
+    /// their names' keys. `byRanks` decides instead (for tests: both ways give one order).
+    func ordered(_ g: FactGraph, byRanks: Bool? = nil) -> [EntityID] {
+        let names = g.entityName, pool = g.strings
+        let many = found.count > max(20_000, pool.count / 8)
+        let useRanks = byRanks ?? (many || CollationRankTable.isBuilt(g, .pinyin))
+        let ranks: [UInt32]? = useRanks ? CollationRankTable.of(g).pinyin : nil
+        func scalars(_ s: UInt32) -> Int { pool.withBytes(s) { Self.scalarCount($0) } }
+        if let ranks {
+            // Score (3 bits), length in characters (29) and rank (32) in one integer per entity;
+            // many made in two halves on two cores.
+            let keys = Self.keys(found, self, names, ranks, pool)
+            if let sorted = RowSorter.packedOrder(found, [.codes(keys, nulls: [Bool](repeating: false, count: keys.count), descending: false)]) {
+                return sorted
+            }
+            return zip(keys, found).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.map(\.1)
+        }
+        let keyed = found.map { e -> (EntityID, UInt8, Int, [UInt8]) in
+            let s = names[Int(e)]
+            var key: [UInt8] = []
+            pool.withBytes(s) { b in key.reserveCapacity(b.count * 3 + 2); CollationKey.append(b, to: &key) }
+            return (e, score[Int(e)], scalars(s), key)
+        }
+        return keyed.sorted { x, y in
+            if x.1 != y.1 { return x.1 < y.1 }
+            if x.2 != y.2 { return x.2 < y.2 }
+            return x.3.withUnsafeBytes { p in y.3.withUnsafeBytes { q in CollationKey.compare(p, q) < 0 } }
+        }.map(\.0)
+    }
+}
+
+extension FindHits {
+    /// The characters (Unicode scalars) of UTF-8 text: its bytes less its continuation bytes
+    /// (`10xxxxxx`), counted eight at a time.
+    @inline(__always)
+    static func scalarCount(_ b: UnsafeRawBufferPointer) -> Int {
+        let n = b.count
+        var continuation = 0, i = 0
+        let high: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // Bit 7 set and bit 6 clear: w's bit 7 and the complement of bit 6 moved up.
+            continuation += (w & ~(w << 1) & high).nonzeroBitCount
+            i += 8
+        }
+        while i < n { if b[i] & 0xC0 == 0x80 { continuation += 1 }; i += 1 }
+        return n - continuation
+    }
+
+    /// `ordered`'s integer per found entity.
+    static func keys(_ found: [EntityID], _ hits: FindHits, _ names: [UInt32], _ ranks: [UInt32], _ pool: StringPool) -> [UInt64] {
+        let n = found.count
+        return [UInt64](unsafeUninitializedCapacity: n) { out, count in
+            let job = KeyJob(found: found, score: hits.score, names: names, ranks: ranks, pool: pool, out: out.baseAddress!)
+            if n >= 1 << 16 {
+                _ = BackgroundWork.pair({ job.run(0..<n / 2) }, { job.run(n / 2..<n) })
+            } else {
+                job.run(0..<n)
+            }
+            count = n
+        }
+    }
+
+    struct KeyJob: @unchecked Sendable {
+        let found: [EntityID]
+        let score: [UInt8]
+        let names: [UInt32]
+        let ranks: [UInt32]
+        let pool: StringPool
+        let out: UnsafeMutablePointer<UInt64>
+
+        func run(_ range: Range<Int>) {
+            for i in range {
+                let e = Int(found[i])
+                let s = names[e]
+                let length = pool.withBytes(s) { FindHits.scalarCount($0) }
+                out[i] = UInt64(score[e]) << 61 | UInt64(min(length, (1 << 29) - 1)) << 32 | UInt64(ranks[Int(s)])
+            }
+        }
+    }
+}
+
+/// `find`'s rows (name, kind, what matched), each made when a renderer reads it.
+struct FindRows: ComputedRows {
+    let graph: FactGraph
+    let entities: [EntityID]
+    let hits: FindHits
+    /// The lower-cased query.
+    let query: String
+    let kindNames: [Value]
+
+    var count: Int { entities.count }
+
+    /// Names, kinds and matched texts: no column holds numbers.
+    func isNumeric(_ c: Int) -> Bool { false }
+
+    func value(_ r: Int, _ c: Int) -> Value {
+        let e = entities[r]
+        switch c {
+        case 0: return .entity(e)
+        case 1: return kindNames[Int(graph.entityKind[Int(e)])]
+        default:
+            let via = hits.via[Int(e)]
+            if via != FindHits.reading {
+                // A name matched: shown only when it is an alias.
+                return via == graph.entityName[Int(e)] ? .null : .string(graph.strings.string(via))
+            }
+            // The reading that matched, for the names found by pinyin.
+            let score = hits.score[Int(e)]
+            let n = graph.name(of: e)
+            let all = [n] + graph.aliases(of: e)
+            let readings = all.filter { !Pinyin.isASCII($0) }.map { score == 4 ? Pinyin.initials($0) : Pinyin.full($0) }
+            let match = readings.first { score == 5 ? $0.contains(query) : $0.hasPrefix(query) } ?? readings.first
+            return match == n ? .null : match.map { .string($0) } ?? .null
+        }
     }
 }

@@ -1,4 +1,9 @@
 import FactGraph
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The pinyin of every Chinese name and alias of a graph, built once on first use (or on the
 /// second core after a big load) and kept with the graph: `find jining`, `find jn`, completion
@@ -124,15 +129,50 @@ final class PinyinIndex: @unchecked Sendable {
     /// Entities whose reading contains `query` (lower-case ASCII): `prefix` tells whether it is
     /// where the reading starts. Each entity once, at its best.
     func searchFull(_ query: [UInt8], _ body: (EntityID, _ prefix: Bool) -> Void) {
-        for p in parts { Self.search(p.full, p.fullStart, p.owner, query, prefixOnly: false, body) }
+        if parts.count == 2 {
+            // The two parts on two cores, their finds handed on in order.
+            let (a, b) = (parts[0], parts[1])
+            let (first, second) = BackgroundWork.pair({ Self.found(a, query) }, { Self.found(b, query) })
+            for (e, prefix) in first { body(e, prefix) }
+            for (e, prefix) in second { body(e, prefix) }
+            return
+        }
+        for p in parts { Self.search(p.full, p.fullStart, p.owner, query, body) }
     }
 
-    /// Entities whose initials start with `query`.
+    /// `searchFull` of one part, as a list.
+    private static func found(_ p: Part, _ query: [UInt8]) -> [(EntityID, Bool)] {
+        var out: [(EntityID, Bool)] = []
+        search(p.full, p.fullStart, p.owner, query) { out.append(($0, $1)) }
+        return out
+    }
+
+    /// Entities whose initials start with `query`: each entry's first bytes compared (a search
+    /// through the bytes would stop at every place the letters occur, most not at a start).
     func searchInitials(_ query: [UInt8], _ body: (EntityID, _ prefix: Bool) -> Void) {
-        for p in parts { Self.search(p.initials, p.initialsStart, p.owner, query, prefixOnly: true, body) }
+        for p in parts { Self.prefixes(p.initials, p.initialsStart, p.owner, query, body) }
     }
 
-    static func search(_ pool: [UInt8], _ starts: [UInt32], _ owner: [EntityID], _ q: [UInt8], prefixOnly: Bool,
+    /// The owners of the entries of `pool` that start with `q`, in entry order.
+    static func prefixes(_ pool: [UInt8], _ starts: [UInt32], _ owner: [EntityID], _ q: [UInt8], _ body: (EntityID, Bool) -> Void) {
+        guard !q.isEmpty, starts.count > 1 else { return }
+        pool.withUnsafeBytes { hay in
+            q.withUnsafeBytes { nd in
+                let base = hay.baseAddress!, needle = nd.baseAddress!
+                let m = q.count, first = q[0]
+                starts.withUnsafeBufferPointer { st in
+                    for i in 0..<(st.count - 1) {
+                        let s = Int(st[i])
+                        // Each entry is followed by a 0 byte.
+                        guard Int(st[i + 1]) - 1 - s >= m, hay[s] == first, memcmp(base + s, needle, m) == 0 else { continue }
+                        body(owner[i], true)
+                    }
+                }
+            }
+        }
+    }
+
+    static func search(_ pool: [UInt8], _ starts: [UInt32], _ owner: [EntityID], _ q: [UInt8],
                        _ body: (EntityID, Bool) -> Void) {
         guard !q.isEmpty, !pool.isEmpty else { return }
         pool.withUnsafeBytes { hay in
@@ -150,7 +190,7 @@ final class PinyinIndex: @unchecked Sendable {
                         if Int(starts[mid]) <= pos { lo = mid } else { hi = mid - 1 }
                     }
                     let isPrefix = pos == Int(starts[lo])
-                    if !prefixOnly || isPrefix { body(owner[lo], isPrefix) }
+                    body(owner[lo], isPrefix)
                     off = Int(starts[lo + 1])   // next entry
                 }
             }

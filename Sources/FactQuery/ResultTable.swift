@@ -34,6 +34,8 @@ public struct ResultTable: Sendable {
         case materialized([[Value]])
         case relation(RelationRows)
         case groups(GroupRows)
+        /// Rows made cell by cell when read (`describe`, `find`).
+        case computed(any ComputedRows)
     }
 
     public var columns: [String]
@@ -43,12 +45,15 @@ public struct ResultTable: Sendable {
     /// when asked (`neighbors` of a big graph: half a million rows, whose edges would each be
     /// two names made at once).
     public var edges: [Edge] {
+        if let makeEdges { return makeEdges() }
         guard let (f, l, t) = edgeColumns else { return listedEdges }
         return (0..<rowCount).map { Edge(from: text($0, f), label: text($0, l), to: text($0, t)) }
     }
     var listedEdges: [Edge]
     /// The columns of each row's edge: from, label, to.
     var edgeColumns: (Int, Int, Int)? = nil
+    /// Makes the edges when a picture asks (a card's links, each entity once).
+    var makeEdges: (@Sendable () -> [Edge])? = nil
     /// A line to show after the table, e.g. "path of 3 links" (renderers may ignore it).
     public var note: String?
     public let graph: FactGraph
@@ -63,6 +68,15 @@ public struct ResultTable: Sendable {
 
     init(graph: FactGraph, columns: [String], groups: GroupRows) {
         self.init(graph: graph, columns: columns, storage: .groups(groups))
+    }
+
+    init(graph: FactGraph, columns: [String], card: CardRows, edges: @escaping @Sendable () -> [Edge]) {
+        self.init(graph: graph, columns: columns, storage: .computed(card), shape: .card)
+        makeEdges = edges
+    }
+
+    init(graph: FactGraph, columns: [String], computed: any ComputedRows) {
+        self.init(graph: graph, columns: columns, storage: .computed(computed))
     }
 
     private init(graph: FactGraph, columns: [String], storage: Storage, shape: Shape = .rows, edges: [Edge] = [], note: String? = nil) {
@@ -80,6 +94,7 @@ public struct ResultTable: Sendable {
         case .materialized(let r): return r.count
         case .relation(let r): return r.rows.count
         case .groups(let g): return g.groups.count
+        case .computed(let c): return c.count
         }
     }
 
@@ -90,6 +105,7 @@ public struct ResultTable: Sendable {
         case .materialized(let rows): return rows[r][c]
         case .relation(let rel): return rel.value(r, c)
         case .groups(let g): return g.value(r, c)
+        case .computed(let rows): return rows.value(r, c)
         }
     }
 
@@ -184,7 +200,7 @@ public struct ResultTable: Sendable {
         get {
             switch storage {
             case .materialized(let r): return r
-            case .relation, .groups: return (0..<rowCount).map { r in columns.indices.map { value(r, $0) } }
+            case .relation, .groups, .computed: return (0..<rowCount).map { r in columns.indices.map { value(r, $0) } }
             }
         }
         set { storage = .materialized(newValue) }
@@ -196,6 +212,8 @@ public struct ResultTable: Sendable {
     /// Whether a column holds only numbers (ints or decimals) or nulls: right-aligned in tables,
     /// unquoted in JSON. A relation's column answers from its type.
     public func isNumeric(_ column: Int) -> Bool {
+        // Answered without making every row's cells.
+        if case .computed(let rows) = storage { return rows.isNumeric(column) }
         if case .relation(let rel) = storage, let t = rel.types[column] {
             return t == .int || t == .number
         }
@@ -362,4 +380,14 @@ struct GroupRows: Sendable {
         if c < keyValues.count { return keyValues[c][Int(keyCodes[c][g])] }
         return aggregates[c - keyValues.count][g]
     }
+}
+
+/// Rows whose cells are made when a renderer reads them (a statement's result that is cheap to
+/// find but costly to turn into text, and may be millions of rows of which a terminal shows a
+/// few).
+protocol ComputedRows: Sendable {
+    var count: Int { get }
+    func value(_ r: Int, _ c: Int) -> Value
+    /// `ResultTable.isNumeric` of column `c`.
+    func isNumeric(_ c: Int) -> Bool
 }

@@ -111,7 +111,9 @@ struct Questions {
 
     /// Other statements a user types at a big graph, beyond the questions: whole sorts, groups
     /// of a million, columns of linked entities, text order, distinct counts, `having`, conditions
-    /// joined with `or` and on linked entities. Only the time to their first row is measured
+    /// joined with `or` and on linked entities, the card of an honor and of a city with
+    /// hundreds of thousands of links, `find` of a text every firm has and of two initials,
+    /// and a firm's neighbors two links away. Only the time to their first row is measured
     /// (factsh alone, in a process of their own, so that their memory is not in the questions'
     /// peak).
     var otherShapes: [(id: String, statement: String)] {
@@ -132,6 +134,8 @@ struct Questions {
             "count awards where year=2020 or year=2021", "count awards where enterprise.industry=化工 or edition=1",
             "awards summarize count(distinct enterprise), count(distinct honor) by year",
             "count awards where enterprise.name~\(p.q6_substring)",
+            "describe \(Self.fq(p.q3_honor))", "describe \(Self.fq(p.top_city ?? p.q1_city))", "find 有限公司",
+            "find \(String(Pinyin.initials(p.top_city ?? p.q1_city).prefix(2)))", "neighbors \(Self.fq(p.q4_enterprise)) depth 2",
         ]
         return shapes.enumerated().map { (id: "S\($0.offset + 1)", statement: $0.element) }
     }
