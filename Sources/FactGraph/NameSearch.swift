@@ -22,6 +22,21 @@ public struct EntitySet: Sendable, Hashable {
         if words[w] & bit == 0 { words[w] |= bit; count += 1 }
     }
 
+    /// Adds the members of `other` (of the same capacity).
+    public mutating func formUnion(_ other: EntitySet) {
+        var n = 0
+        words.withUnsafeMutableBufferPointer { w in
+            other.words.withUnsafeBufferPointer { o in
+                for i in 0..<min(w.count, o.count) {
+                    w[i] |= o[i]
+                    n += w[i].nonzeroBitCount
+                }
+                for i in min(w.count, o.count)..<w.count { n += w[i].nonzeroBitCount }
+            }
+        }
+        count = n
+    }
+
     /// The members in increasing order.
     public func forEach(_ body: (EntityID) -> Void) {
         forEach(inWords: 0..<words.count, body)

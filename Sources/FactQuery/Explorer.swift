@@ -132,36 +132,41 @@ struct Explorer {
         var seen = EntitySet(capacity: g.entityCount)
         seen.insert(start)
         var frontier = [start]
-        var rows: [[Value]] = []
-        // Labels and kind names made once each, not once per row.
-        var labels: [Int: Value] = [:]
         let kindNames = kindNameValues
-        var local: [(EntityID, Int, Int, Int)] = []
+        var rows = NeighborRows(graph: g, kindNames: kindNames)
+        let links = LinkTable.of(g)
+        let cancelled = engine.isCancelled
         for d in 1...maxDepth {
-            var next: [EntityID] = []
-            for e in frontier {
-                try engine.checkCancel()
-                local.removeAll(keepingCapacity: true)
-                forEachLink(e) { o, k, r, c in local.append((o, k, r, c)) }
-                for (o, k, r, c) in local {
-                    // Within one level, each new entity is reported once, by its first link.
-                    if seen.contains(o) { continue }
-                    seen.insert(o)
-                    next.append(o)
-                    let key = k << 16 | c
-                    let lab = labels[key] ?? {
-                        let v = Value.string(label(k, c))
-                        labels[key] = v
-                        return v
-                    }()
-                    rows.append([.int(Int64(d)), .entity(e), lab, .entity(o), kindNames[Int(g.entityKind[Int(o)])], provenance(k, r)])
-                }
+            let level = NeighborLevel(graph: g, links: links, kindNames: kindNames, depth: d, seenBefore: seen)
+            if let split = level.split(frontier, twoCoresFrom: engine.neighborsTwoCoresFrom) {
+                // The level's links in two parts on two cores, each part's entities with their
+                // first link in it; the second part's are kept unless the first reached them
+                // too (its links come first). This thread asks whether the statement is
+                // cancelled and tells the other to stop.
+                final class Stop: @unchecked Sendable { var now = false }
+                let stop = Stop()
+                let (first, second) = BackgroundWork.pair({
+                    level.run(frontier[..<split]) {
+                        if cancelled() { stop.now = true }
+                        return stop.now
+                    }
+                }, { [frontier] in level.run(frontier[split...]) { stop.now } })
+                guard let first, let second else { throw QueryError(.cancelled, 0..<0) }
+                rows.append(first.rows)
+                rows.append(second.rows, unless: first.seen)
+                frontier = first.next + second.next.filter { !first.seen.contains($0) }
+                seen = first.seen
+                seen.formUnion(second.seen)
+            } else {
+                guard let one = level.run(frontier[...], cancelled) else { throw QueryError(.cancelled, 0..<0) }
+                rows.append(one.rows)
+                frontier = one.next
+                seen = one.seen
             }
-            frontier = next
             if frontier.isEmpty { break }
         }
         engine.lastStats.plan = "breadth-first over reference indexes"
-        var table = ResultTable(graph: g, columns: ["depth", "from", "link", "to", "kind", "source"], rows: rows, shape: .graph)
+        var table = ResultTable(graph: g, columns: ["depth", "from", "link", "to", "kind", "source"], computed: rows, shape: .graph)
         table.edgeColumns = (1, 2, 3)
         return table
     }
@@ -541,6 +546,121 @@ extension FindHits {
                 out[i] = UInt64(score[e]) << 61 | UInt64(min(length, (1 << 29) - 1)) << 32 | UInt64(ranks[Int(s)])
             }
         }
+    }
+}
+
+/// `neighbors`' rows (depth, from, link, to, kind, source) as a few integers each; labels,
+/// kind names and sources are made when a row is read (a firm two links away reaches half a
+/// million others).
+struct NeighborRows: ComputedRows {
+    let graph: FactGraph
+    let kindNames: [Value]
+    private var depth: [UInt8] = []
+    private var from: [EntityID] = []
+    private var to: [EntityID] = []
+    /// Index into `links` of the fact behind each row's link, and the row it is in.
+    private var link: [UInt16] = []
+    private var row: [UInt32] = []
+    /// Each (kind, column) that links, with its label and whether its rows name sources.
+    private var links: [(kind: Int, column: Int, label: Value, sourced: Bool)] = []
+    private var linkIndex: [Int: UInt16] = [:]
+
+    init(graph: FactGraph, kindNames: [Value]) {
+        self.graph = graph
+        self.kindNames = kindNames
+    }
+
+    mutating func append(depth d: Int, from e: EntityID, kind k: Int, column c: Int, to o: EntityID, row r: Int) {
+        depth.append(UInt8(d))
+        from.append(e)
+        to.append(o)
+        link.append(linkNumber(k, c))
+        row.append(UInt32(r))
+    }
+
+    private mutating func linkNumber(_ k: Int, _ c: Int) -> UInt16 {
+        let key = k << 16 | c
+        if let known = linkIndex[key] { return known }
+        let l = UInt16(links.count)
+        links.append((k, c, .string(Explorer.label(graph.kinds[k], c)), graph.kinds[k].hasProvenance))
+        linkIndex[key] = l
+        return l
+    }
+
+    /// Appends `other`'s rows, but those that reach a member of `unless`.
+    mutating func append(_ other: NeighborRows, unless: EntitySet? = nil) {
+        let numbers = other.links.map { linkNumber($0.kind, $0.column) }
+        if unless == nil && depth.isEmpty && numbers.elementsEqual(0..<UInt16(numbers.count)) {
+            (depth, from, to, link, row) = (other.depth, other.from, other.to, other.link, other.row)
+            return
+        }
+        for i in 0..<other.count where !(unless?.contains(other.to[i]) ?? false) {
+            depth.append(other.depth[i])
+            from.append(other.from[i])
+            to.append(other.to[i])
+            link.append(numbers[Int(other.link[i])])
+            row.append(other.row[i])
+        }
+    }
+
+    var count: Int { depth.count }
+
+    func value(_ r: Int, _ c: Int) -> Value {
+        switch c {
+        case 0: return .int(Int64(depth[r]))
+        case 1: return .entity(from[r])
+        case 2: return links[Int(link[r])].label
+        case 3: return .entity(to[r])
+        case 4: return kindNames[Int(graph.entityKind[Int(to[r])])]
+        default:
+            let l = links[Int(link[r])]
+            return l.sourced ? Explorer.provenance(graph, graph.kinds[l.kind], Int(row[r])) : .null
+        }
+    }
+
+    /// The depth is a number; the rest are names, labels and sources.
+    func isNumeric(_ c: Int) -> Bool { c == 0 && count > 0 }
+}
+
+/// One level of `neighbors` over a part of its frontier: the entities its links reach that
+/// were not seen before the level, each once, by its first link in the part's order.
+struct NeighborLevel: @unchecked Sendable {
+    let graph: FactGraph
+    let links: LinkTable
+    let kindNames: [Value]
+    let depth: Int
+    let seenBefore: EntitySet
+
+    /// Where to split `frontier` so that each part has about half the level's links; nil when
+    /// the level has fewer than `twoCoresFrom` links or a part would be empty.
+    func split(_ frontier: [EntityID], twoCoresFrom: Int) -> Int? {
+        guard frontier.count >= 2, BackgroundWork.cores > 1 else { return nil }
+        let degrees = frontier.map { links.degree(graph, $0) }
+        let total = degrees.reduce(0, +)
+        guard total >= twoCoresFrom else { return nil }
+        var sum = 0, i = 0
+        while i < degrees.count - 1 && sum + degrees[i] <= total / 2 { sum += degrees[i]; i += 1 }
+        return max(1, i)
+    }
+
+    /// The part's rows, the entities seen after it (those seen before included) and those it
+    /// reached, in order; nil when `stop` says so (asked once per frontier entity).
+    func run(_ part: ArraySlice<EntityID>, _ stop: () -> Bool) -> (rows: NeighborRows, seen: EntitySet, next: [EntityID])? {
+        var seen = seenBefore
+        var next: [EntityID] = []
+        var rows = NeighborRows(graph: graph, kindNames: kindNames)
+        let d = depth
+        for e in part {
+            if stop() { return nil }
+            links.forEachLink(graph, e) { o, k, r, c in
+                // Within one level, each new entity is reported once, by its first link.
+                if seen.contains(o) { return }
+                seen.insert(o)
+                next.append(o)
+                rows.append(depth: d, from: e, kind: k, column: c, to: o, row: r)
+            }
+        }
+        return (rows, seen, next)
     }
 }
 

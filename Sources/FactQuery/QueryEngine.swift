@@ -29,6 +29,9 @@ public final class QueryEngine: @unchecked Sendable {
     /// many bits (16 MB), else sorts (group, id) pairs.
     var distinctBitsLimit = 1 << 27
 
+    /// A level of `neighbors` with this many links or more is expanded on two cores.
+    var neighborsTwoCoresFrom = 1 << 20
+
     public init(graph: FactGraph) { self.graph = graph }
 
     var evaluator: Evaluator { Evaluator(g: graph) }

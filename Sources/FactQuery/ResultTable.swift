@@ -75,8 +75,8 @@ public struct ResultTable: Sendable {
         makeEdges = edges
     }
 
-    init(graph: FactGraph, columns: [String], computed: any ComputedRows) {
-        self.init(graph: graph, columns: columns, storage: .computed(computed))
+    init(graph: FactGraph, columns: [String], computed: any ComputedRows, shape: Shape = .rows) {
+        self.init(graph: graph, columns: columns, storage: .computed(computed), shape: shape)
     }
 
     private init(graph: FactGraph, columns: [String], storage: Storage, shape: Shape = .rows, edges: [Edge] = [], note: String? = nil) {

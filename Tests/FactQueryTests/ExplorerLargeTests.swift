@@ -13,6 +13,8 @@ import FactGraph
         /// Per named entity (the firms in file order, then the two honors): its name and aliases.
         let names: [String]
         let aliases: [[String]]
+        /// A firm with an award.
+        let awarded: String
     }
 
     static let firms = 70_000
@@ -40,14 +42,16 @@ import FactGraph
         names += ["中国质量奖", "省长质量奖"]
         aliases += [[], []]
         var awards = "enterprise,honor,year\n"
+        var awarded = ""
         for i in 0..<20_000 {
             x = x &* 6364136223846793005 &+ 1442695040888963407
+            if i == 0 { awarded = names[Int(x >> 33) % firms] }
             awards += "\(names[Int(x >> 33) % firms]),\(i % 3 == 0 ? "省长质量奖" : "中国质量奖"),\(2010 + Int(x >> 45) % 15)\n"
         }
         try! csv.write(to: dir.appendingPathComponent("enterprises.csv"), atomically: true, encoding: .utf8)
         try! honors.write(to: dir.appendingPathComponent("honors.csv"), atomically: true, encoding: .utf8)
         try! awards.write(to: dir.appendingPathComponent("awards.csv"), atomically: true, encoding: .utf8)
-        return Data(graph: try! CSVImporter.load(directory: dir.path), names: names, aliases: aliases)
+        return Data(graph: try! CSVImporter.load(directory: dir.path), names: names, aliases: aliases, awarded: awarded)
     }()
 
     /// What `find` answers, as the test reads its specification: each firm's best match over
@@ -158,5 +162,24 @@ import FactGraph
         // Its edges, for pictures: each firm once.
         #expect(t.edges.count == Set(lines.map { $0.components(separatedBy: " · ")[0] }).count)
         #expect(!t.isNumeric(1) && !t.isNumeric(2))
+    }
+
+    /// `neighbors` with each level split over two cores answers row for row what one pass
+    /// answers (the second part's entities reached by the first part are the first part's).
+    @Test(arguments: ["中国质量奖 depth 2", "省长质量奖 depth 3", "firm depth 2", "firm depth 4"])
+    func neighborsOnTwoCoresAsOnOne(_ what: String) throws {
+        let g = Self.data.graph
+        let statement = "neighbors " + what.replacingOccurrences(of: "firm", with: Self.data.awarded)
+        let split = QueryEngine(graph: g)
+        split.neighborsTwoCoresFrom = 0
+        let one = QueryEngine(graph: g)
+        one.neighborsTwoCoresFrom = .max
+        let a = try split.execute(statement), b = try one.execute(statement)
+        func cells(_ t: ResultTable) -> [[String]] { (0..<t.rowCount).map { r in t.columns.indices.map { t.text(r, $0) } } }
+        #expect(a.rowCount > 100)
+        #expect(cells(a) == cells(b))
+        #expect(a.edges == b.edges)
+        // Each entity once, the start never.
+        #expect(Set((0..<a.rowCount).map { a.text($0, 3) }).count == a.rowCount)
     }
 }
