@@ -335,19 +335,62 @@ final class RelationRows: @unchecked Sendable {
             default: return nil
             }
         }
+        readers = fast.map { Reader($0) }
     }
+
+    /// How a column's cells are read: a code for the element type and what it stands for, and
+    /// the start of the stored array. The arrays are the graph's, held by `fast` and never
+    /// changed, so their storage stays where it is; a cell is then read without taking the
+    /// array out of an enum (a reference count up and down per cell).
+    struct Reader {
+        enum Code: UInt8 { case evaluator, text, entity, name, int16, int32, int64, date16, date32, date64, number }
+        let code: Code
+        let base: UnsafeRawPointer?
+
+        init(_ f: FastColumn?) {
+            func start<T>(_ a: [T]) -> UnsafeRawPointer? { a.withUnsafeBytes { $0.baseAddress } }
+            func ints(_ col: IntColumn, _ codes: (Code, Code, Code)) -> (Code, UnsafeRawPointer?) {
+                switch col.storage {
+                case .i16(let a): return (codes.0, start(a))
+                case .i32(let a): return (codes.1, start(a))
+                case .i64(let a): return (codes.2, start(a))
+                }
+            }
+            switch f {
+            case .text(let a)?: (code, base) = (.text, start(a))
+            case .entity(let a)?: (code, base) = (.entity, start(a))
+            case .name(let a)?: (code, base) = (.name, start(a))
+            case .int(let col)?: (code, base) = ints(col, (.int16, .int32, .int64))
+            case .date(let col)?: (code, base) = ints(col, (.date16, .date32, .date64))
+            case .number(let a)?: (code, base) = (.number, start(a))
+            case nil: (code, base) = (.evaluator, nil)
+            }
+        }
+    }
+    private let readers: [Reader]
 
     @inline(__always)
     func value(_ r: Int, _ c: Int) -> Value {
         let row = Int(rows[r])
-        switch fast[c] {
-        case .text(let col)?: let v = col[row]; return v == Null.id ? .null : .text(v)
-        case .entity(let col)?: let v = col[row]; return v == Null.id ? .null : .entity(v)
-        case .int(let col)?: let v = col[row]; return v == Null.int ? .null : .int(v)
-        case .date(let col)?: let v = col[row]; return v == Null.int ? .null : .date(v)
-        case .number(let col)?: let v = col[row]; return v.isNaN ? .null : .number(v)
-        case .name(let col)?: return .entity(col[row])
-        case nil: return evaluator.value(accessors[c], kind, row)
+        let reader = readers[c]
+        // An empty column has no storage: no row reaches it.
+        guard let p = reader.base else { return evaluator.value(accessors[c], kind, row) }
+        @inline(__always) func id() -> UInt32 { p.load(fromByteOffset: row &* 4, as: UInt32.self) }
+        @inline(__always) func int() -> Int64? {
+            switch reader.code {
+            case .int16, .date16: let v = p.load(fromByteOffset: row &* 2, as: Int16.self); return v == .min ? nil : Int64(v)
+            case .int32, .date32: let v = p.load(fromByteOffset: row &* 4, as: Int32.self); return v == .min ? nil : Int64(v)
+            default: let v = p.load(fromByteOffset: row &* 8, as: Int64.self); return v == Null.int ? nil : v
+            }
+        }
+        switch reader.code {
+        case .evaluator: return evaluator.value(accessors[c], kind, row)
+        case .text: let v = id(); return v == Null.id ? .null : .text(v)
+        case .entity: let v = id(); return v == Null.id ? .null : .entity(v)
+        case .name: return .entity(id())
+        case .int16, .int32, .int64: return int().map { .int($0) } ?? .null
+        case .date16, .date32, .date64: return int().map { .date($0) } ?? .null
+        case .number: let v = p.load(fromByteOffset: row &* 8, as: Double.self); return v.isNaN ? .null : .number(v)
         }
     }
 

@@ -144,7 +144,10 @@ enum FactshSide {
     static func readAll(_ table: ResultTable) -> Int {
         var n = 0
         for r in 0..<table.rowCount {
-            for c in table.columns.indices where table.value(r, c) != .null { n &+= 1 }
+            for c in table.columns.indices {
+                if case .null = table.value(r, c) { continue }
+                n &+= 1
+            }
         }
         return n
     }
