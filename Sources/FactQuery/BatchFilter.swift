@@ -156,6 +156,27 @@ struct BatchFilter {
             // table the row test fills.
             if let hop = CompiledFilter.hopOnceParts(p, k, g) {
                 let known = hop.known, test = hop.test
+                // A scan of many rows: every entity's truth first, a block of its kind's rows
+                // at a time (the row test would take a call per entity, and then per row for
+                // the entities it has not met).
+                if rowsToTest >= max(65_536, g.entityCount / 8) { CompiledFilter.fillInBlocks(p, hop.inner, known, g) }
+                if hop.column == nil, let level = hop.placeLevel, let t = placeTable(k, level, g, rows: rowsToTest) {
+                    // The place up the location chain, from the graph's table of places.
+                    let location = t.location, place = t.place
+                    return { rows, n, out in
+                        location.withUnsafeBufferPointer { l in
+                            place.withUnsafeBufferPointer { pl in
+                                for i in 0..<n {
+                                    let r = Int(rows[i])
+                                    let x = l[r]
+                                    let e = x == Null.id || Int(x) >= pl.count ? Null.id : pl[Int(x)]
+                                    let cell = e == Null.id ? 0 : known.cell(Int(e))
+                                    out[i] = cell != 0 ? TruthCode.of(Truth(rawValue: cell &- 1)!) : TruthCode.of(test(r))
+                                }
+                            }
+                        }
+                    }
+                }
                 guard let c = hop.column, let col = ids(c) else {
                     return { rows, n, out in
                         for i in 0..<n { out[i] = TruthCode.of(test(Int(rows[i]))) }
@@ -314,6 +335,9 @@ enum TruthCode {
     static let no: UInt8 = 0, unknown: UInt8 = 1, yes: UInt8 = 2
 
     @inline(__always) static func of(_ b: Bool) -> UInt8 { b ? yes : no }
+
+    /// The truth a code stands for.
+    @inline(__always) static func truth(_ c: UInt8) -> Truth { c == no ? .no : (c == yes ? .yes : .unknown) }
 
     /// no 0 → 0, yes 1 → 2, unknown 2 → 1.
     @inline(__always) static func of(_ t: Truth) -> UInt8 {

@@ -239,11 +239,13 @@ struct CompiledFilter {
         hopOnceParts(p, k, g, general)?.test
     }
 
-    /// `hopOnce`'s test, with the table of truths per entity it fills and the reference column
-    /// it reads (nil for a place up the location chain), for `BatchFilter` to read the table
-    /// first. `general` defaults to the evaluator's test.
+    /// `hopOnce`'s test, with the table of truths per entity it fills, the reference column it
+    /// reads or the level of the place up the location chain, and the rest of the chain per
+    /// kind, for
+    /// `BatchFilter` to read (or fill, `fillInBlocks`) the table first. `general` defaults to
+    /// the evaluator's test.
     static func hopOnceParts(_ p: Predicate, _ k: Int, _ g: FactGraph, _ general: Test? = nil)
-        -> (test: Test, known: TruthTable, column: Int?)? {
+        -> (test: Test, known: TruthTable, column: Int?, placeLevel: Int?, inner: [Accessor?])? {
         let kind = g.kinds[k]
         let general: Test = general ?? { [ev = Evaluator(g: g)] in ev.test(p, k, $0) }
         guard let acc = p.leafAccessor else { return nil }
@@ -251,7 +253,7 @@ struct CompiledFilter {
         // (`city.province` on firms whose `city` is their location).
         guard let (root, inner) = chainRoot(acc) else { return nil }
         let next: (Int) -> UInt32
-        var column: Int? = nil
+        var column: Int? = nil, placeLevel: Int? = nil
         switch root {
         case .column(let c):
             guard kind.columns[c].type.isRef else { return nil }
@@ -261,6 +263,7 @@ struct CompiledFilter {
         case .place(let level):
             let place = PlaceOfLocation(g, k, level)
             next = { place.place($0) }
+            placeLevel = level
         }
         let known = TruthTable(count: g.entityCount)
         // Per kind of entity: the condition on its own rows (nil where it has no such column:
@@ -293,7 +296,36 @@ struct CompiledFilter {
             known.set(Int(e), t)
             return t
         }
-        return (test, known, column)
+        return (test, known, column, placeLevel, inner)
+    }
+
+    /// Fills `known` with the truth of `p`'s condition on every entity of the kinds `inner`
+    /// names (a kind's own rows, a block at a time, `BatchFilter`'s loops): before a scan of
+    /// many rows, so that the scan reads the table and never calls the row test.
+    static func fillInBlocks(_ p: Predicate, _ inner: [Accessor?], _ known: TruthTable, _ g: FactGraph) {
+        for (k2, a) in inner.enumerated() {
+            guard let a, k2 < g.kinds.count, g.kinds[k2].role.isNamed else { continue }
+            let kind = g.kinds[k2]
+            let n = min(kind.entityOfRow.count, kind.rowCount)
+            guard n > 0 else { continue }
+            let filter = BatchFilter(p.withLeafAccessor(a), kind: k2, graph: g, rows: n)
+            var rows = [UInt32](repeating: 0, count: BatchFilter.blockRows)
+            var codes = [UInt8](repeating: 0, count: BatchFilter.blockRows)
+            kind.entityOfRow.withUnsafeBufferPointer { ents in
+                rows.withUnsafeMutableBufferPointer { r in
+                    codes.withUnsafeMutableBufferPointer { c in
+                        var at = 0
+                        while at < n {
+                            let m = min(BatchFilter.blockRows, n - at)
+                            for i in 0..<m { r[i] = UInt32(at + i) }
+                            filter.block(r.baseAddress!, m, c.baseAddress!)
+                            for i in 0..<m { known.set(Int(ents[at + i]), TruthCode.truth(c[i])) }
+                            at += m
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Where a hop chain starts: a stored column of the row, or a place up its location chain.

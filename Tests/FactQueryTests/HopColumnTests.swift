@@ -227,7 +227,12 @@ import FactGraph
     /// ancestors' table (as a big scan does), give the evaluator's truths: awards without a
     /// firm, firms without a city and 青岛市 without a province are unknown.
     @Test(arguments: ["city=济宁市", "province=山东省", "province!=山东省", "city within 山东省", "city not within 济宁市",
-                      "firm.city within 山东省", "province in (山东省) or year=2020"])
+                      "firm.city within 山东省", "province in (山东省) or year=2020",
+                      // Chains from a place up the location chain, and through a firm to its
+                      // city's province: each entity's truth filled first, a block of its rows
+                      // at a time.
+                      "city.province=山东省", "city.province!=山东省", "not city.province=山东省 or year=2020",
+                      "firm.city.province=山东省", "firm.city.province!=山东省", "firm.city.name~济 and year>2019"])
     func placeConditionsInBlocks(_ c: String) throws {
         let g = Self.data.graph
         let k = try #require(g.kind(named: "awards"))
