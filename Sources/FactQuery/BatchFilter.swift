@@ -160,35 +160,29 @@ struct BatchFilter {
                 // at a time (the row test would take a call per entity, and then per row for
                 // the entities it has not met).
                 if rowsToTest >= max(65_536, g.entityCount / 8) { CompiledFilter.fillInBlocks(p, hop.inner, known, g) }
-                if hop.column == nil, let level = hop.placeLevel, let t = placeTable(k, level, g, rows: rowsToTest) {
-                    // The place up the location chain, from the graph's table of places.
-                    let location = t.location, place = t.place
-                    return { rows, n, out in
-                        location.withUnsafeBufferPointer { l in
-                            place.withUnsafeBufferPointer { pl in
-                                for i in 0..<n {
-                                    let r = Int(rows[i])
-                                    let x = l[r]
-                                    let e = x == Null.id || Int(x) >= pl.count ? Null.id : pl[Int(x)]
-                                    let cell = e == Null.id ? 0 : known.cell(Int(e))
-                                    out[i] = cell != 0 ? TruthCode.of(Truth(rawValue: cell &- 1)!) : TruthCode.of(test(r))
-                                }
-                            }
-                        }
-                    }
-                }
-                guard let c = hop.column, let col = ids(c) else {
+                // Each row's entity: in the reference column, or its place up the location chain
+                // from the graph's table of places; else only the row test knows it.
+                let entity: (location: [UInt32], through: [UInt32]?)
+                if let c = hop.column, let col = ids(c) {
+                    entity = (col, nil)
+                } else if let level = hop.placeLevel, let t = placeTable(k, level, g, rows: rowsToTest) {
+                    entity = (t.location, t.place)
+                } else {
                     return { rows, n, out in
                         for i in 0..<n { out[i] = TruthCode.of(test(Int(rows[i]))) }
                     }
                 }
                 return { rows, n, out in
-                    col.withUnsafeBufferPointer { c in
-                        for i in 0..<n {
-                            let r = Int(rows[i])
-                            let e = c[r]
-                            let cell = e == Null.id ? 0 : known.cell(Int(e))
-                            out[i] = cell != 0 ? TruthCode.of(Truth(rawValue: cell &- 1)!) : TruthCode.of(test(r))
+                    entity.location.withUnsafeBufferPointer { l in
+                        (entity.through ?? []).withUnsafeBufferPointer { t in
+                            let through = entity.through != nil
+                            for i in 0..<n {
+                                let r = Int(rows[i])
+                                var e = l[r]
+                                if through && e != Null.id { e = Int(e) < t.count ? t[Int(e)] : Null.id }
+                                let cell = e == Null.id ? 0 : known.cell(Int(e))
+                                out[i] = cell != 0 ? TruthCode.of(Truth(rawValue: cell &- 1)!) : TruthCode.of(test(r))
+                            }
                         }
                     }
                 }

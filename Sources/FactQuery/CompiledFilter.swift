@@ -241,9 +241,8 @@ struct CompiledFilter {
 
     /// `hopOnce`'s test, with the table of truths per entity it fills, the reference column it
     /// reads or the level of the place up the location chain, and the rest of the chain per
-    /// kind, for
-    /// `BatchFilter` to read (or fill, `fillInBlocks`) the table first. `general` defaults to
-    /// the evaluator's test.
+    /// kind, for `BatchFilter` to read (or fill, `fillInBlocks`) the table first. `general`
+    /// defaults to the evaluator's test.
     static func hopOnceParts(_ p: Predicate, _ k: Int, _ g: FactGraph, _ general: Test? = nil)
         -> (test: Test, known: TruthTable, column: Int?, placeLevel: Int?, inner: [Accessor?])? {
         let kind = g.kinds[k]
@@ -272,18 +271,11 @@ struct CompiledFilter {
         let entityKind = g.entityKind, entityRow = g.entityRow
         // After many entities tested one by one (a sixteenth of them, at most 65,536: a scan of a
         // big relation, whose rows name them in no order), the rest are tested at once in the
-        // order of their own rows: reading their column in order, not one cache miss each.
+        // order of their own rows, a block at a time (`fillInBlocks`): reading their column in
+        // order, not one cache miss each.
         var misses = 0
         let fillAfter = max(16, min(1 << 16, g.entityCount / 16))
-        func fillAll() {
-            for (k2, test) in own.enumerated() {
-                guard let test, k2 < g.kinds.count, g.kinds[k2].role.isNamed else { continue }
-                let ents = g.kinds[k2].entityOfRow
-                for row in 0..<min(ents.count, g.kinds[k2].rowCount) where known.cell(Int(ents[row])) == 0 {
-                    known.set(Int(ents[row]), test(row))
-                }
-            }
-        }
+        func fillAll() { fillInBlocks(p, inner, known, g) }
         let test: Test = { r in
             let e = next(r)
             if e == Null.id { return general(r) }

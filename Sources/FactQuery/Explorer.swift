@@ -24,10 +24,7 @@ struct Explorer {
     }
 
     /// A short label for the fact behind a link.
-    func label(_ k: Int, _ c: Int) -> String {
-        let kind = g.kinds[k]
-        return Self.label(g.kinds[k], c)
-    }
+    func label(_ k: Int, _ c: Int) -> String { Self.label(g.kinds[k], c) }
 
     static func label(_ kind: borrowing Kind, _ c: Int) -> String { "\(kind.name).\(kind.columns[c].name)" }
 
@@ -121,7 +118,7 @@ struct Explorer {
             }
             return edges
         }
-        return ResultTable(graph: g, columns: ["field", "value", "source"], card: card, edges: edges)
+        return ResultTable(graph: g, columns: ["field", "value", "source"], computed: card, shape: .card, edges: edges)
     }
 
     // MARK: neighbors
@@ -444,24 +441,30 @@ struct FindHits: Sendable {
                         return Evaluator.contains(Array(nl.utf8), qb) ? 2 : nil
                     }()
                     guard let match else { return }
-                    let i = Int(e)
-                    let old = score[i]
-                    if old == FindHits.none { found.append(e) } else if Int(old) <= match { return }
-                    score[i] = UInt8(match)
-                    via[i] = s
+                    if FindHits.take(e, match, s, score, via) { found.append(e) }
                 }
             }
             return found
         }
     }
 
+    /// Keeps score `s` and what matched (`v`) for `e` when it is better than the one kept;
+    /// true when `e` had none (it is found now).
     @inline(__always)
-    mutating func offer(_ e: EntityID, _ s: Int, _ v: UInt32) {
+    static func take(_ e: EntityID, _ s: Int, _ v: UInt32, _ score: UnsafeMutablePointer<UInt8>, _ via: UnsafeMutablePointer<UInt32>) -> Bool {
         let i = Int(e)
         let old = score[i]
-        if old == Self.none { found.append(e) } else if Int(old) <= s { return }
+        if old != none && Int(old) <= s { return false }
         score[i] = UInt8(s)
         via[i] = v
+        return old == none
+    }
+
+    mutating func offer(_ e: EntityID, _ s: Int, _ v: UInt32) {
+        let first = score.withUnsafeMutableBufferPointer { sc in
+            via.withUnsafeMutableBufferPointer { vi in Self.take(e, s, v, sc.baseAddress!, vi.baseAddress!) }
+        }
+        if first { found.append(e) }
     }
 
     /// The entities found, best first; then shorter names; then names in collation order: by
@@ -476,13 +479,15 @@ struct FindHits: Sendable {
         let ranks: [UInt32]? = useRanks ? CollationRankTable.of(g).pinyin : nil
         func scalars(_ s: UInt32) -> Int { pool.withBytes(s) { Self.scalarCount($0) } }
         if let ranks {
-            // Score (3 bits), length in characters (29) and rank (32) in one integer per entity;
-            // many made in two halves on two cores.
-            let keys = Self.keys(found, self, names, ranks, pool)
-            if let sorted = RowSorter.packedOrder(found, [.codes(keys, nulls: [Bool](repeating: false, count: keys.count), descending: false)]) {
-                return sorted
-            }
-            return zip(keys, found).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.map(\.1)
+            // Score, length in characters and rank as three integer keys (made in two halves on
+            // two cores when there are many), sorted by a radix sort over their narrowed bits.
+            let (byScore, byLength, byRank) = Self.keys(found, self, names, ranks, pool)
+            let noNulls = [Bool](repeating: false, count: found.count)
+            let columns: [RowSorter.KeyColumn] = [.codes(byScore, nulls: noNulls, descending: false),
+                                                  .codes(byLength, nulls: noNulls, descending: false),
+                                                  .codes(byRank, nulls: noNulls, descending: false)]
+            return RowSorter.packedOrder(found, columns)
+                ?? found.indices.sorted { (byScore[$0], byLength[$0], byRank[$0]) < (byScore[$1], byLength[$1], byRank[$1]) }.map { found[$0] }
         }
         let keyed = found.map { e -> (EntityID, UInt8, Int, [UInt8]) in
             let s = names[Int(e)]
@@ -516,18 +521,25 @@ extension FindHits {
         return n - continuation
     }
 
-    /// `ordered`'s integer per found entity.
-    static func keys(_ found: [EntityID], _ hits: FindHits, _ names: [UInt32], _ ranks: [UInt32], _ pool: StringPool) -> [UInt64] {
+    /// `ordered`'s keys per found entity: score, length in characters, the name's rank.
+    static func keys(_ found: [EntityID], _ hits: FindHits, _ names: [UInt32], _ ranks: [UInt32],
+                     _ pool: StringPool) -> (score: [UInt64], length: [UInt64], rank: [UInt64]) {
         let n = found.count
-        return [UInt64](unsafeUninitializedCapacity: n) { out, count in
-            let job = KeyJob(found: found, score: hits.score, names: names, ranks: ranks, pool: pool, out: out.baseAddress!)
-            if n >= 1 << 16 {
-                _ = BackgroundWork.pair({ job.run(0..<n / 2) }, { job.run(n / 2..<n) })
-            } else {
-                job.run(0..<n)
+        var score = [UInt64](repeating: 0, count: n), length = score, rank = score
+        score.withUnsafeMutableBufferPointer { s in
+            length.withUnsafeMutableBufferPointer { l in
+                rank.withUnsafeMutableBufferPointer { r in
+                    let job = KeyJob(found: found, score: hits.score, names: names, ranks: ranks, pool: pool,
+                                     outScore: s.baseAddress!, outLength: l.baseAddress!, outRank: r.baseAddress!)
+                    if n >= 1 << 16 {
+                        _ = BackgroundWork.pair({ job.run(0..<n / 2) }, { job.run(n / 2..<n) })
+                    } else {
+                        job.run(0..<n)
+                    }
+                }
             }
-            count = n
         }
+        return (score, length, rank)
     }
 
     struct KeyJob: @unchecked Sendable {
@@ -536,14 +548,15 @@ extension FindHits {
         let names: [UInt32]
         let ranks: [UInt32]
         let pool: StringPool
-        let out: UnsafeMutablePointer<UInt64>
+        let outScore: UnsafeMutablePointer<UInt64>, outLength: UnsafeMutablePointer<UInt64>, outRank: UnsafeMutablePointer<UInt64>
 
         func run(_ range: Range<Int>) {
             for i in range {
                 let e = Int(found[i])
                 let s = names[e]
-                let length = pool.withBytes(s) { FindHits.scalarCount($0) }
-                out[i] = UInt64(score[e]) << 61 | UInt64(min(length, (1 << 29) - 1)) << 32 | UInt64(ranks[Int(s)])
+                outScore[i] = UInt64(score[e])
+                outLength[i] = UInt64(pool.withBytes(s) { FindHits.scalarCount($0) })
+                outRank[i] = UInt64(ranks[Int(s)])
             }
         }
     }

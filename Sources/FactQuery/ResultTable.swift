@@ -34,7 +34,7 @@ public struct ResultTable: Sendable {
         case materialized([[Value]])
         case relation(RelationRows)
         case groups(GroupRows)
-        /// Rows made cell by cell when read (`describe`, `find`).
+        /// Rows made cell by cell when read (`describe`, `find`, `neighbors`).
         case computed(any ComputedRows)
     }
 
@@ -70,13 +70,11 @@ public struct ResultTable: Sendable {
         self.init(graph: graph, columns: columns, storage: .groups(groups))
     }
 
-    init(graph: FactGraph, columns: [String], card: CardRows, edges: @escaping @Sendable () -> [Edge]) {
-        self.init(graph: graph, columns: columns, storage: .computed(card), shape: .card)
-        makeEdges = edges
-    }
-
-    init(graph: FactGraph, columns: [String], computed: any ComputedRows, shape: Shape = .rows) {
+    /// `edges`: makes the table's edges when a picture asks (a card's links).
+    init(graph: FactGraph, columns: [String], computed: any ComputedRows, shape: Shape = .rows,
+         edges: (@Sendable () -> [Edge])? = nil) {
         self.init(graph: graph, columns: columns, storage: .computed(computed), shape: shape)
+        makeEdges = edges
     }
 
     private init(graph: FactGraph, columns: [String], storage: Storage, shape: Shape = .rows, edges: [Edge] = [], note: String? = nil) {
