@@ -27,6 +27,8 @@ extension QueryEngine {
         var grouping: Grouping
         if let top = try topByCount(bq, s, selected, keys) {
             grouping = top
+        } else if let fromIndex = try groupsFromIndex(bq, s, selected, keys, rowGroups: rowGroups) {
+            grouping = fromIndex
         } else {
             grouping = try Grouping.make(keys, rows, self, rowGroups: rowGroups)
         }
@@ -50,6 +52,8 @@ extension QueryEngine {
         // The groups kept, in order; every group until `having` or a sort says otherwise (a top
         // N of all groups needs no list of them: the heap reads group numbers).
         var everyGroup = true
+        // The groups in order when counted into place (`CountingOrder`).
+        var ordered: [Int32]? = nil
         var candidates: [Int] = []
         if let h = s.having {
             candidates = Array(0..<groupCount)
@@ -82,38 +86,46 @@ extension QueryEngine {
                               ?? .sort(keys: order.map { s.titles[$0.0] + ($0.1 ? " desc" : "") }))
             let count = everyGroup ? groupCount : candidates.count
             let heap = want.map { $0 < count / 2 } ?? false
-            let cmp = GroupOrder(engine: self, keys: keys, grouping: grouping, aggregates: columns, order: order, topN: heap)
-            if let want, heap {
-                if everyGroup {
-                    if let few = cmp.countCandidates(groupCount, want) {
-                        candidates = RowSorter.top(few.count, want) { cmp.less(few[$0], few[$1]) }.map { few[$0] }
-                    } else {
-                        candidates = RowSorter.top(groupCount, want) { cmp.less($0, $1) }
-                    }
-                    everyGroup = false
-                } else {
-                    let top = RowSorter.top(candidates.count, want) { cmp.less(candidates[$0], candidates[$1]) }
-                    candidates = top.map { candidates[$0] }
-                }
+            if !heap, let counted = CountingOrder.order(everyGroup ? nil : candidates.map { Int32($0) }, groupCount: groupCount,
+                                                       grouping, keys, columns, order) {
+                ordered = counted
             } else {
-                try checkCancel()
-                if everyGroup { candidates = Array(0..<groupCount); everyGroup = false }
-                if let sorted = cmp.packedOrder(candidates) {
-                    candidates = sorted
+                let cmp = GroupOrder(engine: self, keys: keys, grouping: grouping, aggregates: columns, order: order, topN: heap)
+                if let want, heap {
+                    if everyGroup {
+                        if let few = cmp.countCandidates(groupCount, want) {
+                            candidates = RowSorter.top(few.count, want) { cmp.less(few[$0], few[$1]) }.map { few[$0] }
+                        } else {
+                            candidates = RowSorter.top(groupCount, want) { cmp.less($0, $1) }
+                        }
+                        everyGroup = false
+                    } else {
+                        let top = RowSorter.top(candidates.count, want) { cmp.less(candidates[$0], candidates[$1]) }
+                        candidates = top.map { candidates[$0] }
+                    }
                 } else {
-                    candidates.sort { cmp.less($0, $1) }
+                    try checkCancel()
+                    if everyGroup { candidates = Array(0..<groupCount); everyGroup = false }
+                    if let sorted = cmp.packedOrder(candidates) {
+                        candidates = sorted
+                    } else {
+                        candidates.sort { cmp.less($0, $1) }
+                    }
                 }
             }
         }
-        if everyGroup { candidates = Array(0..<groupCount) }
+        var kept = ordered ?? (everyGroup ? [Int32](unsafeUninitializedCapacity: groupCount) { b, count in
+            for g in 0..<groupCount { b[g] = Int32(g) }
+            count = groupCount
+        } : candidates.map { Int32($0) })
         if bq.offset != nil || bq.limit != nil {
             plan.steps.append(.offsetLimit(offset: bq.offset ?? 0, limit: bq.limit))
-            if let off = bq.offset { candidates = Array(candidates.dropFirst(off)) }
-            if let lim = bq.limit { candidates = Array(candidates.prefix(lim)) }
+            if let off = bq.offset { kept = Array(kept.dropFirst(off)) }
+            if let lim = bq.limit { kept = Array(kept.prefix(lim)) }
         }
-        plan.resultRows = candidates.count
+        plan.resultRows = kept.count
         return ResultTable(graph: graph, columns: s.titles,
-                           groups: GroupRows(groups: candidates.map { Int32($0) }, keyValues: keys.map(\.values),
+                           groups: GroupRows(groups: kept, keyValues: keys.map(\.values),
                                              keyCodes: grouping.codes, aggregates: columns,
                                              aggregateTypes: s.aggregates.map(\.resultType)))
     }
@@ -588,6 +600,15 @@ struct Grouping {
     /// Each group's lowest and highest (rank, id) of an entity or text column (by column), kept
     /// from `min(c)` for `max(c)` and the other way round (`QueryEngine.rankBounds`).
     var rankBounds: [Int: [UInt64]] = [:]
+    /// Set when every key's codes ascend with its values (names in `collation`, numbers;
+    /// missing last) and the groups ascend by the keys in `natural` order: `CountingOrder`
+    /// orders them without comparing.
+    var codeOrder: CodeOrder? = nil
+
+    struct CodeOrder {
+        let natural: [Int]
+        let collation: Collation
+    }
 
     var count: Int { counts.count }
 
