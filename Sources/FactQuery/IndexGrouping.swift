@@ -15,7 +15,18 @@ extension QueryEngine {
     /// ascend by (reference, other) key (`Grouping.codeOrder`). Nil when this does not apply.
     func groupsFromIndex(_ bq: BoundQuery, _ s: BoundSummary, _ selected: Planner.Rows, _ keys: [KeyCoder],
                          rowGroups: Bool) throws(QueryError) -> Grouping? {
-        guard case .all(let n) = selected, n >= Self.indexGroupsFrom, !rowGroups, s.keys.count == 2 else { return nil }
+        guard !rowGroups, s.keys.count == 2, selected.count >= Self.indexGroupsFrom else { return nil }
+        // Rows a condition kept: a bit each, read as the index is.
+        let n = graph.kinds[bq.kind].rowCount
+        var kept: [UInt64]? = nil
+        switch selected {
+        case .all: break
+        case .list(let l):
+            var bits = [UInt64](repeating: 0, count: (n + 63) >> 6)
+            bits.withUnsafeMutableBufferPointer { b in for r in l { b[Int(r >> 6)] |= 1 << UInt64(r & 63) } }
+            kept = bits
+        case .bucket: return nil
+        }
         // A limit keeps the first groups by a heap, which needs no name order: ranking every
         // name first is only worth it when the ranks are there already.
         guard bq.limit == nil || CollationRankTable.isBuilt(graph, .pinyin) else { return nil }
@@ -32,12 +43,16 @@ extension QueryEngine {
             guard entities.places(ofKind: target, .pinyin).count == ordered.count else { return nil }
             try checkCancel()
             let (codeOf, values) = Self.valueOrderCodes(otherValues)
+            guard values.count < Int(IndexGroups.leftOut) else { return nil }
             let made = graph.withIndex(kind: k, column: c) { start, rows -> IndexGroups? in
                 guard rows.count == n, otherValues.count == n else { return nil }
                 return ordered.withUnsafeBufferPointer { ord in
                     otherValues.withUnsafeBufferPointer { ov in
                         codeOf.withUnsafeBufferPointer { cd in
-                            IndexGroups.make(ordered: ord, start: start, rows: rows, other: ov, codeOf: cd, valueCount: values.count)
+                            IndexGroups.withBits(kept) { bits in
+                                IndexGroups.make(ordered: ord, start: start, rows: rows, other: ov, codeOf: cd, kept: bits,
+                                                 valueCount: values.count)
+                            }
                         }
                     }
                 }
@@ -107,6 +122,14 @@ struct IndexGroups {
     /// The entities that have rows, in name order: the reference key's values by code.
     var entities: [UInt32]
 
+    /// The code of a row that a condition left out.
+    static let leftOut = UInt16.max
+
+    static func withBits<R>(_ bits: [UInt64]?, _ body: (UnsafePointer<UInt64>?) -> R) -> R {
+        guard let bits else { return body(nil) }
+        return bits.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
     /// Where each half writes.
     struct Out: @unchecked Sendable {
         let codes: UnsafeMutablePointer<Int32>
@@ -141,13 +164,16 @@ struct IndexGroups {
                 }
                 let e = Int(ordered[i])
                 guard e < buckets else { continue }
-                let s = Int(start[e]), m = Int(start[e + 1]) &- s
-                if m == 0 { continue }
+                let s = Int(start[e]), bucket = Int(start[e + 1]) &- s
+                if bucket == 0 { continue }
                 out.entities[Int(code)] = UInt32(e)
-                if m > 64 && m >= valueCount {
+                if bucket > 64 && bucket >= valueCount {
                     // A big bucket (an honor's thousands of awards): a tally per code.
                     tally.withUnsafeMutableBufferPointer { t in
-                        for j in 0..<m { t[Int(codes[s + j])] += 1 }
+                        for j in 0..<bucket {
+                            let c = codes[s + j]
+                            if c != IndexGroups.leftOut { t[Int(c)] += 1 }
+                        }
                         for v in 0..<valueCount where t[v] > 0 {
                             out.codes[g] = code
                             out.otherCodes[g] = Int32(v)
@@ -159,9 +185,14 @@ struct IndexGroups {
                     code += 1
                     continue
                 }
-                if buffer.count < m { buffer = [UInt16](repeating: 0, count: m) }
+                if buffer.count < bucket { buffer = [UInt16](repeating: 0, count: bucket) }
                 buffer.withUnsafeMutableBufferPointer { b in
-                    for j in 0..<m { b[j] = codes[s + j] }
+                    var m = 0
+                    for j in 0..<bucket {
+                        let c = codes[s + j]
+                        b[m] = c
+                        m &+= c != IndexGroups.leftOut ? 1 : 0
+                    }
                     if m <= 24 {
                         // Insertion sort: most buckets hold a few rows.
                         for j in 1 ..< max(m, 1) {
@@ -197,16 +228,27 @@ struct IndexGroups {
         let rows: UnsafePointer<UInt32>
         let other: UnsafePointer<Int16>
         let codeOf: UnsafePointer<Int32>
+        /// A bit per row kept by a condition (nil: every row).
+        let kept: UnsafePointer<UInt64>?
         let out: UnsafeMutablePointer<UInt16>
 
         func run(_ from: Int, _ to: Int) {
-            for j in from..<to { out[j] = UInt16(truncatingIfNeeded: codeOf[Int(UInt16(bitPattern: other[Int(rows[j])]))]) }
+            if let kept {
+                for j in from..<to {
+                    let r = Int(rows[j])
+                    let code = UInt16(truncatingIfNeeded: codeOf[Int(UInt16(bitPattern: other[r]))])
+                    out[j] = kept[r >> 6] & (1 << UInt64(r & 63)) != 0 ? code : IndexGroups.leftOut
+                }
+            } else {
+                for j in from..<to { out[j] = UInt16(truncatingIfNeeded: codeOf[Int(UInt16(bitPattern: other[Int(rows[j])]))]) }
+            }
         }
     }
 
     /// Nil when the buckets of `ordered` do not hold every row (a reference to another kind).
     static func make(ordered: UnsafeBufferPointer<UInt32>, start: UnsafeBufferPointer<UInt32>, rows: UnsafeBufferPointer<UInt32>,
-                     other: UnsafeBufferPointer<Int16>, codeOf: UnsafeBufferPointer<Int32>, valueCount: Int) -> IndexGroups? {
+                     other: UnsafeBufferPointer<Int16>, codeOf: UnsafeBufferPointer<Int32>, kept: UnsafePointer<UInt64>?,
+                     valueCount: Int) -> IndexGroups? {
         let n = rows.count, count = ordered.count
         // Halves by rows: the split, the rows and the entities with rows before it.
         var total = 0, present = 0
@@ -225,7 +267,8 @@ struct IndexGroups {
         let (half, secondGroup, secondCode) = (split, rowsBefore, presentBefore)
         let twoCores = n >= 1 << 20 && split > 0 && split < count
         var otherCodes16 = [UInt16](unsafeUninitializedCapacity: n) { b, c in
-            let gather = Gather(rows: rows.baseAddress!, other: other.baseAddress!, codeOf: codeOf.baseAddress!, out: b.baseAddress!)
+            let gather = Gather(rows: rows.baseAddress!, other: other.baseAddress!, codeOf: codeOf.baseAddress!, kept: kept,
+                                out: b.baseAddress!)
             if twoCores {
                 _ = BackgroundWork.pair({ gather.run(0, n / 2) }, { gather.run(n / 2, n) })
             } else {
