@@ -15,7 +15,7 @@ extension QueryEngine {
     /// ascend by (reference, other) key (`Grouping.codeOrder`). Nil when this does not apply.
     func groupsFromIndex(_ bq: BoundQuery, _ s: BoundSummary, _ selected: Planner.Rows, _ keys: [KeyCoder],
                          rowGroups: Bool) throws(QueryError) -> Grouping? {
-        guard !rowGroups, s.keys.count == 2, selected.count >= Self.indexGroupsFrom else { return nil }
+        guard !rowGroups, s.keys.count == 2, selected.count >= indexGroupsFrom else { return nil }
         // Rows a condition kept: a bit each, read as the index is.
         let n = graph.kinds[bq.kind].rowCount
         var kept: [UInt64]? = nil
@@ -71,9 +71,6 @@ extension QueryEngine {
         }
         return nil
     }
-
-    /// From how many rows `groupsFromIndex` is tried.
-    static let indexGroupsFrom = 1 << 16
 
     /// For a 16-bit column: each stored value's code (indexed by its bit pattern; -1 where the
     /// column never holds it), codes in value order with the missing value last, and the values

@@ -32,6 +32,10 @@ public final class QueryEngine: @unchecked Sendable {
     /// A level of `neighbors` with this many links or more is expanded on two cores.
     var neighborsTwoCoresFrom = 1 << 20
 
+    /// From how many selected rows a count by an indexed reference and a small int column reads
+    /// the reference's buckets in name order (`groupsFromIndex`).
+    var indexGroupsFrom = 1 << 16
+
     public init(graph: FactGraph) { self.graph = graph }
 
     var evaluator: Evaluator { Evaluator(g: graph) }

@@ -93,14 +93,24 @@ import FactGraph
         let (g, facts) = Self.full
         for yearFirst in [false, true] {
             let q = yearFirst ? "count awards by year, firm" : "count awards by firm, year"
-            let got = try TopByCountTests.rows(g, q)
+            let got = try Self.rows(g, q)
             #expect(got.method.contains("in name order"), "\(q): \(got.method)")
             #expect(Self.difference(got.rows, Self.expected(facts, yearFirst: yearFirst)) == nil, "\(q)")
         }
     }
 
-    /// Every order the counting sort takes (and those it leaves to comparisons), with `having`
-    /// and `offset`, as the full grouping of the same rows orders them.
+    /// The rows of `q` and the grouping's method; `buckets: false` turns `groupsFromIndex` off.
+    static func rows(_ g: FactGraph, _ q: String, buckets: Bool = true) throws -> (rows: [[String]], method: String) {
+        let e = QueryEngine(graph: g)
+        if !buckets { e.indexGroupsFrom = .max }
+        let t = try e.execute(q)
+        var method = ""
+        for step in e.lastPlan?.steps ?? [] { if case .group(_, _, let m) = step { method = m } }
+        return (t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }, method)
+    }
+
+    /// Every order the counting sort takes (and those it leaves to comparisons), with `having`,
+    /// `offset` and conditions, as the grouping of every row orders them.
     @Test(arguments: ["count awards by firm, year", "count awards by year, firm",
                       "count awards by firm, year order by firm, year", "count awards by firm, year order by year, firm",
                       "count awards by firm, year order by year desc, firm desc", "count awards by firm, year order by firm desc",
@@ -109,12 +119,14 @@ import FactGraph
                       "count awards by firm, edition", "count awards by edition, firm order by edition desc, count",
                       "count awards by honor, year", "count awards by year, honor order by honor desc",
                       "count awards by firm, year having count > 2", "count awards by year, firm having count >= 2 order by year",
-                      "awards summarize count by firm, year", "count awards by firm, score"])
+                      "awards summarize count by firm, year", "count awards by firm, score",
+                      "count awards where edition > 3 by firm, year", "count awards where year is null or edition = 2 by year, firm",
+                      "count awards where honor = 奖3 or year > 2020 by honor, year order by year desc",
+                      "count awards where firm~济宁 by firm, year limit 100000 offset 3"])
     func sameAsGroupingEveryRow(_ q: String) throws {
         for (g, _) in [Self.full, Self.holes] {
-            let fast = try TopByCountTests.rows(g, q)
-            let by = q.range(of: " by ")!
-            let slow = try TopByCountTests.rows(g, q.replacingCharacters(in: by, with: " where edition > 0 or edition is null by "))
+            let fast = try Self.rows(g, q)
+            let slow = try Self.rows(g, q, buckets: false)
             #expect(!slow.method.contains("name order"))
             #expect(Self.difference(fast.rows, slow.rows) == nil, "\(q): \(fast.method)")
             #expect(!fast.rows.isEmpty)
@@ -124,14 +136,16 @@ import FactGraph
     /// Which shapes read the buckets: not with a missing reference (its rows are in no bucket),
     /// a 32-bit column, another aggregate, or a limit before names are ranked.
     @Test func whereItApplies() throws {
-        #expect(try TopByCountTests.rows(Self.full.0, "count awards by firm, year").method.contains("name order"))
-        #expect(try TopByCountTests.rows(Self.full.0, "count awards by honor, edition").method.contains("name order"))
-        #expect(try !TopByCountTests.rows(Self.holes.0, "count awards by firm, year").method.contains("name order"))
-        #expect(try !TopByCountTests.rows(Self.full.0, "count awards by firm, score").method.contains("name order"))
-        #expect(try !TopByCountTests.rows(Self.full.0, "count awards by firm, honor").method.contains("name order"))
-        #expect(try !TopByCountTests.rows(Self.full.0, "awards summarize count, max(score) by firm, year").method.contains("name order"))
+        #expect(try Self.rows(Self.full.0, "count awards by firm, year").method.contains("name order"))
+        #expect(try Self.rows(Self.full.0, "count awards by honor, edition").method.contains("name order"))
+        #expect(try !Self.rows(Self.holes.0, "count awards by firm, year").method.contains("name order"))
+        #expect(try !Self.rows(Self.full.0, "count awards by firm, score").method.contains("name order"))
+        #expect(try !Self.rows(Self.full.0, "count awards by firm, honor").method.contains("name order"))
+        #expect(try !Self.rows(Self.full.0, "awards summarize count, max(score) by firm, year").method.contains("name order"))
+        #expect(try Self.rows(Self.full.0, "count awards where edition > 3 by firm, year").method.contains("name order"))
+        #expect(try !Self.rows(Self.full.0, "count awards where firm = 济宁0号0 by firm, year").method.contains("name order"))
         let fresh = Self.graph(withoutFirm: false).0
-        #expect(try !TopByCountTests.rows(fresh, "count awards by firm, year limit 100000").method.contains("name order"))
+        #expect(try !Self.rows(fresh, "count awards by firm, year limit 100000").method.contains("name order"))
     }
 
     /// The buckets read on two cores (over a million rows) make the groups a plain count makes.
@@ -151,37 +165,49 @@ import FactGraph
         let ordered: [UInt32] = (0..<UInt32(entities)).shuffled(using: &rng)
         let (codeOf, values) = QueryEngine.valueOrderCodes(other)
         #expect(values.last == Null.int && values.dropLast() == values.dropLast().sorted())
-        func make(_ ordered: [UInt32]) -> IndexGroups? {
-            ordered.withUnsafeBufferPointer { ord in
-                start.withUnsafeBufferPointer { st in
-                    rows.withUnsafeBufferPointer { rw in
-                        other.withUnsafeBufferPointer { ov in
-                            codeOf.withUnsafeBufferPointer { cd in
-                                IndexGroups.make(ordered: ord, start: st, rows: rw, other: ov, codeOf: cd, valueCount: values.count)
+        // Every row, then the rows of a condition (a bit each).
+        var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
+        for r in 0..<n where Int.random(in: 0..<3, using: &rng) != 0 { bits[r / 64] |= 1 << UInt64(r % 64) }
+        for kept in [nil, bits] {
+            func make(_ ordered: [UInt32]) -> IndexGroups? {
+                ordered.withUnsafeBufferPointer { ord in
+                    start.withUnsafeBufferPointer { st in
+                        rows.withUnsafeBufferPointer { rw in
+                            other.withUnsafeBufferPointer { ov in
+                                codeOf.withUnsafeBufferPointer { cd in
+                                    IndexGroups.withBits(kept) { k in
+                                        IndexGroups.make(ordered: ord, start: st, rows: rw, other: ov, codeOf: cd, kept: k,
+                                                         valueCount: values.count)
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
+            guard let two = make(ordered) else { Issue.record("no groups"); return }
+            // The same, computed plainly: per entity in the given order, its kept rows' codes
+            // counted (an entity with rows keeps its code when none is kept).
+            var want: [(Int32, Int32, Int)] = []
+            var code: Int32 = 0
+            for e in ordered where per[Int(e)] > 0 {
+                var tally: [Int32: Int] = [:]
+                for j in Int(start[Int(e)])..<Int(start[Int(e) + 1]) {
+                    let r = Int(rows[j])
+                    if let kept, kept[r / 64] & (1 << UInt64(r % 64)) == 0 { continue }
+                    tally[codeOf[Int(UInt16(bitPattern: other[r]))], default: 0] += 1
+                }
+                for (c, k) in tally.sorted(by: { $0.key < $1.key }) { want.append((code, c, k)) }
+                code += 1
+            }
+            #expect(two.entities == ordered.filter { per[Int($0)] > 0 })
+            #expect(two.codes == want.map(\.0), "kept: \(kept != nil)")
+            #expect(two.otherCodes == want.map(\.1), "kept: \(kept != nil)")
+            #expect(two.counts == want.map(\.2), "kept: \(kept != nil)")
+            // A reference to entities outside the list (rows in no walked bucket): nil.
+            let missing = ordered.filter { $0 != ordered.first { per[Int($0)] > 0 }! }
+            #expect(make(missing) == nil)
         }
-        guard let two = make(ordered) else { Issue.record("no groups"); return }
-        // The same, computed plainly: per entity in the given order, its codes counted.
-        var want: [(Int32, Int32, Int)] = []
-        var code: Int32 = 0
-        for e in ordered where per[Int(e)] > 0 {
-            var tally: [Int32: Int] = [:]
-            for j in Int(start[Int(e)])..<Int(start[Int(e) + 1]) { tally[codeOf[Int(UInt16(bitPattern: other[Int(rows[j])]))], default: 0] += 1 }
-            for (c, k) in tally.sorted(by: { $0.key < $1.key }) { want.append((code, c, k)) }
-            code += 1
-        }
-        #expect(two.entities == ordered.filter { per[Int($0)] > 0 })
-        #expect(two.codes == want.map(\.0))
-        #expect(two.otherCodes == want.map(\.1))
-        #expect(two.counts == want.map(\.2))
-        // A reference to entities outside the list (rows in no walked bucket): nil.
-        let missing = ordered.filter { $0 != ordered.first { per[Int($0)] > 0 }! }
-        let none = make(missing)
-        #expect(none == nil)
     }
 
     /// The counting sort, on two cores from a million groups, is stable and orders by the
