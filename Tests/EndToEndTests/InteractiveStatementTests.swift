@@ -173,6 +173,7 @@ struct InteractiveStatementTests {
     @Test("The rc file runs at interactive start, and --no-rc skips it")
     func rcFileRunsAtStart() throws {
         let home = try TmuxSession.makeScratchHome()
+        defer { try? FileManager.default.removeItem(at: home) }
         try ".mode csv\n.param set c 潍坊\n".write(to: home.appendingPathComponent(".factshrc"), atomically: true, encoding: .utf8)
         let shell = try TmuxSession.start(home: home)
         defer { shell.close() }

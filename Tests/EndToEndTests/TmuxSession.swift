@@ -138,12 +138,29 @@ final class TmuxSession {
 
     deinit { close() }
 
-    /// Kills the tmux server (and the shell); removes a scratch HOME this session made.
+    /// Kills the tmux server (and the shell); removes a scratch HOME this session made, once the
+    /// shell has gone (a hung-up shell saves its history there as it exits, which would make
+    /// the directory again after its removal).
     func close() {
         guard !closed else { return }
         closed = true
+        var shells: [Int32] = []
+        if let text = try? run(["display-message", "-p", "-t", sessionName, "#{pane_pid}"]),
+           let pane = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            shells = [pane] + TmuxSession.children(of: pane)
+        }
         _ = try? run(["kill-server"])
         unlink(socket)
+        // At most 3 s for them to exit (a zombie has exited: its state is Z).
+        for pid in shells {
+            for _ in 0..<300 {
+                let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).flatMap { stat in
+                    stat.lastIndex(of: ")").map { stat[stat.index($0, offsetBy: 2)...].first }
+                } ?? nil
+                if state == nil || state == "Z" { break }
+                usleep(10_000)
+            }
+        }
         if ownsHome { try? FileManager.default.removeItem(at: home) }
     }
 

@@ -12,6 +12,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("factsh-chunks-\(getpid())")
         try? FileManager.default.removeItem(at: dir)
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         try! "name,note\n\"甲, 有限公司\",\"说\"\"好\"\"\"\n乙\tTab公司,\n丙公司,back\\\\slash\n"
             .write(to: dir.appendingPathComponent("enterprises.csv"), atomically: true, encoding: .utf8)
         var awards = "enterprise,year,remark\n"
