@@ -36,6 +36,12 @@ public struct FactsReader {
 
     /// Loads files into a new graph (or one extending `base`), all or nothing.
     public static func load(_ files: [(name: String, bytes: [UInt8])], extending base: FactGraph? = nil) throws(LoadFailure) -> FactGraph {
+        // A big load (`.load` during a session included) sets the allocator for loading, then
+        // for answering statements, as a CSV load does (see CMemory); a small one (the built-in
+        // graph at start-up) leaves it as it is.
+        let big = files.reduce(0) { $0 + $1.bytes.count } >= 16 << 20
+        if big { factsh_malloc_for_loading() }
+        defer { if big { factsh_malloc_for_queries() } }
         let builder = base.map { GraphBuilder(extending: $0) } ?? GraphBuilder()
         var reader = FactsReader(builder: builder)
         // The graph being extended counts as the first file, so facts it already has merge.
@@ -584,6 +590,7 @@ public struct FactsReader {
     }
 }
 
+import CMemory
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
