@@ -4,24 +4,33 @@ import FactGraph
 import Glibc
 #endif
 
-/// Hands the allocator's free memory back to the system once the shell has been idle for a
-/// moment after a statement that worked for a while, on a thread of its own.
+/// Hands the allocator's free memory back to the system once the shell has been idle after a
+/// statement that worked for a while, on a thread of its own: all but a reserve after a moment,
+/// the reserve too after a longer while.
 ///
 /// Not at once: a big statement's temporary arrays, kept by the allocator, serve the next big
 /// statement without the kernel faulting their pages in again and clearing them (at a million
-/// enterprises that was 20 ms of every grouping). Idle for `delay`, nobody is waiting on the
-/// shell, and the memory goes back, so a long session does not keep every big statement's peak.
+/// enterprises that was 20–60 ms of every big grouping, sort or `find` at the prompt). Idle for
+/// `delay`, nobody is waiting on the shell, and what is over `reserve` goes back; idle for
+/// `longDelay` (a user who stopped asking), the rest goes back too, so a long session does not
+/// keep every big statement's peak.
 final class IdleTrim: @unchecked Sendable {
     static let shared = IdleTrim()
     static let delay = 0.25
+    static let longDelay = 20.0
+    /// Free memory kept at the heap's top for the next statement after `delay` (the big
+    /// statements at a million enterprises use up to about this much).
+    static let reserve = 192 << 20
     /// Free memory under this is handed back at once: faulting 16 MB in again takes a few
     /// milliseconds, and a process answering statements back to back keeps its peak low.
     static let trimAtOnceBelow = 16 << 20
 
     private var mutex = pthread_mutex_t()
     private var cond = pthread_cond_t()
-    /// Monotonic time at which to trim, if a big statement ended and no statement runs.
+    /// Monotonic times at which to trim down to the reserve, and to nothing, if a big statement
+    /// ended and no statement runs.
     private var due: Double?
+    private var dueAll: Double?
     private var running = 0
     /// A big statement ended since the last trim.
     private var pending = false
@@ -58,6 +67,7 @@ final class IdleTrim: @unchecked Sendable {
         if big { pending = true }
         if pending && running == 0 {
             due = FileIO.now() + Self.delay
+            dueAll = FileIO.now() + Self.longDelay
             if !threadStarted {
                 threadStarted = true
                 BackgroundWork.start { IdleTrim.shared.loop() }
@@ -70,7 +80,7 @@ final class IdleTrim: @unchecked Sendable {
     private func loop() {
         pthread_mutex_lock(&mutex)
         while true {
-            guard let d = due, running == 0 else {
+            guard let d = due ?? dueAll, running == 0 else {
                 pthread_cond_wait(&cond, &mutex)
                 continue
             }
@@ -80,10 +90,11 @@ final class IdleTrim: @unchecked Sendable {
                 pthread_cond_timedwait(&cond, &mutex, &ts)
                 continue
             }
-            due = nil
-            pending = false
+            // The first deadline keeps the reserve; the second hands everything back.
+            let pad = due != nil ? Self.reserve : 0
+            if due != nil { due = nil } else { dueAll = nil; pending = false }
             pthread_mutex_unlock(&mutex)
-            _ = factsh_malloc_trim(0)
+            _ = factsh_malloc_trim(pad)
             pthread_mutex_lock(&mutex)
         }
     }
