@@ -1,3 +1,4 @@
+import CMemory
 import FactGraph
 
 #if canImport(Glibc)
@@ -111,20 +112,34 @@ final class LinkTable: @unchecked Sendable {
         for b in backward {
             guard let rows = g.rows(kind: b.kind, column: b.column, referring: e), !rows.isEmpty else { continue }
             if let ents = b.entityOfRow {
-                for r in rows {
-                    let other = ents[Int(r)]
-                    if other != e && !body(other, b.kind, Int(r), b.column) { return false }
-                }
+                if !Self.visit(rows, ents, except: e, { body($0, b.kind, $1, b.column) }) { return false }
             } else {
                 for t in b.targets {
-                    for r in rows {
-                        let v = t.ids[Int(r)]
-                        if v != Null.id && v != e && !body(v, b.kind, Int(r), b.isAnchor ? t.column : b.column) { return false }
-                    }
+                    if !Self.visit(rows, t.ids, except: e, { body($0, b.kind, $1, b.isAnchor ? t.column : b.column) }) { return false }
                 }
             }
         }
         return true
+    }
+
+    /// Calls `body(id, row)` for each row's id in `ids` (not missing, not `e`), until it returns
+    /// false; false if it stopped. A bucket's rows lie anywhere in the column (a relation's are
+    /// in year order): the id sixteen rows ahead is fetched early.
+    @inline(__always)
+    private static func visit(_ rows: ArraySlice<UInt32>, _ ids: [UInt32], except e: EntityID,
+                              _ body: (EntityID, Int) -> Bool) -> Bool {
+        ids.withUnsafeBufferPointer { p in
+            rows.withUnsafeBufferPointer { rs in
+                let m = rs.count
+                for j in 0..<m {
+                    if j &+ 16 < m { factsh_prefetch(p.baseAddress! + Int(rs[j &+ 16])) }
+                    let r = Int(rs[j])
+                    let v = p[r]
+                    if v != Null.id && v != e && !body(v, r) { return false }
+                }
+                return true
+            }
+        }
     }
 
     /// Appends the other end of every link of `e` to `out`, in `forEachLink`'s order: a tight
@@ -148,12 +163,7 @@ final class LinkTable: @unchecked Sendable {
 
     private static func gather(_ rows: ArraySlice<UInt32>, _ ids: [UInt32], except e: EntityID, to out: inout [EntityID]) {
         out.reserveCapacity(out.count + rows.count)
-        ids.withUnsafeBufferPointer { p in
-            for r in rows {
-                let v = p[Int(r)]
-                if v != Null.id && v != e { out.append(v) }
-            }
-        }
+        _ = visit(rows, ids, except: e) { v, _ in out.append(v); return true }
     }
 }
 
