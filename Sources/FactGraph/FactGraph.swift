@@ -82,6 +82,15 @@ public final class FactGraph: @unchecked Sendable {
     /// The string ids of entity `e`'s aliases.
     public func aliasStrings(of e: EntityID) -> ArraySlice<UInt32> { aliasIDs[aliasRange(Int(e))] }
 
+    /// Calls `body` with each alias's string id of `e`, in order (no slice of the aliases made:
+    /// for loops over every entity).
+    @inline(__always)
+    public func forEachAlias(of e: EntityID, _ body: (UInt32) -> Void) {
+        let r = aliasRange(Int(e))
+        if r.isEmpty { return }
+        aliasIDs.withUnsafeBufferPointer { p in for i in r { body(p[i]) } }
+    }
+
     public func aliases(of e: EntityID) -> [String] {
         aliasRange(Int(e)).map { strings.string(aliasIDs[$0]) }
     }

@@ -296,7 +296,7 @@ struct Explorer {
     @inline(__always)
     static func forEachName(_ g: FactGraph, _ e: EntityID, _ body: (UInt32) -> Void) {
         body(g.entityName[Int(e)])
-        for s in g.aliasStrings(of: e) { body(s) }
+        g.forEachAlias(of: e, body)
     }
 
     /// How text `b` matches the lower-cased query `q`: 0 the whole text, 1 its beginning, 2
@@ -311,6 +311,11 @@ struct Explorer {
         var prefix = true
         for j in 0..<m where low(b[j]) != q[j] { prefix = false; break }
         if prefix { return .some(m == n ? 0 : 1) }
+        // A query without ASCII letters matches the bytes as they are (folding changes only
+        // letters): glibc's memmem.
+        if m > 0 && !q.contains(where: { $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }) {
+            return .some(q.withUnsafeBytes { c_memmem(b.baseAddress!, n, $0.baseAddress!, m) } != nil ? 2 : nil)
+        }
         return .some(Evaluator.contains(b, q) ? 2 : nil)
     }
 
