@@ -1,4 +1,7 @@
 import FactGraph
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Graph exploration statements: `describe`, `neighbors`, `path`, `find`.
 ///
@@ -140,14 +143,24 @@ struct Explorer {
                 // first link in it; the second part's are kept unless the first reached them
                 // too (its links come first). This thread asks whether the statement is
                 // cancelled and tells the other to stop.
-                final class Stop: @unchecked Sendable { var now = false }
+                // Once its own part is done it goes on asking until the other's is (the other
+                // part can take longer: the split is an estimate).
+                final class Stop: @unchecked Sendable { var now = false; var secondDone = false }
                 let stop = Stop()
                 let (first, second) = BackgroundWork.pair({
-                    level.run(frontier[..<split]) {
+                    let part = level.run(frontier[..<split]) {
                         if cancelled() { stop.now = true }
                         return stop.now
                     }
-                }, { [frontier] in level.run(frontier[split...]) { stop.now } })
+                    while !stop.secondDone && !stop.now {
+                        if cancelled() { stop.now = true } else { usleep(1000) }
+                    }
+                    return part
+                }, { [frontier] in
+                    let part = level.run(frontier[split...]) { stop.now }
+                    stop.secondDone = true
+                    return part
+                })
                 guard let first, let second else { throw QueryError(.cancelled, 0..<0) }
                 rows.append(first.rows)
                 rows.append(second.rows, unless: first.seen)
@@ -650,15 +663,20 @@ struct NeighborLevel: @unchecked Sendable {
     let seenBefore: EntitySet
 
     /// Where to split `frontier` so that each part has about half the level's links; nil when
-    /// the level has fewer than `twoCoresFrom` links or a part would be empty.
+    /// the level has fewer than `twoCoresFrom` links or a part would be empty. A big frontier's
+    /// links are estimated from every `stride`-th entity's (about 4,096 of them): counting each
+    /// entity's links took longer than expanding them on two cores saves, and could not be
+    /// cancelled (810,000 firms at 1M: about half a second). The rows are the same wherever the
+    /// split falls.
     func split(_ frontier: [EntityID], twoCoresFrom: Int) -> Int? {
         guard frontier.count >= 2, BackgroundWork.cores > 1 else { return nil }
-        let degrees = frontier.map { links.degree(graph, $0) }
+        let stride = max(1, frontier.count / 4096)
+        let degrees = Swift.stride(from: 0, to: frontier.count, by: stride).map { links.degree(graph, frontier[$0]) }
         let total = degrees.reduce(0, +)
-        guard total >= twoCoresFrom else { return nil }
+        guard total * stride >= twoCoresFrom else { return nil }
         var sum = 0, i = 0
         while i < degrees.count - 1 && sum + degrees[i] <= total / 2 { sum += degrees[i]; i += 1 }
-        return max(1, i)
+        return min(max(1, i * stride), frontier.count - 1)
     }
 
     /// The part's rows, the entities seen after it (those seen before included) and those it
