@@ -489,18 +489,24 @@ extension QueryEngine {
                         KeyCoder.withRowIndexes(rows) { idx in
                             let part = Part(col: col.baseAddress!, ranks: ranks.baseAddress!, names: names.baseAddress ?? UnsafePointer(bitPattern: 8)!,
                                             gid: gid.baseAddress!, rows: idx, isRef: isRef, groups: n)
-                            guard count >= RadixSort.twoCoresFrom else { return part.run(0, count) }
-                            var (a, b) = BackgroundWork.pair({ part.run(0, count / 2) }, { part.run(count / 2, count) })
-                            for g in 0..<n {
-                                a[2 * g] = min(a[2 * g], b[2 * g])
-                                a[2 * g + 1] = max(a[2 * g + 1], b[2 * g + 1])
-                            }
-                            return a
+                            return Self.boundsInHalves(count, groups: n) { part.run($0, $1) }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Each group's lowest (at `2 g`) and highest (`2 g + 1`) from `run` over the rows `from ..<
+    /// to`: over all of them, or from a million rows each half on its own core, then joined.
+    static func boundsInHalves<T: Comparable>(_ count: Int, groups n: Int, _ run: @escaping @Sendable (Int, Int) -> [T]) -> [T] {
+        guard count >= RadixSort.twoCoresFrom else { return run(0, count) }
+        var (a, b) = BackgroundWork.pair({ run(0, count / 2) }, { run(count / 2, count) })
+        for g in 0..<n {
+            a[2 * g] = min(a[2 * g], b[2 * g])
+            a[2 * g + 1] = max(a[2 * g + 1], b[2 * g + 1])
+        }
+        return a
     }
 
     func accumulate(_ f: Aggregate.Function, _ v: Value, _ g: Int, _ sums: inout [Double], _ intSums: inout [Int64],
@@ -571,13 +577,7 @@ struct IntBounds<T: FixedWidthInteger>: @unchecked Sendable {
             gid.withUnsafeBufferPointer { gid in
                 KeyCoder.withRowIndexes(rows) { idx in
                     let part = IntBounds(col: col.baseAddress!, null: null, gid: gid.baseAddress!, rows: idx, groups: n)
-                    guard count >= RadixSort.twoCoresFrom else { return part.run(0, count) }
-                    var (a, b) = BackgroundWork.pair({ part.run(0, count / 2) }, { part.run(count / 2, count) })
-                    for g in 0..<n {
-                        a[2 * g] = min(a[2 * g], b[2 * g])
-                        a[2 * g + 1] = max(a[2 * g + 1], b[2 * g + 1])
-                    }
-                    return a
+                    return QueryEngine.boundsInHalves(count, groups: n) { part.run($0, $1) }
                 }
             }
         }

@@ -93,20 +93,10 @@ import FactGraph
         let (g, facts) = Self.full
         for yearFirst in [false, true] {
             let q = yearFirst ? "count awards by year, firm" : "count awards by firm, year"
-            let got = try Self.rows(g, q)
+            let got = try TopByCountTests.rows(g, q)
             #expect(got.method.contains("in name order"), "\(q): \(got.method)")
             #expect(Self.difference(got.rows, Self.expected(facts, yearFirst: yearFirst)) == nil, "\(q)")
         }
-    }
-
-    /// The rows of `q` and the grouping's method; `buckets: false` turns `groupsFromIndex` off.
-    static func rows(_ g: FactGraph, _ q: String, buckets: Bool = true) throws -> (rows: [[String]], method: String) {
-        let e = QueryEngine(graph: g)
-        if !buckets { e.indexGroupsFrom = .max }
-        let t = try e.execute(q)
-        var method = ""
-        for step in e.lastPlan?.steps ?? [] { if case .group(_, _, let m) = step { method = m } }
-        return (t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }, method)
     }
 
     /// Every order the counting sort takes (and those it leaves to comparisons), with `having`,
@@ -125,8 +115,8 @@ import FactGraph
                       "count awards where firm~济宁 by firm, year limit 100000 offset 3"])
     func sameAsGroupingEveryRow(_ q: String) throws {
         for (g, _) in [Self.full, Self.holes] {
-            let fast = try Self.rows(g, q)
-            let slow = try Self.rows(g, q, buckets: false)
+            let fast = try TopByCountTests.rows(g, q)
+            let slow = try TopByCountTests.rows(g, q, buckets: false)
             #expect(!slow.method.contains("name order"))
             #expect(Self.difference(fast.rows, slow.rows) == nil, "\(q): \(fast.method)")
             #expect(!fast.rows.isEmpty)
@@ -136,16 +126,16 @@ import FactGraph
     /// Which shapes read the buckets: not with a missing reference (its rows are in no bucket),
     /// a 32-bit column, another aggregate, or a limit before names are ranked.
     @Test func whereItApplies() throws {
-        #expect(try Self.rows(Self.full.0, "count awards by firm, year").method.contains("name order"))
-        #expect(try Self.rows(Self.full.0, "count awards by honor, edition").method.contains("name order"))
-        #expect(try !Self.rows(Self.holes.0, "count awards by firm, year").method.contains("name order"))
-        #expect(try !Self.rows(Self.full.0, "count awards by firm, score").method.contains("name order"))
-        #expect(try !Self.rows(Self.full.0, "count awards by firm, honor").method.contains("name order"))
-        #expect(try !Self.rows(Self.full.0, "awards summarize count, max(score) by firm, year").method.contains("name order"))
-        #expect(try Self.rows(Self.full.0, "count awards where edition > 3 by firm, year").method.contains("name order"))
-        #expect(try !Self.rows(Self.full.0, "count awards where firm = 济宁0号0 by firm, year").method.contains("name order"))
+        #expect(try TopByCountTests.rows(Self.full.0, "count awards by firm, year").method.contains("name order"))
+        #expect(try TopByCountTests.rows(Self.full.0, "count awards by honor, edition").method.contains("name order"))
+        #expect(try !TopByCountTests.rows(Self.holes.0, "count awards by firm, year").method.contains("name order"))
+        #expect(try !TopByCountTests.rows(Self.full.0, "count awards by firm, score").method.contains("name order"))
+        #expect(try !TopByCountTests.rows(Self.full.0, "count awards by firm, honor").method.contains("name order"))
+        #expect(try !TopByCountTests.rows(Self.full.0, "awards summarize count, max(score) by firm, year").method.contains("name order"))
+        #expect(try TopByCountTests.rows(Self.full.0, "count awards where edition > 3 by firm, year").method.contains("name order"))
+        #expect(try !TopByCountTests.rows(Self.full.0, "count awards where firm = 济宁0号0 by firm, year").method.contains("name order"))
         let fresh = Self.graph(withoutFirm: false).0
-        #expect(try !Self.rows(fresh, "count awards by firm, year limit 100000").method.contains("name order"))
+        #expect(try !TopByCountTests.rows(fresh, "count awards by firm, year limit 100000").method.contains("name order"))
     }
 
     /// The buckets read on two cores (over a million rows) make the groups a plain count makes.

@@ -36,8 +36,10 @@ import FactGraph
 
     static let full = graph(withoutHonor: false), holes = graph(withoutHonor: true)
 
-    static func rows(_ g: FactGraph, _ q: String) throws -> (rows: [[String]], method: String) {
+    /// The rows of `q` and the grouping's method; `buckets: false` turns `groupsFromIndex` off.
+    static func rows(_ g: FactGraph, _ q: String, buckets: Bool = true) throws -> (rows: [[String]], method: String) {
         let e = QueryEngine(graph: g)
+        if !buckets { e.indexGroupsFrom = .max }
         let t = try e.execute(q)
         var method = ""
         for step in e.lastPlan?.steps ?? [] { if case .group(_, _, let m) = step { method = m } }
