@@ -10,7 +10,7 @@ enum RadixSort {
 
     /// Sorts `a` by its low `bits` bits (as an unsigned number's: the bit patterns); higher bits
     /// ride along and keep their order among equal keys (the sort is stable).
-    static func sort<T: FixedWidthInteger>(_ a: inout [T], bits: Int) {
+    static func sort<T: FixedWidthInteger & Sendable>(_ a: inout [T], bits: Int) {
         let n = a.count
         if n < 2 { return }
         let total = min(max(bits, 1), T.bitWidth)
@@ -48,7 +48,7 @@ enum RadixSort {
 
     /// One digit's pass: counting, then moving keys to their places. A key's digit is read from
     /// its bit pattern (a negative 32-bit key's low 32 bits are its own, whatever the widening).
-    struct Pass<T: FixedWidthInteger>: @unchecked Sendable {
+    struct Pass<T: FixedWidthInteger & Sendable>: @unchecked Sendable {
         let src: UnsafeMutablePointer<T>
         let dst: UnsafeMutablePointer<T>
         let shift: UInt64

@@ -499,7 +499,7 @@ extension QueryEngine {
 
     /// Each group's lowest (at `2 g`) and highest (`2 g + 1`) from `run` over the rows `from ..<
     /// to`: over all of them, or from a million rows each half on its own core, then joined.
-    static func boundsInHalves<T: Comparable>(_ count: Int, groups n: Int, _ run: @escaping @Sendable (Int, Int) -> [T]) -> [T] {
+    static func boundsInHalves<T: Comparable & Sendable>(_ count: Int, groups n: Int, _ run: @escaping @Sendable (Int, Int) -> [T]) -> [T] {
         guard count >= RadixSort.twoCoresFrom else { return run(0, count) }
         var (a, b) = BackgroundWork.pair({ run(0, count / 2) }, { run(count / 2, count) })
         for g in 0..<n {
@@ -548,7 +548,7 @@ extension QueryEngine {
 /// Each group's lowest and highest value of an int or date column, at `2 g` and `2 g + 1`
 /// (`Int64.max` and `Int64.min` for a group without values): one pass, the rows' halves on two
 /// cores from a million rows (each its own bounds, then joined).
-struct IntBounds<T: FixedWidthInteger>: @unchecked Sendable {
+struct IntBounds<T: FixedWidthInteger & Sendable>: @unchecked Sendable {
     let col: UnsafePointer<T>
     let null: T
     let gid: UnsafePointer<Int32>
