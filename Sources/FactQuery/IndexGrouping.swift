@@ -7,26 +7,18 @@ import Glibc
 /// come out already ordered by (enterprise, year); the usual order (count first, largest first,
 /// then the keys) is then one stable counting sort by count, with no sort of the keys.
 extension QueryEngine {
-    /// The groups of a plain count by two keys over every row when one key is an indexed
-    /// reference to a kind whose names are unique and the other an int or date column stored
-    /// in 16 bits (years, editions): each entity's bucket, in name order, has its other codes
-    /// sorted on their own and counted by runs, half the rows on each core. Every key's codes
+    /// The groups of a plain count by two keys over every row (or the rows a condition kept)
+    /// when one key is an indexed reference to a kind whose names are unique and the other an
+    /// int or date column stored in 16 bits (years, editions): each entity's bucket, in name
+    /// order, has its other codes sorted on their own and counted by runs, half the rows on each
+    /// core. Every key's codes
     /// ascend with its values (names in pinyin order, numbers, missing last), and the groups
     /// ascend by (reference, other) key (`Grouping.codeOrder`). Nil when this does not apply.
     func groupsFromIndex(_ bq: BoundQuery, _ s: BoundSummary, _ selected: Planner.Rows, _ keys: [KeyCoder],
                          rowGroups: Bool) throws(QueryError) -> Grouping? {
         guard !rowGroups, s.keys.count == 2, selected.count >= indexGroupsFrom else { return nil }
-        // Rows a condition kept: a bit each, read as the index is.
+        if case .bucket = selected { return nil }
         let n = graph.kinds[bq.kind].rowCount
-        var kept: [UInt64]? = nil
-        switch selected {
-        case .all: break
-        case .list(let l):
-            var bits = [UInt64](repeating: 0, count: (n + 63) >> 6)
-            bits.withUnsafeMutableBufferPointer { b in for r in l { b[Int(r >> 6)] |= 1 << UInt64(r & 63) } }
-            kept = bits
-        case .bucket: return nil
-        }
         // A limit keeps the first groups by a heap, which needs no name order: ranking every
         // name first is only worth it when the ranks are there already.
         guard bq.limit == nil || CollationRankTable.isBuilt(graph, .pinyin) else { return nil }
@@ -42,6 +34,13 @@ extension QueryEngine {
             // Two entities of one name would tie where the other key must decide.
             guard entities.places(ofKind: target, .pinyin).count == ordered.count else { return nil }
             try checkCancel()
+            // Rows a condition kept: a bit each, read as the index is.
+            var kept: [UInt64]? = nil
+            if case .list(let l) = selected {
+                var bits = [UInt64](repeating: 0, count: (n + 63) >> 6)
+                bits.withUnsafeMutableBufferPointer { b in for r in l { b[Int(r >> 6)] |= 1 << UInt64(r & 63) } }
+                kept = bits
+            }
             let (codeOf, values) = Self.valueOrderCodes(otherValues)
             guard values.count < Int(IndexGroups.leftOut) else { return nil }
             let made = graph.withIndex(kind: k, column: c) { start, rows -> IndexGroups? in
