@@ -189,27 +189,11 @@ struct IndexGroups {
                         b[m] = c
                         m &+= c != IndexGroups.leftOut ? 1 : 0
                     }
-                    if m <= 24 {
-                        // Insertion sort: most buckets hold a few rows.
-                        for j in 1 ..< max(m, 1) {
-                            let x = b[j]
-                            var t = j
-                            while t > 0 && b[t - 1] > x { b[t] = b[t - 1]; t -= 1 }
-                            b[t] = x
-                        }
-                    } else {
-                        b[0..<m].sort()
-                    }
-                    var j = 0
-                    while j < m {
-                        let v = b[j]
-                        var r = j + 1
-                        while r < m && b[r] == v { r += 1 }
+                    b.sortedRuns(m) { v, k in
                         out.codes[g] = code
                         out.otherCodes[g] = Int32(v)
-                        out.counts[g] = r - j
+                        out.counts[g] = k
                         g += 1
-                        j = r
                     }
                 }
                 code += 1

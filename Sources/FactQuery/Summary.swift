@@ -1166,6 +1166,32 @@ struct GroupOrder {
     }
 }
 
+extension UnsafeMutableBufferPointer where Element: Comparable {
+    /// Sorts the first `m` elements (by insertion when there are few: an index bucket mostly
+    /// holds a few rows) and calls `body(value, count)` for each run of equal ones, in order.
+    @inline(__always)
+    func sortedRuns(_ m: Int, _ body: (Element, Int) -> Void) {
+        if m <= 24 {
+            for j in 1 ..< Swift.max(m, 1) {
+                let x = self[j]
+                var t = j
+                while t > 0 && self[t - 1] > x { self[t] = self[t - 1]; t -= 1 }
+                self[t] = x
+            }
+        } else {
+            self[0..<m].sort()
+        }
+        var j = 0
+        while j < m {
+            let v = self[j]
+            var r = j + 1
+            while r < m && self[r] == v { r += 1 }
+            body(v, r - j)
+            j = r
+        }
+    }
+}
+
 /// Groups by (a value of an indexed reference column, another id column) read from the index's
 /// buckets: each bucket's other ids gathered, sorted on their own and counted by runs, the
 /// buckets split over two cores by rows. For `topByCount`.
@@ -1194,15 +1220,7 @@ struct BucketCounts {
                 if buffer.count < m { buffer = [UInt32](repeating: 0, count: m) }
                 buffer.withUnsafeMutableBufferPointer { b in
                     for j in 0..<m { b[j] = other[Int(rows[s + j])] }
-                    b[0..<m].sort()
-                    var j = 0
-                    while j < m {
-                        let raw = b[j]
-                        var r = j + 1
-                        while r < m && b[r] == raw { r += 1 }
-                        codes.append(Int32(i)); raws.append(raw); counts.append(r - j)
-                        j = r
-                    }
+                    b.sortedRuns(m) { raw, k in codes.append(Int32(i)); raws.append(raw); counts.append(k) }
                 }
             }
             return (codes, raws, counts)
