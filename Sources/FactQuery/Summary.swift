@@ -86,8 +86,9 @@ extension QueryEngine {
                               ?? .sort(keys: order.map { s.titles[$0.0] + ($0.1 ? " desc" : "") }))
             let count = everyGroup ? groupCount : candidates.count
             let heap = want.map { $0 < count / 2 } ?? false
-            if !heap, let counted = CountingOrder.order(everyGroup ? nil : candidates.map { Int32($0) }, groupCount: groupCount,
-                                                       grouping, keys, columns, order) {
+            if !heap, grouping.codeOrder != nil,
+               let counted = CountingOrder.order(everyGroup ? nil : candidates.map { Int32($0) }, groupCount: groupCount,
+                                                 grouping, keys, columns, order) {
                 ordered = counted
             } else {
                 let cmp = GroupOrder(engine: self, keys: keys, grouping: grouping, aggregates: columns, order: order, topN: heap)
