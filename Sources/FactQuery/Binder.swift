@@ -80,19 +80,23 @@ struct Binder {
     }
 
     func column(_ n: Name, in k: Int) throws(QueryError) -> Accessor {
-        let kind = g.kinds[k]
+        // The kind's fields are read one by one: a copy of the whole `Kind` retains and releases
+        // each of its arrays, a cost that shows in small indexed statements.
+        let named = g.kinds[k].role.isNamed
+        let columns = g.kinds[k].columns
         let low = Self.lowercased(n.text, is: n.text) ? n.text : n.text.lowercased()
-        if kind.role.isNamed && low == "name" { return .name }
-        if kind.role.isNamed && (low == "aliases" || low == "alias" || low == "aka") { return .aliases }
+        if named && low == "name" { return .name }
+        if named && (low == "aliases" || low == "alias" || low == "aka") { return .aliases }
         if low == "source" || low == "sources" { return .source }
-        if kind.role.isNamed && low == "kind" && kind.columnIndex(named: "kind") == nil { return .kindName }
-        if let c = kind.columns.firstIndex(where: { Self.lowercased($0.name, is: low) }) {
+        if named && low == "kind" && !columns.contains(where: { $0.name == "kind" }) { return .kindName }
+        if let c = columns.firstIndex(where: { Self.lowercased($0.name, is: low) }) {
             // The location column named after a place kind reads as that place (rolled up), so an
             // enterprise located in a district still shows and matches its city.
-            if kind.columns[c].isLocation, let p = placeKind(named: low) { return .place(p) }
+            if columns[c].isLocation, let p = placeKind(named: low) { return .place(p) }
             return .stored(c)
         }
-        if let p = placeKind(named: low), Self.isLocatable(kind) { return .place(p) }
+        if let p = placeKind(named: low), g.kinds[k].role == .place || g.kinds[k].locationColumn != nil { return .place(p) }
+        let kind = g.kinds[k]
         if Keyword.aggregates.contains(where: { $0.rawValue == low }) {
             throw QueryError(.aggregateOutsideSummary(n.text), n.range)
         }

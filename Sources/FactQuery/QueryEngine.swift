@@ -19,7 +19,21 @@ public final class QueryEngine: @unchecked Sendable {
     public var parameters: [String: String] = [:]
     /// Polled during long loops; when it returns true the statement stops with `.cancelled`.
     public var isCancelled: () -> Bool = { false }
-    public internal(set) var lastStats = ExecutionStats()
+    public internal(set) var lastStats: ExecutionStats {
+        get {
+            var s = stats
+            if let p = statsPlan { s.plan = p.summary(graph) }
+            return s
+        }
+        set {
+            stats = newValue
+            statsPlan = nil
+        }
+    }
+    private var stats = ExecutionStats()
+    /// The plan of the last query, put into words only when `lastStats` is read (most
+    /// statements never are, and the words cost as much as a small indexed query).
+    private var statsPlan: QueryPlan?
     /// Notes about the last statement's answer (printed as `note: …` by the shell).
     public internal(set) var lastNotes: [QueryNote] = []
     /// The last relation statement's plan.
@@ -136,7 +150,8 @@ public final class QueryEngine: @unchecked Sendable {
         if let residual { plan.steps.append(.filter(text.predicate(residual, k))) }
         defer {
             lastPlan = plan
-            lastStats = ExecutionStats(rowsExamined: plan.examinedRows, plan: plan.summary(graph))
+            lastStats = ExecutionStats(rowsExamined: plan.examinedRows)
+            statsPlan = plan
         }
         if let s = bq.summary { return try summarize(bq, s, &plan) }
         return try rowsQuery(bq, &plan)
@@ -503,9 +518,14 @@ public final class QueryEngine: @unchecked Sendable {
         if descending {
             var i = nonNull.endIndex
             while i > nonNull.startIndex {
-                var j = i - 1
-                let v = col[Int(nonNull[j])]
-                while j > nonNull.startIndex && col[Int(nonNull[j - 1])] == v { j -= 1 }
+                // The group's start by binary search: a group can hold thousands of rows, each
+                // read of its column a cache miss at a big graph.
+                let v = col[Int(nonNull[i - 1])]
+                var j = nonNull.startIndex, top = i - 1
+                while j < top {
+                    let mid = (j + top) / 2
+                    if col[Int(nonNull[mid])] < v { j = mid + 1 } else { top = mid }
+                }
                 for r in nonNull[j..<i] where take(r) { return out }
                 i = j
                 try checkCancel()

@@ -241,6 +241,80 @@ extension BatchFilter {
     }
 }
 
+/// `… where REF=X order by INT desc limit N` reads X's index bucket (sorted by the int) from its
+/// end, a group of equal values at a time; its rows are the first N of the full sort, whatever the
+/// size of the groups (each group's start is found by binary search).
+@Suite struct BucketInOrderTests {
+    /// Two honors; 甲奖's 6,000 awards fall in four years (a few with none), so each year's group
+    /// holds about 1,500 rows; 乙奖's 40 awards have a year each.
+    static let graph: FactGraph = {
+        let b = GraphBuilder()
+        let firm = try! b.declareKind(name: "firm", plural: "firms", role: .entity, columns: [])
+        let honor = try! b.declareKind(name: "honor", plural: "honors", role: .entity, columns: [])
+        let award = try! b.declareKind(name: "award", plural: "awards", role: .relation, columns: [
+            Column(name: "firm", type: .ref(.kind(firm))), Column(name: "honor", type: .ref(.kind(honor))),
+            Column(name: "year", type: .int), Column(name: "note", type: .text)])
+        let a = try! b.addEntity(kind: honor, name: "甲奖").entity, z = try! b.addEntity(kind: honor, name: "乙奖").entity
+        for f in 0..<6_040 {
+            let e = try! b.addEntity(kind: firm, name: "企业\(f)").entity
+            let r = b.addRow(kind: award)
+            b.setID(kind: award, column: 0, row: r, e)
+            b.setID(kind: award, column: 1, row: r, f < 6_000 ? a : z)
+            if f % 97 != 5 { b.setInt(kind: award, column: 2, row: r, Int64(f < 6_000 ? 2020 + (f * 7) % 4 : 1980 + f % 40)) }
+            b.setID(kind: award, column: 3, row: r, b.intern("n\(f % 3)"))
+        }
+        return b.finish()!
+    }()
+
+    func rows(_ q: String) throws -> (rows: [[String]], inOrder: Bool) {
+        let e = QueryEngine(graph: Self.graph)
+        let t = try e.execute(q + " show firm, year, note")
+        let inOrder = e.lastPlan?.steps.contains { if case .readInOrder = $0 { return true } else { return false } } == true
+        return (t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }, inOrder)
+    }
+
+    /// Statements and the rows they keep (firm, year, note, honor), in the full sort's order:
+    /// by year (descending unless `asc`), rows without a year last, ties in row order.
+    static let cases: [(q: String, keep: @Sendable ([String]) -> Bool, asc: Bool)] = [
+        ("awards where honor=甲奖 order by year desc", { $0[3] == "甲奖" }, false),
+        ("awards where honor=甲奖 and year>=2022 order by year desc", { $0[3] == "甲奖" && (Int($0[1]) ?? 0) >= 2022 }, false),
+        ("awards where honor=甲奖 and year<=2021 order by year desc", { $0[3] == "甲奖" && (Int($0[1]) ?? 9999) <= 2021 }, false),
+        ("awards where honor=甲奖 and note=n1 order by year desc", { $0[3] == "甲奖" && $0[2] == "n1" }, false),
+        ("awards where honor=甲奖 order by year", { $0[3] == "甲奖" }, true),
+        ("awards where honor=乙奖 order by year desc", { $0[3] == "乙奖" }, false),
+    ]
+
+    /// The plan is put into words when the statistics are read, not while the statement runs.
+    @Test func statisticsNameThePlan() throws {
+        let e = QueryEngine(graph: Self.graph)
+        _ = try e.execute("awards where honor=甲奖 and year>=2022 order by year desc limit 3")
+        #expect(e.lastStats.plan == "index lookup awards.honor = 甲奖, then filter")
+        #expect(e.lastStats.rowsExamined == 3)
+        _ = try e.execute("count awards")
+        #expect(e.lastStats.plan == "scan all awards")
+        _ = try e.execute("find 甲奖")
+        #expect(e.lastStats.plan == "name index")
+    }
+
+    @Test(arguments: 0..<6)
+    func firstRowsOfTheSort(_ i: Int) throws {
+        let (q, keep, asc) = Self.cases[i]
+        let t = try QueryEngine(graph: Self.graph).execute("awards show firm, year, note, honor")
+        let all = t.rows.indices.map { r in t.columns.indices.map { t.text(r, $0) } }
+        let kept = all.filter(keep)
+        let withYear = kept.filter { Int($0[1]) != nil }
+        // A stable sort (Swift's `sorted` is), so equal years keep row order.
+        let sorted = withYear.sorted { asc ? Int($0[1])! < Int($1[1])! : Int($0[1])! > Int($1[1])! } + kept.filter { Int($0[1]) == nil }
+        let expected = sorted.map { Array($0.prefix(3)) }
+        #expect(expected.count > 30)
+        for n in [1, 20, 1_499, 1_500, 1_501, 3_100, 7_000] {
+            let top = try rows(q + " limit \(n)")
+            #expect(top.rows == Array(expected.prefix(n)), "\(q) limit \(n)")
+            #expect(top.inOrder, "\(q) limit \(n)")
+        }
+    }
+}
+
 /// `path` finds a shortest chain: its length equals a plain breadth-first search's distance.
 @Suite struct PathLengthTests {
     @Test func pathsAreShortest() throws {
