@@ -293,7 +293,12 @@ struct Binder {
             }
             let ascii = text.utf8.allSatisfy { $0 < 0x80 }
             if ascii && text.count >= 2 {
-                PinyinIndex.of(g).searchFull(Array(text.lowercased().utf8.prefix(3))) { e, prefix in if prefix { shared[Int(e)] += 1 } }
+                let q = Array(text.lowercased().utf8), index = PinyinIndex.of(g)
+                index.searchFull(Array(q.prefix(3))) { e, prefix in if prefix { shared[Int(e)] += 1 } }
+                // Names whose pinyin starts with the letters, or whose initials they are: taken
+                // first (the letters spell them).
+                index.searchFull(q) { e, prefix in if prefix { shared[Int(e)] = 4 } }
+                index.searchInitials(q) { e, prefix in if prefix { shared[Int(e)] = 4 } }
             }
             // The entities sharing the most, up to 600.
             var taken = 0
@@ -307,10 +312,16 @@ struct Binder {
                 level -= 1
             }
         }
-        var s = Suggest.nearest(to: text, among: preferred)
+        // Latin letters that are the start of a name's pinyin, or its initials, name that entity
+        // more surely than a name a few edits away (`jiningshishichang` is 济宁市市场监督管理局,
+        // not the alias `Jining`).
+        var s = Pinyin.isASCII(text) ? Pinyin.readingMatches(text, among: preferred) : []
+        s += Suggest.nearest(to: text, among: preferred)
         if s.isEmpty { s = Pinyin.nearest(to: text, among: preferred, graphSize: g.entityCount) }
         if s.isEmpty { s = Suggest.nearest(to: text, among: others) }
-        return s
+        // One name per entity (an entity's name and aliases are often all near).
+        var seen = Set<EntityID>()
+        return s.filter { n in g.entity(named: n).map { seen.insert($0).inserted } ?? true }.prefix(3).map { $0 }
     }
 
     // MARK: conditions

@@ -95,6 +95,22 @@ public enum Pinyin {
 
     /// Candidates whose pinyin is nearest to `text`'s (or to `text` itself, if it is ASCII).
     /// Only for graphs small enough to read every name's pinyin (a few thousand names).
+    /// The candidates (Chinese names) whose pinyin starts with `text` or whose initials are
+    /// `text` or start with it (three letters or more), `text` being Latin letters in any case;
+    /// the shortest first: the names the letters spell.
+    public static func readingMatches(_ text: String, among candidates: [String], limit: Int = 3) -> [String] {
+        let q = text.lowercased()
+        guard q.utf8.count >= 2, candidates.count <= 20_000 else { return [] }
+        var found: [String] = []
+        var seen = Set<String>()
+        for c in candidates where !isASCII(c) && seen.insert(c).inserted {
+            let i = initials(c)
+            if full(c).hasPrefix(q) || i == q || (q.utf8.count >= 3 && i.hasPrefix(q)) { found.append(c) }
+        }
+        found.sort { $0.unicodeScalars.count != $1.unicodeScalars.count ? $0.unicodeScalars.count < $1.unicodeScalars.count : $0 < $1 }
+        return Array(found.prefix(limit))
+    }
+
     public static func nearest(to text: String, among candidates: [String], graphSize: Int, limit: Int = 3) -> [String] {
         guard candidates.count <= 20_000 else { return [] }
         let q = isASCII(text) ? text.lowercased() : full(text)

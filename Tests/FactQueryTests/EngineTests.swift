@@ -88,6 +88,17 @@ func problem(_ q: String, params: [String: String] = [:]) -> QueryError? {
         guard case .unknownEntity(_, _, let s)? = problem("awards where city=jinan")?.problem else { Issue.record("no error"); return }
         #expect(!s.isEmpty && s.allSatisfy { builtin.entity(named: $0) == builtin.entity(named: "济宁") }, "\(s)")
     }
+
+    /// Letters that spell a name's pinyin (its start, or its initials) suggest that name first,
+    /// before names a few edits away; an entity is suggested once, whichever of its names is near.
+    @Test(arguments: [("describe jiningshishichangjianduguanliju", "济宁市市场监督管理局"), ("describe jnsscjdglj", "济宁市市场监督管理局"),
+                      ("describe JiningShiShichang", "济宁市市场监督管理局"), ("describe shandongsheng", "山东省")])
+    func lettersSpellingANameSuggestItFirst(_ q: String, _ first: String) {
+        guard case .unknownEntity(_, _, let s)? = problem(q)?.problem else { Issue.record("no error"); return }
+        #expect(s.first.flatMap { builtin.entity(named: $0) } == builtin.entity(named: first), "\(s)")
+        let entities = s.compactMap { builtin.entity(named: $0) }
+        #expect(Set(entities).count == entities.count, "one name per entity: \(s)")
+    }
 }
 
 @Suite struct NullTests {
