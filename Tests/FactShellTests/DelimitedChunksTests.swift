@@ -64,6 +64,24 @@ import Testing
         }
     }
 
+    /// A CSV row of one empty field is `""` (an empty line is no record to CSV readers, ours
+    /// included), on both paths; with `.nullvalue` the null text is written; TSV has no quoting.
+    @Test(arguments: [true, false])
+    func oneEmptyFieldIsAQuotedEmptyString(_ chunked: Bool) throws {
+        let years = try Self.render("awards show year", .csv, chunked: chunked, null: nil).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(years.count == 20_001 + 2)
+        #expect(years.filter { $0 == "\"\"" }.count == 2_858, "every seventh award has no year")
+        #expect(!years.dropLast().contains(""), "no empty line but the end")
+        let remarks = try Self.render("awards show remark", .csv, chunked: chunked, null: nil).split(separator: "\n")
+        #expect(remarks.filter { $0 == "\"\"" }.count == 4_001)
+        let nulls = try Self.render("awards show year", .csv, chunked: chunked, null: "NULL").split(separator: "\n")
+        #expect(nulls.filter { $0 == "NULL" }.count == 2_858 && !nulls.contains("\"\""))
+        let two = try Self.render("awards show year, remark", .csv, chunked: chunked, null: nil).split(separator: "\n")
+        #expect(two.contains(",") && !two.contains("\"\""), "two fields: the comma shows the row")
+        let tsv = try Self.render("awards show year", .tsv, chunked: chunked, null: nil).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(tsv.filter { $0.isEmpty }.count == 2_858 + 1)
+    }
+
     /// A run of rows (`awards` with offset and limit keeps no list of row numbers) renders the
     /// whole table's slice, chunked or row by row; an offset past the end gives no rows.
     @Test func runOfRowsIsTheSlice() throws {

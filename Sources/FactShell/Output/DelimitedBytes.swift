@@ -123,7 +123,11 @@ struct DelimitedBytes {
             try job.render(rows: rows, to: sink)
             return
         }
+        // A CSV row of one empty field is written `""`: an empty line is no record to CSV
+        // readers (ours, Python's, pandas'), so the row would be lost.
+        let loneField = quoting == .csv && n == 1
         for r in 0..<rows {
+            let rowStart = out.count
             for c in 0..<n {
                 if c > 0 { out.append(separator) }
                 switch readers[c] {
@@ -148,6 +152,7 @@ struct DelimitedBytes {
                     }
                 }
             }
+            if loneField && out.count == rowStart { out.append(0x22); out.append(0x22) }
             out.append(0x0A)
             if out.count >= 1 << 16 {
                 try sink.write(bytes: out.bytes)
@@ -476,7 +481,10 @@ struct DelimitedBytes {
                             }
                             pos += digits
                         }
+                        // A CSV row of one empty field is written `""` (see `render`).
+                        let loneField = csv && n == 1
                         for i in 0..<count {
+                            let rowStart = pos
                             // The bytes of the strings some rows ahead, asked of the memory early.
                             if i + 12 < count {
                                 for c in 0..<n where !isInt[c] {
@@ -545,6 +553,11 @@ struct DelimitedBytes {
                                     dst.storeBytes(of: 0x2C, toByteOffset: pos, as: UInt8.self)
                                     pos += 1
                                 }
+                            }
+                            if loneField && pos == rowStart {
+                                dst.storeBytes(of: 0x22, toByteOffset: pos, as: UInt8.self)
+                                dst.storeBytes(of: 0x22, toByteOffset: pos + 1, as: UInt8.self)
+                                pos += 2
                             }
                             dst.storeBytes(of: 0x0A, toByteOffset: pos, as: UInt8.self)
                             pos += 1
