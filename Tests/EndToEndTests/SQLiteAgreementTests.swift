@@ -111,3 +111,29 @@ import Testing
         #expect(f6 == s6)
     }
 }
+
+/// Random statements (conditions with and/or/not, `in`, `~`, `is null` and linked entities'
+/// columns; counts, groups with `having` and `limit`, summaries, rows in order with `offset`),
+/// asked of factsh and of SQLite by `scripts/agree-sqlite.py` over gen.py's graph at scale 5,000
+/// with holes in the awards (missing years, editions, firms and departments): every answer agrees.
+@Suite struct RandomAgreementTests {
+    @Test func randomStatementsAgreeWithSQLite() throws {
+        let python = try FactshProcess.require("python3")
+        try #require(FileManager.default.fileExists(atPath: SQLiteAgreementTests.genPy), "\(SQLiteAgreementTests.genPy) is missing (the shared folder beside the repository)")
+        let dir = NSTemporaryDirectory() + "factsh-random-agree-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try SQLiteAgreementTests.run(python, [SQLiteAgreementTests.genPy, "--scale", "5000", "--out", dir])
+        let script = FactshProcess.packageRoot.appendingPathComponent("scripts/agree-sqlite.py").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [script, dir, try FactshProcess.binary().path, "--statements", "400", "--seed", "1", "--holes"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text.suffix(4000))")
+        #expect(text.hasSuffix("400 statements, 0 differ or fail\n"), "\(text.suffix(4000))")
+    }
+}
