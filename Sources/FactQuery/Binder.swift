@@ -293,12 +293,15 @@ struct Binder {
             }
             let ascii = text.utf8.allSatisfy { $0 < 0x80 }
             if ascii && text.count >= 2 {
+                // Names whose pinyin starts with the letters, else whose initials start with
+                // them: taken first (the letters spell them). Else, for a misspelt reading, the
+                // names whose pinyin starts as the letters do. Only the starts of the readings
+                // are compared: a few milliseconds at a million names.
                 let q = Array(text.lowercased().utf8), index = PinyinIndex.of(g)
-                index.searchFull(Array(q.prefix(3))) { e, prefix in if prefix { shared[Int(e)] += 1 } }
-                // Names whose pinyin starts with the letters, or whose initials they are: taken
-                // first (the letters spell them).
-                index.searchFull(q) { e, prefix in if prefix { shared[Int(e)] = 4 } }
-                index.searchInitials(q) { e, prefix in if prefix { shared[Int(e)] = 4 } }
+                var spelt = false
+                index.searchFullPrefixes(q) { e, _ in shared[Int(e)] = 4; spelt = true }
+                if !spelt { index.searchInitials(q) { e, _ in shared[Int(e)] = 4; spelt = true } }
+                if !spelt { index.searchFullPrefixes(Array(q.prefix(3))) { e, _ in shared[Int(e)] += 1 } }
             }
             // The entities sharing the most, up to 600.
             var taken = 0

@@ -147,6 +147,13 @@ final class PinyinIndex: @unchecked Sendable {
         return out
     }
 
+    /// Entities whose reading starts with `query`: each entry's first bytes compared, not a
+    /// search through all the bytes (milliseconds at a million names, where a search for letters
+    /// common in pinyin stops everywhere).
+    func searchFullPrefixes(_ query: [UInt8], _ body: (EntityID, _ prefix: Bool) -> Void) {
+        for p in parts { Self.prefixes(p.full, p.fullStart, p.owner, query, body) }
+    }
+
     /// Entities whose initials start with `query`: each entry's first bytes compared (a search
     /// through the bytes would stop at every place the letters occur, most not at a start).
     func searchInitials(_ query: [UInt8], _ body: (EntityID, _ prefix: Bool) -> Void) {

@@ -89,6 +89,20 @@ func problem(_ q: String, params: [String: String] = [:]) -> QueryError? {
         #expect(!s.isEmpty && s.allSatisfy { builtin.entity(named: $0) == builtin.entity(named: "济宁") }, "\(s)")
     }
 
+    /// The same on a graph of over 50,000 entities, where candidates come from the name and
+    /// pinyin indexes (150,000 firms 企业0 … 企业149999).
+    @Test(arguments: [("describe qiye1234", "企业1234"), ("describe QiYe98765", "企业98765"), ("describe qy4321", "企业4321")])
+    func lettersSpellingANameSuggestItOnABigGraph(_ q: String, _ first: String) throws {
+        let g = AggregateScaleTests.graph
+        do {
+            _ = try QueryEngine(graph: g).execute(q)
+            Issue.record("\(q) answered")
+        } catch {
+            guard case .unknownEntity(_, _, let s) = error.problem else { Issue.record("\(error)"); return }
+            #expect(s.first == first, "\(s)")
+        }
+    }
+
     /// Letters that spell a name's pinyin (its start, or its initials) suggest that name first,
     /// before names a few edits away; an entity is suggested once, whichever of its names is near.
     @Test(arguments: [("describe jiningshishichangjianduguanliju", "济宁市市场监督管理局"), ("describe jnsscjdglj", "济宁市市场监督管理局"),
