@@ -606,6 +606,7 @@ extension QueryEngine {
             _ = LinkTable.of(g)
             _ = CollationRankTable.of(g).pinyin
             _ = PinyinIndex.of(g)
+            g.prepareNameSearch()
         }
     }
 }

@@ -144,6 +144,34 @@ import Testing
         #expect((0..<2).map { g.display(g.value(kind: shop, column: note, row: $0)) } == ["济宁市的店", "Jining Road"])
     }
 
+    /// A text with an ASCII byte is looked for only in the strings that hold one (few, in a graph
+    /// of Chinese names): the same entities as a search through every key.
+    @Test func asciiTextsAreFoundAmongTheStringsWithASCII() throws {
+        var rows = "name,aliases,note\n"
+        let han = Array("济宁潍坊青岛烟台临沂德聊城滨菏泽枣庄日照威海淄博东营泰安")
+        let b = han.count      // 28: three digits name 21,952 firms
+        for i in 0..<20_000 {
+            // i in base 28, a character a digit: every name its own.
+            let name = String((0..<3).map { han[(i / [1, b, b * b][$0]) % b] }) + "公司\(i % 97 == 0 ? String(i) : "")"
+            let alias = i % 211 == 0 ? "Firm\(i)|AB\(i)x" : ""
+            rows += "\(name),\(alias),\(i % 50 == 0 ? "note ab \(i)" : "说明")\n"
+        }
+        let folder = try CSVFolder(["firms.csv": rows])
+        defer { folder.remove() }
+        let g = try folder.load()
+        // The strings with ASCII are few enough to be searched alone.
+        #expect(g.asciiStrings.ids.count > 500 && g.asciiStrings.ids.count <= g.strings.count / 8)
+        var keys: [(String, EntityID)] = []
+        g.forEachNameKey { p, e in keys.append((String(decoding: p, as: UTF8.self), e)) }
+        for needle in ["ab", "AB3", "firm2", "1", "97", "9", "公司1", "z", "irm1", "济宁潍"] {
+            var found: [EntityID] = []
+            g.entitiesWithName(containing: needle).forEach { found.append($0) }
+            let low = needle.lowercased()
+            let want = Set(keys.filter { $0.0.contains(low) }.map(\.1)).sorted()
+            #expect(found == want, "\(needle): \(found.count) vs \(want.count)")
+        }
+    }
+
     /// Equal keys are claimed in file order, whatever their case.
     @Test func theFirstOfTwoNamesThatDifferInCaseClaimsIt() throws {
         var rows = "name\n"
