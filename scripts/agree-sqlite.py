@@ -7,7 +7,8 @@ folder in gen.py's layout (../shared/bench/gen.py), the answers compared.
 Conditions joined with and/or/not over ints, names, linked entities' columns (city, province,
 enterprise.industry, honor.level), `in` lists, `~` and `is null`; counts, groups by one or two
 keys with `having` and `limit`, summaries (count, count(distinct), min, max, sum, avg), rows in
-order with `limit` and `offset`. Missing values follow SQL's three-valued logic on both sides.
+order with `limit` and `offset`; and over enterprises, `has awards` (with a condition on them,
+or `not`) beside their own columns and their city's province. Missing values follow SQL's three-valued logic on both sides.
 `--holes` first blanks some cells of DATA/awards.csv (years, editions, firms, departments), so
 that missing values are asked about. Prints each statement whose answers differ; exits 1 if any.
 """
@@ -134,7 +135,63 @@ def cond(depth=0):
 KEYS = ['honor', 'year', 'edition', 'city', 'province', 'enterprise.industry', 'honor.level', 'recommended_by', 'enterprise']
 
 
+ECOL = {'city': 'e.city', 'industry': 'e.industry', 'province': 'c.province'}
+EVALS = {'city': ('enterprises', 'city'), 'industry': ('enterprises', 'industry'), 'province': ('cities', 'province')}
+EFROM = "enterprises e LEFT JOIN cities c ON c.name=e.city"
+
+
+def eleaf():
+    k = rng.random()
+    if k < 0.45:
+        col = rng.choice(list(ECOL))
+        v = rng.choice([x for x in vals[EVALS[col]][:3000] if "'" not in x])
+        op = rng.choice(['=', '=', '!='])
+        return f"{col}{op}{v}", f"{ECOL[col]} {'<>' if op == '!=' else op} '{v}'"
+    if k < 0.6:
+        piece = rng.choice(['机械', '有限', '股份', '科技', '电子', '集团', '北京'])
+        neg = rng.random() < 0.3
+        return f"name{'!~' if neg else '~'}{piece}", f"e.name {'NOT LIKE' if neg else 'LIKE'} '%{piece}%'"
+    # has awards, with a condition on them or not
+    neg = rng.random() < 0.4
+    inner, sinner = "", ""
+    r = rng.random()
+    if r < 0.4:
+        op, n = rng.choice(OPS), rng.randint(2013, 2027)
+        inner, sinner = f"(year{op}{n})", f" AND a2.year {'<>' if op == '!=' else op} {n}"
+    elif r < 0.7:
+        h = rng.choice([x for x in vals[('awards', 'honor')][:3000] if "'" not in x])
+        fh = f"'{h}'" if not all(ch.isalnum() for ch in h) else h
+        inner, sinner = f"(honor={fh})", f" AND a2.honor = '{h}'"
+    sql = f"EXISTS (SELECT 1 FROM awards a2 WHERE a2.enterprise = e.name{sinner})"
+    return f"{'not ' if neg else ''}has awards{inner}", (f"NOT {sql}" if neg else sql)
+
+
+def econd(depth=0):
+    k = rng.random()
+    if depth >= 1 or k < 0.5:
+        return eleaf()
+    a, b = econd(depth + 1), econd(depth + 1)
+    if k < 0.8:
+        return f"({a[0]} and {b[0]})", f"({a[1]} AND {b[1]})"
+    return f"({a[0]} or {b[0]})", f"({a[1]} OR {b[1]})"
+
+
+def estatement():
+    f, s = econd()
+    if rng.random() < 0.5:
+        return f"count enterprises where {f}", f"SELECT count(*) FROM {EFROM} WHERE {s}", 'set'
+    key = rng.choice(list(ECOL))
+    if rng.random() < 0.7:
+        return (f"count enterprises where {f} by {key}",
+                f"SELECT {ECOL[key]}, count(*) FROM {EFROM} WHERE {s} GROUP BY {ECOL[key]}", 'set')
+    other = rng.choice([c for c in ECOL if c != key])
+    return (f"enterprises where {f} summarize count(distinct {other}) by {key}",
+            f"SELECT {ECOL[key]}, count(DISTINCT {ECOL[other]}) FROM {EFROM} WHERE {s} GROUP BY {ECOL[key]}", 'set')
+
+
 def statement():
+    if rng.random() < 0.2:
+        return estatement()
     k = rng.random()
     f, s = cond() if rng.random() < 0.85 else (None, None)
     where = f" where {f}" if f else ""
