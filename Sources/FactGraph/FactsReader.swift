@@ -221,7 +221,7 @@ public struct FactsReader {
                     let words = buf[(i + 5)..<end].split(whereSeparator: { Self.isSpace($0) || $0 == 0x0D }).prefix(2)
                     if words.count == 2, let spec = String(validating: words[0], as: UTF8.self),
                        let role = KindRole(rawValue: String(decoding: words[1], as: UTF8.self)) {
-                        let names = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                        let names = Self.split(spec, at: UInt8(ascii: "/"))
                         if names.count <= 2, let name = names.first, !name.isEmpty, b.kind(named: name) == nil, laterKinds[name.lowercased()] == nil {
                             let plural = names.count == 2 ? names[1] : name + "s"
                             laterKinds[name.lowercased()] = (next, name, role)
@@ -264,7 +264,7 @@ public struct FactsReader {
             throw LineError(offset: toks.last!.start, problem: .badDeclaration("expected 'kind NAME[/PLURAL] entity|place|relation [COLUMN:TYPE …]'"))
         }
         let spec = toks[1].text(buf)
-        let names = spec.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let names = Self.split(spec, at: UInt8(ascii: "/"))
         guard names.count <= 2, !names[0].isEmpty, names.count == 1 || !names[1].isEmpty else {
             throw LineError(offset: toks[1].start, problem: .badDeclaration("expected NAME or NAME/PLURAL, found '\(spec)'"))
         }
@@ -279,9 +279,9 @@ public struct FactsReader {
         for t in toks.dropFirst(3) {
             guard t.kind == .word else { throw LineError(offset: t.start, problem: .unexpectedToken(t.text(buf))) }
             var spec = t.text(buf)
-            let isLoc = spec.hasSuffix("^")
-            if isLoc { spec.removeLast() }
-            let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let isLoc = spec.utf8.last == UInt8(ascii: "^")
+            if isLoc { spec = String(decoding: spec.utf8.dropLast(), as: UTF8.self) }
+            let parts = Self.split(spec, at: UInt8(ascii: ":"))
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw LineError(offset: t.start, problem: .badDeclaration("expected COLUMN:TYPE, found '\(t.text(buf))'"))
             }
@@ -550,6 +550,12 @@ public struct FactsReader {
             }
             return nil
         }
+    }
+
+    /// `s` split at every byte `separator` (ASCII), as bytes: a split by `Character` misses a
+    /// separator that a prepended mark before it (U+0600–U+0605 …) joins into one grapheme.
+    static func split(_ s: String, at separator: UInt8) -> [String] {
+        s.utf8.split(separator: separator, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// An integer as the format writes one: optional `-`, digits, in Int64's range.
