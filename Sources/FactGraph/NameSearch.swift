@@ -127,7 +127,7 @@ extension FactGraph {
         // names, took 10 ms each).
         if needle.contains(where: { $0 < 0x80 }) {
             let ascii = asciiStrings
-            if ascii.poolCount == pool.count && ascii.ids.count <= pool.count / 8 {
+            if ascii.ids.count <= pool.count / 8 {
                 var hits: [UInt32] = []
                 pool.withStorage { hay, starts in
                     guard let base = hay.baseAddress else { return }

@@ -54,7 +54,8 @@ struct Binder {
         return out
     }
 
-    static func isLocatable(_ kind: Kind) -> Bool { kind.role == .place || kind.locationColumn != nil }
+    static func isLocatable(_ kind: Kind) -> Bool { isLocatable(kind.role, kind.locationColumn) }
+    static func isLocatable(_ role: KindRole, _ locationColumn: Int?) -> Bool { role == .place || locationColumn != nil }
 
     func placeKind(named n: String) -> Int? {
         guard let p = g.kind(named: n), g.kinds[p].role == .place else { return nil }
@@ -95,7 +96,7 @@ struct Binder {
             if columns[c].isLocation, let p = placeKind(named: low) { return .place(p) }
             return .stored(c)
         }
-        if let p = placeKind(named: low), g.kinds[k].role == .place || g.kinds[k].locationColumn != nil { return .place(p) }
+        if let p = placeKind(named: low), Self.isLocatable(g.kinds[k].role, g.kinds[k].locationColumn) { return .place(p) }
         let kind = g.kinds[k]
         if Keyword.aggregates.contains(where: { $0.rawValue == low }) {
             throw QueryError(.aggregateOutsideSummary(n.text), n.range)

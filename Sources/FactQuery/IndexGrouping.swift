@@ -11,9 +11,9 @@ extension QueryEngine {
     /// when one key is an indexed reference to a kind whose names are unique and the other an
     /// int or date column stored in 16 bits (years, editions): each entity's bucket, in name
     /// order, has its other codes sorted on their own and counted by runs, half the rows on each
-    /// core. Every key's codes
-    /// ascend with its values (names in pinyin order, numbers, missing last), and the groups
-    /// ascend by (reference, other) key (`Grouping.codeOrder`). Nil when this does not apply.
+    /// core. Every key's codes ascend with its values (names in pinyin order, numbers, missing
+    /// last), and the groups ascend by (reference, other) key (`Grouping.codeOrder`). Nil when
+    /// this does not apply.
     func groupsFromIndex(_ bq: BoundQuery, _ s: BoundSummary, _ selected: Planner.Rows, _ keys: [KeyCoder],
                          rowGroups: Bool) throws(QueryError) -> Grouping? {
         guard !rowGroups, s.keys.count == 2, selected.count >= indexGroupsFrom else { return nil }

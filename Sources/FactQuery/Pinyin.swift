@@ -93,8 +93,6 @@ public enum Pinyin {
 
     static func isASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 } }
 
-    /// Candidates whose pinyin is nearest to `text`'s (or to `text` itself, if it is ASCII).
-    /// Only for graphs small enough to read every name's pinyin (a few thousand names).
     /// The candidates (Chinese names) whose pinyin starts with `text` or whose initials are
     /// `text` or start with it (three letters or more), `text` being Latin letters in any case;
     /// the shortest first: the names the letters spell.
@@ -111,6 +109,8 @@ public enum Pinyin {
         return Array(found.prefix(limit))
     }
 
+    /// Candidates whose pinyin is nearest to `text`'s (or to `text` itself, if it is ASCII).
+    /// Only for graphs small enough to read every name's pinyin (a few thousand names).
     public static func nearest(to text: String, among candidates: [String], graphSize: Int, limit: Int = 3) -> [String] {
         guard candidates.count <= 20_000 else { return [] }
         let q = isASCII(text) ? text.lowercased() : full(text)
